@@ -1,0 +1,113 @@
+// One HTTP server: GraphQL over HTTP and SSE (yoga), graphql-ws on the same path, and health probes.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExecutionArgs } from 'graphql';
+import type { OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../logger.ts';
+import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
+
+export interface ReadinessCheck {
+  (): Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
+}
+
+export interface HttpServerHandle {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+export async function startHttpServer(options: {
+  yoga: LinernotesYoga;
+  host: string;
+  port: number;
+  logger: Logger;
+  readiness: ReadinessCheck;
+}): Promise<HttpServerHandle> {
+  const { yoga, logger, readiness } = options;
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/readyz') {
+      readiness().then(
+        (result) => sendJson(response, result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'not ready', ...result.checks }),
+        (error: unknown) => sendJson(response, 503, { status: 'not ready', error: (error as Error).message }),
+      );
+      return;
+    }
+    void yoga.requestListener(request, response);
+  });
+
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // The graphql-ws recipe from graphql-yoga's docs: yoga's envelop (plugins, context) runs each operation.
+  useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length > 0) return errors;
+        return args;
+      },
+    },
+    wsServer,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+  logger.info({ url: `${url}${GRAPHQL_PATH}` }, 'GraphQL API listening (GraphiQL in a browser)');
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    url,
+    close: () => {
+      closing ??= (async () => {
+        // Stop accepting first, then let in-flight HTTP requests finish; WebSocket clients are told we are going away.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const client of wsServer.clients) client.close(1001, 'server shutting down');
+        await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}

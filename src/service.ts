@@ -1,0 +1,81 @@
+// Composes a running linernotes process: database (embedded or DATABASE_URL), migrations, the
+// worker and the HTTP server, and takes them down in the reverse order.
+import type { Config } from './config.ts';
+import { connectDatabase, type Database, locateDatabase } from './db/database.ts';
+import { migrateDatabase, pendingMigrations } from './db/migrator.ts';
+import type { Logger } from './logger.ts';
+import { createGraphQLHandler } from './graphql/yoga.ts';
+import { type HttpServerHandle, startHttpServer } from './server/http-server.ts';
+import { startWorker, type WorkerHandle } from './worker/runner.ts';
+import { createTaskList } from '../tasks/index.ts';
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  /** Run graphile-worker in this process. */
+  worker: boolean;
+  /** Serve the GraphQL API. */
+  api: boolean;
+}
+
+export interface Service {
+  db: Database;
+  http?: HttpServerHandle;
+  worker?: WorkerHandle;
+  stop(): Promise<void>;
+}
+
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { config, logger } = options;
+  const location = await locateDatabase(config, logger);
+  const cleanups: Array<() => Promise<void>> = [];
+  if (location.embedded) cleanups.push(location.embedded.stop);
+
+  const stop = async (): Promise<void> => {
+    // Reverse order of start; every step runs even if an earlier one fails.
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
+    }
+  };
+
+  try {
+    await migrateDatabase(location.url, logger);
+    const db = connectDatabase(location.url, logger);
+    cleanups.push(db.close);
+
+    let worker: WorkerHandle | undefined;
+    if (options.worker) {
+      worker = await startWorker({ config, databaseUrl: location.url, logger, taskList: createTaskList() });
+      cleanups.push(worker.stop);
+    }
+
+    let http: HttpServerHandle | undefined;
+    if (options.api) {
+      const yoga = createGraphQLHandler({ config, db, logger });
+      http = await startHttpServer({
+        yoga,
+        host: config.host,
+        port: config.port,
+        logger,
+        readiness: async () => {
+          const database = await db.pool.query('SELECT 1').then(
+            () => true,
+            () => false,
+          );
+          const pending = database ? await pendingMigrations(db.pool) : [];
+          const checks: Record<string, boolean | string> = {
+            database,
+            migrations: database && pending.length === 0,
+          };
+          if (worker) checks.worker = worker.isRunning();
+          return { ready: Object.values(checks).every((value) => value === true), checks };
+        },
+      });
+      cleanups.push(http.close);
+    }
+    return { db, http, worker, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+// graphile-worker inside this process: the task list from tasks/ and the crontab from the settings.
+import { run, type Runner, type TaskList } from 'graphile-worker';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { buildCronItems } from './crontab.ts';
+import { graphileLogger } from './graphile-logger.ts';
+
+export interface WorkerHandle {
+  runner: Runner;
+  isRunning(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(options: {
+  config: Config;
+  databaseUrl: string;
+  logger: Logger;
+  taskList: TaskList;
+}): Promise<WorkerHandle> {
+  const { config, databaseUrl, logger, taskList } = options;
+  const runner = await run({
+    // Its own pool: graphile-worker holds a LISTEN connection and sizes the pool to its concurrency.
+    connectionString: databaseUrl,
+    maxPoolSize: config.concurrency.worker + 2,
+    concurrency: config.concurrency.worker,
+    // We own SIGINT/SIGTERM (src/lifecycle.ts) and stop the runner ourselves, after the HTTP server.
+    noHandleSignals: true,
+    taskList,
+    parsedCronItems: buildCronItems(config, new Set(Object.keys(taskList))),
+    logger: graphileLogger(logger),
+  });
+  let running = true;
+  runner.promise.then(
+    () => {
+      running = false;
+    },
+    (error: unknown) => {
+      running = false;
+      logger.error({ err: error }, 'the worker stopped with an error');
+    },
+  );
+  return {
+    runner,
+    isRunning: () => running,
+    stop: async () => {
+      if (!running) return;
+      await runner.stop();
+      running = false;
+    },
+  };
+}
