@@ -66,7 +66,7 @@ describe('linernotes migrate', () => {
 });
 
 describe('linernotes serve with the embedded PostgreSQL', () => {
-  it('starts on a fresh data directory, answers, stops cleanly on SIGTERM, and reuses the data on the next start', async () => {
+  it('starts on a fresh data directory, answers, stops cleanly on SIGTERM, reuses the data on the next start, and survives a terminal Ctrl-C', async () => {
     const dataDir = path.join(workDir, 'embedded-data');
     const env = { DATA_DIR: dataDir, PORT: '0', CACHE_WARM_CRON: 'off' };
 
@@ -95,14 +95,41 @@ describe('linernotes serve with the embedded PostgreSQL', () => {
     expect(processAlive(postmasterPid)).toBe(false);
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 
-    const second = startCli(['serve'], { env, cwd: workDir });
+    const second = startCli(['serve'], { env, cwd: workDir, ownProcessGroup: true });
     const [, secondUrl] = await second.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/);
     expect(second.output()).not.toContain('creating the embedded PostgreSQL cluster');
     expect((await httpQuery(secondUrl ?? '', '{ cacheStats { jobRuns { total } } }')).data).toEqual({
       cacheStats: { jobRuns: { total: 1 } },
     });
-    second.child.kill('SIGINT');
-    expect((await second.exited).code).toBe(0);
+    const secondPostmaster = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    // Ctrl-C in a terminal signals the whole foreground process group: PostgreSQL must not be in it,
+    // or it would shut down before the service has finished its graceful stop.
+    process.kill(-(second.child.pid ?? 0), 'SIGINT');
+    const secondResult = await second.exited;
+    expect(secondResult.code).toBe(0);
+    expect(secondResult.stdout + secondResult.stderr).not.toMatch(/terminating connection|uncaught|Error:/i);
+    expect(processAlive(secondPostmaster)).toBe(false);
+  }, 120_000);
+});
+
+describe('linernotes serve after a SIGKILL', () => {
+  it('adopts the embedded PostgreSQL left running, serves, and stops it on the next graceful stop', async () => {
+    const dataDir = path.join(workDir, 'killed-data');
+    const env = { DATA_DIR: dataDir, PORT: '0', CACHE_WARM_CRON: 'off' };
+    const killed = startCli(['serve', '--no-worker'], { env, cwd: workDir });
+    await killed.waitForOutput(/GraphQL API listening/);
+    const orphan = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(processAlive(orphan)).toBe(true);
+
+    const next = startCli(['serve', '--no-worker'], { env, cwd: workDir });
+    const [, url] = await next.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/);
+    expect(next.output()).toContain('adopting the embedded PostgreSQL left running');
+    expect((await httpQuery(url ?? '', '{ cacheStats { artists { total } } }')).data).toEqual({ cacheStats: { artists: { total: 0 } } });
+    next.child.kill('SIGTERM');
+    expect((await next.exited).code).toBe(0);
+    expect(processAlive(orphan)).toBe(false);
   }, 120_000);
 });
 

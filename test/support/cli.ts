@@ -37,8 +37,16 @@ export interface RunningCli {
   exited: Promise<CliResult>;
 }
 
-export function startCli(args: string[], options: { env: Record<string, string>; cwd: string }): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cliEnv(options.env) });
+/** `ownProcessGroup` lets a test send a signal to the whole group, as a terminal's Ctrl-C does. */
+export function startCli(
+  args: string[],
+  options: { env: Record<string, string>; cwd: string; ownProcessGroup?: boolean },
+): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: cliEnv(options.env),
+    detached: options.ownProcessGroup ?? false,
+  });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
