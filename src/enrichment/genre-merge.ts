@@ -1,0 +1,140 @@
+// Turns the tag lists of several providers into one entry's genres, styles and moods: normalised keys,
+// junk dropped, duplicates merged with their weights summed (a genre two providers agree on ranks higher),
+// strongest first, at most maxGenres. Provider order breaks ties, so the result is deterministic.
+import type { WeightedTag } from '../types.ts';
+import { displayGenre } from './genre-display.ts';
+import { isBlockedGenreKey, type GenreRules } from './genre-rules.ts';
+import { genreKey } from './text-keys.ts';
+
+export type TagFacet = 'genre' | 'style' | 'mood';
+
+export interface TagList<S extends string> {
+  source: S;
+  /** Styles count as genres too, and are also listed on their own. */
+  facet: TagFacet;
+  tags: readonly WeightedTag[];
+  /**
+   * `relative`: a tag's strength is its weight over the list's top weight (Last.fm, MusicBrainz).
+   * `flat`: every tag counts 1 (Plex, Spotify).
+   */
+  weighting: 'relative' | 'flat';
+  /** Tags with a weight under this are dropped (Last.fm's 0-100 scale). */
+  minWeight?: number;
+  /** Free-form tag providers: tags that are moods go to moods instead of genres. */
+  routeMoods?: boolean;
+}
+
+export interface MergeSettings {
+  rules: GenreRules;
+  maxGenres: number;
+  /** The artist's and album's own names: fans tag artists with them, and they are not genres. */
+  ownNames: readonly string[];
+}
+
+export interface MergedTags<S extends string> {
+  genres: string[];
+  styles: string[];
+  moods: string[];
+  /** Providers with at least one tag in the result. */
+  contributors: Set<S>;
+}
+
+interface Tally<S extends string> {
+  key: string;
+  score: number;
+  firstSeen: number;
+  spellings: Map<string, number>;
+  sources: Set<S>;
+}
+
+class TallyBoard<S extends string> {
+  readonly byKey = new Map<string, Tally<S>>();
+
+  add(key: string, spelling: string, score: number, source: S, order: number): void {
+    let tally = this.byKey.get(key);
+    if (tally === undefined) {
+      tally = { key, score: 0, firstSeen: order, spellings: new Map(), sources: new Set() };
+      this.byKey.set(key, tally);
+    }
+    tally.score += score;
+    tally.spellings.set(spelling, (tally.spellings.get(spelling) ?? 0) + 1);
+    tally.sources.add(source);
+  }
+
+  ranked(): Tally<S>[] {
+    return [...this.byKey.values()].sort((a, b) => b.score - a.score || a.firstSeen - b.firstSeen);
+  }
+}
+
+function topWeight(tags: readonly WeightedTag[]): number {
+  let top = 0;
+  for (const tag of tags) if (tag.weight !== undefined && Number.isFinite(tag.weight) && tag.weight > top) top = tag.weight;
+  return top;
+}
+
+function strength(tag: WeightedTag, list: TagList<string>, top: number): number {
+  if (list.weighting === 'flat' || tag.weight === undefined || !Number.isFinite(tag.weight) || top <= 0) return 1;
+  return Math.max(0, tag.weight) / top;
+}
+
+/** Merges provider tag lists, given in priority order, into one entry's genres, styles and moods. */
+export function mergeTags<S extends string>(lists: readonly TagList<S>[], settings: MergeSettings): MergedTags<S> {
+  const { rules } = settings;
+  const ownKeys = new Set(settings.ownNames.map(genreKey).filter((key) => key !== ''));
+  const genres = new TallyBoard<S>();
+  const moods = new TallyBoard<S>();
+  const styleKeys: string[] = [];
+  const styleSources = new Map<string, Set<S>>();
+  let order = 0;
+
+  for (const list of lists) {
+    const top = topWeight(list.tags);
+    for (const tag of list.tags) {
+      order += 1;
+      const spelling = tag.name.replace(/\s+/gu, ' ').trim();
+      if (list.minWeight !== undefined && tag.weight !== undefined && tag.weight < list.minWeight) continue;
+      const rawKey = genreKey(spelling);
+      if (rawKey === '') continue;
+      const key = rules.canonical.get(rawKey)?.key ?? rawKey;
+      if (isBlockedGenreKey(rawKey, rules) || isBlockedGenreKey(key, rules)) continue;
+      if (ownKeys.has(rawKey) || ownKeys.has(key)) continue;
+      const isMood = list.facet === 'mood' || (list.routeMoods === true && (rules.moodKeys.has(key) || rules.moodKeys.has(rawKey)));
+      const score = strength(tag, list, top);
+      if (isMood) {
+        moods.add(key, spelling, score, list.source, order);
+        continue;
+      }
+      genres.add(key, spelling, score, list.source, order);
+      if (list.facet === 'style') {
+        if (!styleSources.has(key)) {
+          styleKeys.push(key);
+          styleSources.set(key, new Set());
+        }
+        styleSources.get(key)?.add(list.source);
+      }
+    }
+  }
+
+  const contributors = new Set<S>();
+  const keptGenres = genres.ranked().slice(0, Math.max(0, settings.maxGenres));
+  const keptMoods = moods.ranked();
+  for (const tally of [...keptGenres, ...keptMoods]) for (const source of tally.sources) contributors.add(source);
+  for (const sources of styleSources.values()) for (const source of sources) contributors.add(source);
+
+  const display = (tally: Tally<S>): string => displayGenre(tally.key, tally.spellings, rules);
+  return {
+    genres: keptGenres.map(display),
+    // A style is displayed exactly as the same genre is, so the two lists never disagree on spelling.
+    styles: styleKeys.map((key) => {
+      const tally = genres.byKey.get(key);
+      return tally ? display(tally) : key;
+    }),
+    moods: keptMoods.map(display),
+    contributors,
+  };
+}
+
+/** Normalises one plain list of genre names (a track's own Plex tags, a cached entry's genres). */
+export function normaliseGenreList(tags: readonly string[], settings: MergeSettings): string[] {
+  return mergeTags([{ source: 'list', facet: 'genre', tags: tags.map((name) => ({ name })), weighting: 'flat' }], settings).genres;
+}

@@ -1,0 +1,20 @@
+// The enrichment's knobs, taken from configuration once at start.
+import type { Config } from '../config.ts';
+import { buildGenreRules, type GenreRules } from './genre-rules.ts';
+
+export interface EnrichmentSettings {
+  rules: GenreRules;
+  /** MAX_GENRES: genres kept per entry, strongest first. */
+  maxGenres: number;
+  /** LASTFM_MIN_TAG_WEIGHT: Last.fm tags under this count (0-100 of the top tag) are dropped. */
+  lastfmMinTagWeight: number;
+}
+
+/** Throws GenreRulesError when GENRE_BLOCKLIST or GENRE_ALIASES hold malformed entries. */
+export function enrichmentSettingsFromConfig(genres: Config['genres']): EnrichmentSettings {
+  return {
+    rules: buildGenreRules({ extraBlocklist: genres.extraBlocklist, extraAliases: genres.extraAliases }),
+    maxGenres: genres.maxGenres,
+    lastfmMinTagWeight: genres.lastfmMinTagWeight,
+  };
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { mergeTags, normaliseGenreList, type MergeSettings, type TagList } from '../../src/enrichment/genre-merge.ts';
+import { defaultGenreRules } from '../../src/enrichment/genre-rules.ts';
+import type { WeightedTag } from '../../src/types.ts';
+
+type Source = 'plex' | 'lastfm' | 'musicbrainz';
+
+const settings = (overrides: Partial<MergeSettings> = {}): MergeSettings => ({
+  rules: defaultGenreRules,
+  maxGenres: 10,
+  ownNames: [],
+  ...overrides,
+});
+
+const lastfm = (tags: WeightedTag[], minWeight = 10): TagList<Source> => ({
+  source: 'lastfm',
+  facet: 'genre',
+  tags,
+  weighting: 'relative',
+  minWeight,
+  routeMoods: true,
+});
+const plex = (facet: TagList<Source>['facet'], names: string[]): TagList<Source> => ({
+  source: 'plex',
+  facet,
+  tags: names.map((name) => ({ name })),
+  weighting: 'flat',
+});
+
+describe('mergeTags', () => {
+  it.each([
+    {
+      label: 'deduplicates spellings across providers and keeps one display form',
+      lists: [plex('genre', ['Hip-Hop']), lastfm([{ name: 'hip hop', weight: 100 }, { name: 'hiphop', weight: 60 }, { name: 'Hip Hop', weight: 40 }])],
+      genres: ['Hip-Hop'],
+    },
+    {
+      label: 'drops personal and non-genre tags',
+      lists: [
+        lastfm([
+          { name: 'shoegaze', weight: 100 },
+          { name: 'seen live', weight: 90 },
+          { name: 'favorites', weight: 80 },
+          { name: 'favourite', weight: 70 },
+          { name: 'albums I own', weight: 60 },
+          { name: 'check out', weight: 50 },
+          { name: '90s', weight: 45 },
+          { name: 'dream pop', weight: 40 },
+        ]),
+      ],
+      genres: ['Shoegaze', 'Dream Pop'],
+    },
+    {
+      label: 'drops Last.fm tags under the minimum weight',
+      lists: [lastfm([{ name: 'rock', weight: 100 }, { name: 'indie', weight: 10 }, { name: 'noise', weight: 9 }, { name: 'jazz', weight: 0 }])],
+      genres: ['Rock', 'Indie'],
+    },
+    {
+      label: 'drops the artist’s own name, in any spelling',
+      lists: [lastfm([{ name: 'bjork', weight: 100 }, { name: 'electronic', weight: 80 }, { name: 'Björk', weight: 50 }])],
+      ownNames: ['Björk'],
+      genres: ['Electronic'],
+    },
+    {
+      label: 'drops the album title too',
+      lists: [lastfm([{ name: 'Kid A', weight: 100 }, { name: 'electronic', weight: 80 }, { name: 'radiohead', weight: 70 }])],
+      ownNames: ['Radiohead', 'Kid A'],
+      genres: ['Electronic'],
+    },
+    {
+      label: 'ranks a genre two providers agree on above single-provider ones',
+      lists: [plex('genre', ['Rock', 'Pop']), lastfm([{ name: 'jazz', weight: 100 }, { name: 'pop', weight: 90 }])],
+      genres: ['Pop', 'Rock', 'Jazz'],
+    },
+    {
+      label: 'breaks ties by provider priority, then position',
+      lists: [plex('genre', ['Rock']), lastfm([{ name: 'folk', weight: 100 }])],
+      genres: ['Rock', 'Folk'],
+    },
+    {
+      label: 'keeps at most maxGenres, strongest first',
+      lists: [lastfm([{ name: 'a-rock', weight: 20 }, { name: 'b-rock', weight: 100 }, { name: 'c-rock', weight: 60 }, { name: 'd-rock', weight: 90 }])],
+      maxGenres: 2,
+      genres: ['B-Rock', 'D-Rock'],
+    },
+  ])('$label', ({ lists, genres, ownNames = [], maxGenres = 10 }) => {
+    expect(mergeTags(lists, settings({ ownNames, maxGenres })).genres).toEqual(genres);
+  });
+
+  it('treats Plex styles as genres and lists them on their own as well', () => {
+    const merged = mergeTags([plex('genre', ['Rock']), plex('style', ['Britpop', 'Alternative Rock'])], settings());
+    expect(merged.genres).toEqual(['Rock', 'Britpop', 'Alternative Rock']);
+    expect(merged.styles).toEqual(['Britpop', 'Alternative Rock']);
+  });
+
+  it('keeps Plex moods as moods and moves mood tags of free-form providers to moods', () => {
+    const merged = mergeTags(
+      [plex('mood', ['Melancholy', 'Brooding']), lastfm([{ name: 'trip-hop', weight: 100 }, { name: 'melancholy', weight: 70 }, { name: 'chill', weight: 50 }])],
+      settings(),
+    );
+    expect(merged.genres).toEqual(['Trip-Hop']);
+    expect(merged.moods).toEqual(['Melancholy', 'Brooding', 'Chill']);
+  });
+
+  it('names as contributors only the providers whose tags survived', () => {
+    const merged = mergeTags([plex('genre', ['Rock']), lastfm([{ name: 'seen live', weight: 100 }])], settings());
+    expect([...merged.contributors]).toEqual(['plex']);
+    expect([...mergeTags([lastfm([{ name: 'seen live', weight: 100 }])], settings()).contributors]).toEqual([]);
+  });
+
+  it('does not count a provider whose only tags were cut by maxGenres', () => {
+    const merged = mergeTags([plex('genre', ['Rock', 'Pop']), lastfm([{ name: 'jazz', weight: 100 }])], settings({ maxGenres: 2 }));
+    expect(merged.genres).toEqual(['Rock', 'Pop']);
+    expect([...merged.contributors]).toEqual(['plex']);
+  });
+
+  it('normalises a plain list (a track’s Plex tags)', () => {
+    expect(normaliseGenreList(['hip hop', 'Hip-Hop', '', '  ', 'Seen Live', 'rnb'], settings())).toEqual(['Hip-Hop', 'R&B']);
+  });
+});
