@@ -1,0 +1,227 @@
+// Builds the provider clients from `config.providers`: one limiter, breaker, counters and HTTP layer per
+// provider, shared by every caller in the process. A provider without its configuration has no client;
+// asking for it gives a typed `not-configured` error the API and CLI can show.
+import packageJson from '../../package.json' with { type: 'json' };
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { type Clock, type ProviderName, systemClock } from '../types.ts';
+import { AudiomuseClient } from './audiomuse.ts';
+import { CircuitBreaker, type CircuitBreakerOptions, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker.ts';
+import { ProviderCounters, type ProviderCountersSnapshot } from './counters.ts';
+import { ProviderError, notConfiguredError, registerSecret } from './errors.ts';
+import { DEFAULT_HTTP_TUNING, HttpClient, type HttpTuning, type AuthHooks } from './http.ts';
+import { LastfmClient } from './lastfm.ts';
+import { MusicbrainzClient } from './musicbrainz.ts';
+import { PlexClient } from './plex.ts';
+import { type AdaptiveRateOptions, RateLimiter } from './rate-limiter.ts';
+import { SpotifyClient, SpotifyToken, spotifyAuth } from './spotify.ts';
+
+export { ProviderError, isProviderError, notConfiguredError, redact } from './errors.ts';
+export type { ProviderErrorCode } from './errors.ts';
+export type { PlexPage, PlexListOptions } from './plex.ts';
+export type { LastfmArtistTags, LastfmAlbumTags } from './lastfm.ts';
+export type { MusicbrainzArtistGenres } from './musicbrainz.ts';
+export type { SpotifyGenresResult, SpotifyCapabilities, SpotifyArtistRef } from './spotify.ts';
+export type { ProviderCountersSnapshot, BreakerState } from './counters.ts';
+export { PlexClient, LastfmClient, MusicbrainzClient, SpotifyClient, AudiomuseClient, RateLimiter };
+
+export type ProvidersConfig = Config['providers'];
+
+export const PROVIDER_NAMES: readonly ProviderName[] = ['plex', 'lastfm', 'musicbrainz', 'spotify', 'audiomuse'];
+
+export interface ProviderClients {
+  plex: PlexClient;
+  lastfm: LastfmClient;
+  musicbrainz: MusicbrainzClient;
+  spotify: SpotifyClient;
+  audiomuse: AudiomuseClient;
+}
+
+/** Per-provider knobs beyond the environment: tests use them for small timeouts, fast breakers, short pauses. */
+export interface ProviderTuning {
+  http?: Partial<HttpTuning>;
+  breaker?: Partial<CircuitBreakerOptions>;
+  /** Spotify only: how the adaptive rate moves. */
+  adaptive?: Partial<AdaptiveRateOptions>;
+  /** Overrides the configured rate (requests per second); null removes the rate limit. */
+  requestsPerSecond?: number | null;
+  concurrency?: number;
+}
+
+export interface ProviderDependencies {
+  logger: Logger;
+  clock?: Clock;
+  /** Applied to every provider, then `perProvider` on top. */
+  tuning?: ProviderTuning;
+  perProvider?: Partial<Record<ProviderName, ProviderTuning>>;
+  /** Contact shown in the User-Agent (MusicBrainz requires one): a URL or an e-mail address. */
+  contact?: string;
+  spotify?: { probeArtist?: string; capabilityTtlMs?: number };
+}
+
+export interface ProviderStatus {
+  provider: ProviderName;
+  configured: boolean;
+  counters: ProviderCountersSnapshot | undefined;
+}
+
+export interface Providers {
+  readonly plex: PlexClient | undefined;
+  readonly lastfm: LastfmClient | undefined;
+  readonly musicbrainz: MusicbrainzClient | undefined;
+  readonly spotify: SpotifyClient | undefined;
+  readonly audiomuse: AudiomuseClient | undefined;
+  isConfigured(name: ProviderName): boolean;
+  /** The client, or a thrown ProviderError of kind `not-configured`. */
+  require<N extends ProviderName>(name: N): ProviderClients[N];
+  /** The limiter of a configured provider: `setRate(rps)` for a shared cross-process budget. */
+  limiter(name: ProviderName): RateLimiter | undefined;
+  /** Counters, breaker state and current rate of every provider (unconfigured ones included). */
+  stats(): Record<ProviderName, ProviderStatus>;
+}
+
+export const DEFAULT_CONTACT = 'https://github.com/linernotes/linernotes';
+
+export function userAgent(contact: string = DEFAULT_CONTACT): string {
+  // MusicBrainz's required form: "Application/version ( contact )".
+  return `linernotes/${packageJson.version} ( ${contact} )`;
+}
+
+interface Plumbing {
+  http: HttpClient;
+  limiter: RateLimiter;
+  counters: ProviderCounters;
+}
+
+export function createProviders(config: ProvidersConfig, dependencies: ProviderDependencies): Providers {
+  const clock = dependencies.clock ?? systemClock;
+  const logger = dependencies.logger;
+  const agent = userAgent(dependencies.contact);
+  const plumbing = new Map<ProviderName, Plumbing>();
+
+  const build = (
+    provider: ProviderName,
+    defaults: { requestsPerSecond?: number; concurrency?: number; adaptive?: boolean },
+    headers: Record<string, string>,
+    auth?: (http: HttpClient) => AuthHooks,
+  ): HttpClient => {
+    const tuning: ProviderTuning = {
+      ...dependencies.tuning,
+      ...dependencies.perProvider?.[provider],
+      http: { ...dependencies.tuning?.http, ...dependencies.perProvider?.[provider]?.http },
+      breaker: { ...dependencies.tuning?.breaker, ...dependencies.perProvider?.[provider]?.breaker },
+    };
+    const httpTuning: HttpTuning = { ...DEFAULT_HTTP_TUNING, timeoutMs: config.httpTimeoutMs, ...tuning.http };
+    const counters = new ProviderCounters(provider);
+    const rate = tuning.requestsPerSecond === null ? undefined : (tuning.requestsPerSecond ?? defaults.requestsPerSecond);
+    const limiter = new RateLimiter({
+      provider,
+      clock,
+      logger,
+      requestsPerSecond: rate,
+      concurrency: tuning.concurrency ?? defaults.concurrency,
+      adaptive: defaults.adaptive ? (tuning.adaptive ?? true) : undefined,
+      maxPauseMs: httpTuning.maxRetryAfterMs,
+      defaultPauseMs: httpTuning.defaultRateLimitPauseMs,
+    });
+    const breaker = new CircuitBreaker(provider, { ...DEFAULT_BREAKER_OPTIONS, ...tuning.breaker }, clock, logger);
+    counters.attach({
+      breakerState: () => breaker.state,
+      currentRate: () => limiter.currentRate ?? null,
+      pausedUntil: () => limiter.pausedUntilDate ?? null,
+      unavailableUntil: () => limiter.unavailableUntilDate ?? null,
+    });
+    const http = new HttpClient({
+      provider,
+      limiter,
+      breaker,
+      counters,
+      clock,
+      logger,
+      tuning: httpTuning,
+      headers: { 'user-agent': agent, ...headers },
+    });
+    if (auth !== undefined) http.useAuth(auth(http));
+    plumbing.set(provider, { http, limiter, counters });
+    return http;
+  };
+
+  let plex: PlexClient | undefined;
+  if (config.plex !== undefined) {
+    registerSecret(config.plex.token);
+    const http = build(
+      'plex',
+      { concurrency: config.plex.concurrency },
+      {
+        'x-plex-token': config.plex.token,
+        'x-plex-client-identifier': 'linernotes',
+        'x-plex-product': 'linernotes',
+        'x-plex-version': packageJson.version,
+      },
+    );
+    plex = new PlexClient(http, config.plex);
+  }
+
+  let lastfm: LastfmClient | undefined;
+  if (config.lastfm !== undefined) {
+    registerSecret(config.lastfm.apiKey);
+    const http = build('lastfm', { requestsPerSecond: config.lastfm.requestsPerSecond }, {});
+    lastfm = new LastfmClient(http, config.lastfm);
+  }
+
+  let musicbrainz: MusicbrainzClient | undefined;
+  if (config.musicbrainz !== undefined) {
+    const http = build('musicbrainz', { requestsPerSecond: config.musicbrainz.requestsPerSecond }, {});
+    musicbrainz = new MusicbrainzClient(http, config.musicbrainz);
+  }
+
+  let spotify: SpotifyClient | undefined;
+  if (config.spotify !== undefined) {
+    const spotifyConfig = config.spotify;
+    // The token is fetched through the same HTTP layer (counted, retried, redacted) that then carries it.
+    const http = build('spotify', { requestsPerSecond: spotifyConfig.requestsPerSecond, adaptive: true }, {}, (client) =>
+      spotifyAuth(new SpotifyToken(client, spotifyConfig, clock)),
+    );
+    spotify = new SpotifyClient(http, spotifyConfig, { clock, ...dependencies.spotify });
+  }
+
+  let audiomuse: AudiomuseClient | undefined;
+  if (config.audiomuse !== undefined) {
+    registerSecret(config.audiomuse.token);
+    const token = config.audiomuse.token;
+    const http = build(
+      'audiomuse',
+      { concurrency: config.audiomuse.concurrency },
+      token === undefined ? {} : { authorization: `Bearer ${token}` },
+    );
+    audiomuse = new AudiomuseClient(http, config.audiomuse);
+  }
+
+  const clients: { [N in ProviderName]: ProviderClients[N] | undefined } = { plex, lastfm, musicbrainz, spotify, audiomuse };
+
+  return {
+    plex,
+    lastfm,
+    musicbrainz,
+    spotify,
+    audiomuse,
+    isConfigured: (name) => clients[name] !== undefined,
+    require<N extends ProviderName>(name: N): ProviderClients[N] {
+      const client = clients[name];
+      if (client === undefined) throw notConfiguredError(name);
+      return client as ProviderClients[N];
+    },
+    limiter: (name) => plumbing.get(name)?.limiter,
+    stats() {
+      const entries = PROVIDER_NAMES.map((provider): [ProviderName, ProviderStatus] => [
+        provider,
+        { provider, configured: clients[provider] !== undefined, counters: plumbing.get(provider)?.counters.snapshot() },
+      ]);
+      return Object.fromEntries(entries) as Record<ProviderName, ProviderStatus>;
+    },
+  };
+}
+
+export function isNotConfigured(error: unknown): boolean {
+  return error instanceof ProviderError && error.kind === 'not-configured';
+}

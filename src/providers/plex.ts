@@ -1,0 +1,351 @@
+// Plex Media Server, read-only: music sections, paged listings, item detail. Shapes follow the notes
+// (providers.md §1): JSON only on `Accept: application/json`, ids that may be numbers or strings, fields
+// hoisted onto the container, tags absent rather than empty, statistics absent rather than zero.
+import { z } from 'zod';
+import type { PlexAlbum, PlexArtist, PlexSection, PlexTrack } from '../types.ts';
+import { ProviderError } from './errors.ts';
+import type { HttpClient } from './http.ts';
+import { buildUrl, encodeComponent } from './names.ts';
+
+export interface PlexClientConfig {
+  url: string;
+  token: string;
+  /** A section key or title; when unset the first music section is used. */
+  musicSection?: string;
+}
+
+export interface PlexPage<T> {
+  items: T[];
+  /** Position of the first item in the whole listing. */
+  offset: number;
+  /** The listing's total size when the server said it (it usually does). */
+  totalSize: number | undefined;
+}
+
+export interface PlexListOptions {
+  /** Items asked per page; the server may send fewer (it is allowed to cap pages). */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+// Plex's `type=` numbers for /all (python-plexapi SEARCHTYPES; the spec's MediaType table is wrong here).
+const PLEX_TYPE = { artist: 8, album: 9, track: 10 } as const;
+export const DEFAULT_PLEX_PAGE_SIZE = 200;
+
+const id = z.union([z.string(), z.number()]).transform(String);
+const optionalNumber = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const parsed = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(parsed)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a number' });
+      return z.NEVER;
+    }
+    return parsed;
+  })
+  .optional()
+  .nullable();
+const tags = z
+  .array(z.object({ tag: z.string() }))
+  .optional()
+  .nullable();
+const guids = z
+  .array(z.object({ id: z.string() }))
+  .optional()
+  .nullable();
+
+const metadataSchema = z.object({
+  ratingKey: id,
+  title: z.string().optional().nullable(),
+  type: z.string().optional().nullable(),
+  updatedAt: optionalNumber,
+  year: optionalNumber,
+  parentTitle: z.string().optional().nullable(),
+  parentRatingKey: id.optional().nullable(),
+  parentYear: optionalNumber,
+  parentIndex: optionalNumber,
+  grandparentTitle: z.string().optional().nullable(),
+  grandparentRatingKey: id.optional().nullable(),
+  originalTitle: z.string().optional().nullable(),
+  index: optionalNumber,
+  duration: optionalNumber,
+  userRating: optionalNumber,
+  viewCount: optionalNumber,
+  skipCount: optionalNumber,
+  lastViewedAt: optionalNumber,
+  Genre: tags,
+  Style: tags,
+  Mood: tags,
+  Guid: guids,
+});
+type Metadata = z.output<typeof metadataSchema>;
+
+// Fields a container may hoist from its children (providers.md §1.8).
+const containerSchema = z.object({
+  size: optionalNumber,
+  totalSize: optionalNumber,
+  offset: optionalNumber,
+  parentTitle: z.string().optional().nullable(),
+  parentRatingKey: id.optional().nullable(),
+  parentYear: optionalNumber,
+  grandparentTitle: z.string().optional().nullable(),
+  grandparentRatingKey: id.optional().nullable(),
+  // Absent when a page is empty (AudioMuse reads `Metadata or []`).
+  Metadata: z.array(metadataSchema).optional().nullable(),
+});
+type Container = z.output<typeof containerSchema>;
+
+const metadataResponseSchema = z.object({ MediaContainer: containerSchema });
+
+const sectionsResponseSchema = z.object({
+  MediaContainer: z.object({
+    Directory: z
+      .array(z.object({ key: id, title: z.string(), type: z.string() }))
+      .optional()
+      .nullable(),
+  }),
+});
+
+function tagNames(list: { tag: string }[] | null | undefined): string[] {
+  return (list ?? []).map((entry) => entry.tag.trim()).filter((tag) => tag !== '');
+}
+
+const MBID_PATTERN = /^mbid:\/\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+function musicbrainzId(list: { id: string }[] | null | undefined): string | undefined {
+  for (const guid of list ?? []) {
+    const match = MBID_PATTERN.exec(guid.id.trim());
+    if (match?.[1] !== undefined) return match[1].toLowerCase();
+  }
+  return undefined;
+}
+
+const defined = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
+
+function toArtist(item: Metadata): PlexArtist {
+  return {
+    ratingKey: item.ratingKey,
+    name: item.title ?? '',
+    genres: tagNames(item.Genre),
+    styles: tagNames(item.Style),
+    moods: tagNames(item.Mood),
+    musicbrainzId: musicbrainzId(item.Guid),
+    updatedAt: defined(item.updatedAt),
+  };
+}
+
+function toAlbum(item: Metadata, container: Container): PlexAlbum {
+  return {
+    ratingKey: item.ratingKey,
+    title: item.title ?? '',
+    artistName: item.parentTitle ?? container.parentTitle ?? '',
+    artistRatingKey: defined(item.parentRatingKey ?? container.parentRatingKey),
+    genres: tagNames(item.Genre),
+    styles: tagNames(item.Style),
+    moods: tagNames(item.Mood),
+    year: defined(item.year ?? container.parentYear),
+    musicbrainzId: musicbrainzId(item.Guid),
+    updatedAt: defined(item.updatedAt),
+  };
+}
+
+function toTrack(item: Metadata, container: Container): PlexTrack {
+  return {
+    ratingKey: item.ratingKey,
+    title: item.title ?? '',
+    // The album artist: the Plex artist entity the track belongs to (originalTitle, the performing artist
+    // when it differs, is only a fallback).
+    artistName: item.grandparentTitle ?? container.grandparentTitle ?? item.originalTitle ?? '',
+    albumTitle: defined(item.parentTitle ?? container.parentTitle),
+    albumRatingKey: defined(item.parentRatingKey ?? container.parentRatingKey),
+    trackNumber: defined(item.index),
+    discNumber: defined(item.parentIndex),
+    durationMs: defined(item.duration),
+    year: defined(item.year ?? item.parentYear ?? container.parentYear),
+    userRating: defined(item.userRating),
+    viewCount: item.viewCount ?? 0,
+    skipCount: item.skipCount ?? 0,
+    lastViewedAt: item.lastViewedAt === undefined || item.lastViewedAt === null ? undefined : new Date(item.lastViewedAt * 1000),
+    musicbrainzId: musicbrainzId(item.Guid),
+    genres: tagNames(item.Genre),
+    moods: tagNames(item.Mood),
+    updatedAt: defined(item.updatedAt),
+  };
+}
+
+export class PlexClient {
+  readonly provider = 'plex' as const;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly config: PlexClientConfig,
+  ) {}
+
+  /** Every library section. */
+  async sections(signal?: AbortSignal): Promise<PlexSection[]> {
+    const response = await this.http.request({
+      operation: 'sections',
+      url: buildUrl(this.config.url, '/library/sections'),
+      schema: sectionsResponseSchema,
+      signal,
+    });
+    return (response.MediaContainer.Directory ?? []).map((directory) => ({
+      key: directory.key,
+      title: directory.title,
+      type: directory.type,
+    }));
+  }
+
+  /** Music sections only (Plex calls their type "artist"). */
+  async musicSections(signal?: AbortSignal): Promise<PlexSection[]> {
+    return (await this.sections(signal)).filter((section) => section.type === 'artist');
+  }
+
+  /** The configured music section (PLEX_MUSIC_SECTION, by key or title), or the first music section. */
+  async musicSection(signal?: AbortSignal): Promise<PlexSection> {
+    const sections = await this.musicSections(signal);
+    const wanted = this.config.musicSection;
+    const section =
+      wanted === undefined
+        ? sections[0]
+        : (sections.find((candidate) => candidate.key === wanted) ??
+          sections.find((candidate) => candidate.title.toLowerCase() === wanted.toLowerCase()));
+    if (section === undefined) {
+      throw new ProviderError({
+        provider: 'plex',
+        operation: 'sections',
+        kind: 'not-found',
+        code: 'not-found',
+        message:
+          wanted === undefined
+            ? 'the server has no music section'
+            : `no music section with key or title ${JSON.stringify(wanted)} (found: ${sections.map((s) => `${s.key} ${s.title}`).join(', ') || 'none'})`,
+      });
+    }
+    return section;
+  }
+
+  /** Artists of a section, page by page, with Guid (MusicBrainz id). List views carry few tags: see `artist()`. */
+  artistPages(sectionKey: string, options: PlexListOptions = {}): AsyncGenerator<PlexPage<PlexArtist>> {
+    return this.pages(sectionKey, PLEX_TYPE.artist, 'artists', options, (item) => toArtist(item));
+  }
+
+  albumPages(sectionKey: string, options: PlexListOptions = {}): AsyncGenerator<PlexPage<PlexAlbum>> {
+    return this.pages(sectionKey, PLEX_TYPE.album, 'albums', options, toAlbum);
+  }
+
+  /** Tracks with their statistics (user rating, view count, skip count, last viewed). */
+  trackPages(sectionKey: string, options: PlexListOptions = {}): AsyncGenerator<PlexPage<PlexTrack>> {
+    return this.pages(sectionKey, PLEX_TYPE.track, 'tracks', options, toTrack);
+  }
+
+  /** How many items of a kind a section holds, without listing them (a page of size 0). */
+  async count(sectionKey: string, kind: keyof typeof PLEX_TYPE, signal?: AbortSignal): Promise<number> {
+    const response = await this.http.request({
+      operation: `count ${kind}s`,
+      url: buildUrl(this.config.url, `/library/sections/${encodeComponent(sectionKey)}/all`, {
+        type: PLEX_TYPE[kind],
+        'X-Plex-Container-Start': 0,
+        'X-Plex-Container-Size': 0,
+      }),
+      headers: { 'X-Plex-Container-Start': '0', 'X-Plex-Container-Size': '0' },
+      schema: metadataResponseSchema,
+      signal,
+    });
+    const container = response.MediaContainer;
+    return container.totalSize ?? container.size ?? container.Metadata?.length ?? 0;
+  }
+
+  /** Full detail of an artist: every Genre, Style and Mood tag (list views carry only a few). */
+  async artist(ratingKey: string, signal?: AbortSignal): Promise<PlexArtist> {
+    const { item } = await this.metadata(ratingKey, 'artist', signal);
+    return toArtist(item);
+  }
+
+  async album(ratingKey: string, signal?: AbortSignal): Promise<PlexAlbum> {
+    const { item, container } = await this.metadata(ratingKey, 'album', signal);
+    return toAlbum(item, container);
+  }
+
+  /** One track with fresh statistics. */
+  async track(ratingKey: string, signal?: AbortSignal): Promise<PlexTrack> {
+    const { item, container } = await this.metadata(ratingKey, 'track', signal);
+    return toTrack(item, container);
+  }
+
+  private async metadata(
+    ratingKey: string,
+    kind: 'artist' | 'album' | 'track',
+    signal: AbortSignal | undefined,
+  ): Promise<{ item: Metadata; container: Container }> {
+    const response = await this.http.request({
+      operation: `${kind} detail`,
+      url: buildUrl(this.config.url, `/library/metadata/${encodeComponent(ratingKey)}`, { includeGuids: 1 }),
+      schema: metadataResponseSchema,
+      signal,
+    });
+    const container = response.MediaContainer;
+    const item = container.Metadata?.[0];
+    if (item === undefined) {
+      throw new ProviderError({
+        provider: 'plex',
+        operation: `${kind} detail`,
+        kind: 'not-found',
+        code: 'not-found',
+        message: `no ${kind} with ratingKey ${ratingKey}`,
+      });
+    }
+    if (item.type !== undefined && item.type !== null && item.type !== kind) {
+      throw new ProviderError({
+        provider: 'plex',
+        operation: `${kind} detail`,
+        kind: 'not-found',
+        code: 'not-found',
+        message: `ratingKey ${ratingKey} is a ${item.type}, not a ${kind}`,
+      });
+    }
+    return { item, container };
+  }
+
+  private async *pages<T>(
+    sectionKey: string,
+    type: number,
+    label: string,
+    options: PlexListOptions,
+    map: (item: Metadata, container: Container) => T,
+  ): AsyncGenerator<PlexPage<T>> {
+    const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PLEX_PAGE_SIZE));
+    let start = 0;
+    for (;;) {
+      // Both paging headers on every request, never relying on a server default (providers.md §1.5); the
+      // query forms are accepted by Plex too and cost nothing.
+      const response = await this.http.request({
+        operation: `list ${label}`,
+        url: buildUrl(this.config.url, `/library/sections/${encodeComponent(sectionKey)}/all`, {
+          type,
+          includeGuids: 1,
+          'X-Plex-Container-Start': start,
+          'X-Plex-Container-Size': pageSize,
+        }),
+        headers: { 'X-Plex-Container-Start': String(start), 'X-Plex-Container-Size': String(pageSize) },
+        schema: metadataResponseSchema,
+        signal: options.signal,
+      });
+      const container = response.MediaContainer;
+      const items = container.Metadata ?? [];
+      const offset = container.offset ?? start;
+      const totalSize = defined(container.totalSize);
+      if (items.length > 0) {
+        yield { items: items.map((item) => map(item, container)), offset, totalSize };
+      }
+      // The server may ignore paging, cap the page below what was asked, or omit the total
+      // (providers.md §1.5): only an empty page or the known total ends the listing, and a server that
+      // answers every page from the start again is not followed into a loop.
+      const next = offset + items.length;
+      if (items.length === 0) return;
+      if (totalSize !== undefined && next >= totalSize) return;
+      if (items.length > pageSize || offset !== start || next <= start) return;
+      start = next;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+// One limiter per provider, shared by everything in the process that calls that provider.
+//
+// Design: a token gate over p-queue. A p-queue of concurrency 1 lines callers up in order (and drops
+// aborted ones); the task at its head waits until the next slot (1/rate after the previous grant, and
+// not before a 429 pause ends), then lets its caller send. A second p-queue bounds how many calls are in
+// flight. p-queue's own `interval`/`intervalCap` are fixed at construction, while the rate here must change
+// at run time: Spotify's adapts to 429s, and a cross-process budget (a later PostgreSQL-backed share) will
+// call `setRate(rps)` whenever the number of live workers changes.
+//
+// Two notions of time: spacing and short pauses are waited out with real timers, so they are measured on
+// the monotonic clock; decisions that are wall-clock deadlines (unavailable until, a quiet minute for the
+// adaptive rate) use the injected Clock, so tests can move them with a fake clock.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
+import PQueue from 'p-queue';
+import type { Logger } from '../logger.ts';
+import type { Clock, ProviderName } from '../types.ts';
+import { ProviderError } from './errors.ts';
+
+export interface AdaptiveRateOptions {
+  /** Never slower than this, however many 429s arrive. */
+  minRps: number;
+  /** A stretch this long without a 429 raises the rate once. */
+  quietMs: number;
+  increaseFactor: number;
+  decreaseFactor: number;
+}
+
+export const DEFAULT_ADAPTIVE: AdaptiveRateOptions = {
+  minRps: 0.1,
+  quietMs: 60_000,
+  increaseFactor: 1.1,
+  decreaseFactor: 0.5,
+};
+
+export interface RateLimiterOptions {
+  provider: ProviderName;
+  clock: Clock;
+  logger?: Logger;
+  /** Sustained requests per second; undefined means only `concurrency` bounds the provider. */
+  requestsPerSecond?: number;
+  /** Halve on 429, creep back up after quiet minutes, never above the configured (or `setRate`) rate. */
+  adaptive?: boolean | Partial<AdaptiveRateOptions>;
+  /** Calls in flight at once (a whole call, retries included). Default: unbounded. */
+  concurrency?: number;
+  /** A Retry-After longer than this does not put callers to sleep: the provider is marked unavailable. */
+  maxPauseMs: number;
+  /** Pause after a 429 that gave no Retry-After. */
+  defaultPauseMs: number;
+}
+
+export type RateLimitOutcome =
+  | { outcome: 'paused'; until: Date; pauseMs: number }
+  | { outcome: 'unavailable'; until: Date };
+
+export class RateLimiter {
+  readonly provider: ProviderName;
+  private readonly gate = new PQueue({ concurrency: 1 });
+  private readonly inFlight: PQueue | undefined;
+  private readonly clock: Clock;
+  private readonly logger: Logger | undefined;
+  private readonly adaptive: AdaptiveRateOptions | undefined;
+  private readonly maxPauseMs: number;
+  private readonly defaultPauseMs: number;
+  /** The rate asked for (config or setRate); the adaptive rate never exceeds it. */
+  private ceiling: number | undefined;
+  private rate: number | undefined;
+  private lastGrant = Number.NEGATIVE_INFINITY;
+  private pausedUntil = 0;
+  private pauseGeneration = 0;
+  private unavailableUntil = 0;
+  private lastAdjustment: number;
+
+  constructor(options: RateLimiterOptions) {
+    this.provider = options.provider;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.maxPauseMs = options.maxPauseMs;
+    this.defaultPauseMs = options.defaultPauseMs;
+    this.ceiling = validRate(options.requestsPerSecond);
+    this.rate = this.ceiling;
+    this.adaptive =
+      options.adaptive === undefined || options.adaptive === false
+        ? undefined
+        : { ...DEFAULT_ADAPTIVE, ...(options.adaptive === true ? {} : options.adaptive) };
+    const concurrency = options.concurrency;
+    this.inFlight =
+      concurrency !== undefined && Number.isFinite(concurrency) ? new PQueue({ concurrency: Math.max(1, concurrency) }) : undefined;
+    this.lastAdjustment = this.clock().getTime();
+  }
+
+  /** Runs a whole call within the concurrency bound. */
+  async schedule<T>(operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    this.assertAvailable();
+    if (this.inFlight === undefined) return operation();
+    return this.inFlight.add(() => operation(), { signal });
+  }
+
+  /** Waits for a slot for one HTTP attempt. Throws `unavailable` (with retryAt) while the provider is out. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    this.assertAvailable();
+    await this.gate.add(
+      async () => {
+        for (;;) {
+          this.assertAvailable();
+          this.creepUp();
+          const now = performance.now();
+          const spacing = this.rate === undefined ? 0 : 1000 / this.rate;
+          const next = Math.max(this.pausedUntil, this.lastGrant + spacing);
+          if (next <= now) {
+            this.lastGrant = now;
+            return;
+          }
+          const generation = this.pauseGeneration;
+          await sleep(next - now, undefined, { signal });
+          // A 429 that arrived while we slept moved the pause: look again instead of going.
+          if (generation === this.pauseGeneration) {
+            this.lastGrant = Math.max(next, performance.now());
+            return;
+          }
+        }
+      },
+      { signal },
+    );
+  }
+
+  /**
+   * Called on every "slow down" answer. A short Retry-After pauses the provider for every caller; a long
+   * one (Spotify's daily quota answers with ~14 h) marks it unavailable so callers fail fast instead.
+   */
+  onRateLimited(retryAfterMs: number | undefined): RateLimitOutcome {
+    const wallNow = this.clock().getTime();
+    if (retryAfterMs !== undefined && retryAfterMs > this.maxPauseMs) {
+      const until = wallNow + retryAfterMs;
+      this.markUnavailable(new Date(until), `Retry-After ${Math.round(retryAfterMs / 1000)} s`);
+      return { outcome: 'unavailable', until: new Date(until) };
+    }
+    const pauseMs = Math.max(0, retryAfterMs ?? this.defaultPauseMs);
+    const now = performance.now();
+    const alreadyPaused = now < this.pausedUntil;
+    // Concurrent requests sent before the pause all come back 429; only the first should halve the rate.
+    if (!alreadyPaused) this.slowDown();
+    if (now + pauseMs > this.pausedUntil) {
+      this.pausedUntil = now + pauseMs;
+      this.pauseGeneration += 1;
+    }
+    if (!alreadyPaused) {
+      this.logger?.warn(
+        { provider: this.provider, pauseMs, rate: this.rate },
+        `${this.provider} rate limited; pausing all calls for ${pauseMs} ms`,
+      );
+    }
+    return { outcome: 'paused', until: new Date(wallNow + (this.pausedUntil - now)), pauseMs };
+  }
+
+  markUnavailable(until: Date, reason: string): void {
+    if (until.getTime() <= this.unavailableUntil) return;
+    this.unavailableUntil = until.getTime();
+    // The caller sleeping at the head of the gate looks again when it wakes, and fails instead of sending.
+    this.pauseGeneration += 1;
+    this.slowDown();
+    this.logger?.warn(
+      { provider: this.provider, until: until.toISOString() },
+      `${this.provider} unavailable until ${until.toISOString()} (${reason}); calls fail fast until then`,
+    );
+  }
+
+  /** Changes the sustained rate at run time; undefined removes the rate limit. */
+  setRate(requestsPerSecond: number | undefined): void {
+    const rate = validRate(requestsPerSecond);
+    this.ceiling = rate;
+    if (this.adaptive !== undefined && rate !== undefined && this.rate !== undefined) {
+      this.rate = Math.min(this.rate, rate);
+    } else {
+      this.rate = rate;
+    }
+  }
+
+  /** The rate now allowed, after any adaptive change. */
+  get currentRate(): number | undefined {
+    this.creepUp();
+    return this.rate;
+  }
+
+  get configuredRate(): number | undefined {
+    return this.ceiling;
+  }
+
+  get unavailableUntilDate(): Date | undefined {
+    return this.clock().getTime() < this.unavailableUntil ? new Date(this.unavailableUntil) : undefined;
+  }
+
+  get pausedUntilDate(): Date | undefined {
+    const remaining = this.pausedUntil - performance.now();
+    return remaining > 0 ? new Date(this.clock().getTime() + remaining) : undefined;
+  }
+
+  /** Callers waiting for a slot (for stats). */
+  get waiting(): number {
+    return this.gate.size + this.gate.pending + (this.inFlight?.size ?? 0);
+  }
+
+  assertAvailable(): void {
+    const until = this.unavailableUntil;
+    if (this.clock().getTime() < until) {
+      throw new ProviderError({
+        provider: this.provider,
+        kind: 'unavailable',
+        code: 'quota',
+        retryAt: new Date(until),
+        message: `unavailable until ${new Date(until).toISOString()} (the provider asked us to wait)`,
+      });
+    }
+  }
+
+  private slowDown(): void {
+    if (this.adaptive === undefined || this.rate === undefined) return;
+    this.rate = Math.max(this.adaptive.minRps, this.rate * this.adaptive.decreaseFactor);
+    this.lastAdjustment = this.clock().getTime();
+  }
+
+  private creepUp(): void {
+    if (this.adaptive === undefined || this.rate === undefined || this.ceiling === undefined) return;
+    const now = this.clock().getTime();
+    const quietPeriods = Math.floor((now - this.lastAdjustment) / this.adaptive.quietMs);
+    if (quietPeriods <= 0) return;
+    this.lastAdjustment += quietPeriods * this.adaptive.quietMs;
+    if (this.rate >= this.ceiling) return;
+    this.rate = Math.min(this.ceiling, this.rate * this.adaptive.increaseFactor ** quietPeriods);
+  }
+}
+
+function validRate(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}

@@ -1,0 +1,85 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Providers } from '../../src/providers/index.ts';
+import { PROVIDER_RATE_LIMITS, SPECIAL_ARTIST_NAMES, type Simulators } from '../../src/simulators/index.ts';
+import { providersFor, simulators } from './support.ts';
+
+let sims: Simulators;
+let providers: Providers;
+// MusicBrainz allows 1 request/s; these tests raise both sides to 20/s to stay quick. One test checks the
+// real 1/s against the default limiter.
+const FAST_RULE = { limit: 20, windowMs: 1000 };
+
+beforeAll(async () => {
+  sims = await simulators({ musicbrainz: { quirks: { rateLimit: FAST_RULE } } });
+  providers = providersFor(sims, { perProvider: { musicbrainz: { requestsPerSecond: 15 } } });
+});
+
+afterAll(async () => {
+  await sims.close();
+});
+
+afterEach(() => {
+  sims.musicbrainz.faults.reset();
+  sims.musicbrainz.setQuirks({ rateLimit: FAST_RULE });
+});
+
+describe('MusicBrainz client', () => {
+  it('looks up genres by MusicBrainz id, with inc=genres and a User-Agent with a contact', async () => {
+    const truth = sims.library.artist(0);
+    const mbid = truth.plex.mbid ?? '';
+    const result = await providers.require('musicbrainz').artistGenresById(mbid);
+    expect(result).toMatchObject({ mbid: truth.musicbrainz?.id, name: truth.musicbrainz?.name, matchedBy: 'mbid' });
+    expect(result.genres.map((genre) => genre.name).sort()).toEqual(truth.musicbrainz?.genres.map((genre) => genre.name).sort());
+    const request = sims.log.filter({ provider: 'musicbrainz', path: `/ws/2/artist/${mbid}` }).at(-1);
+    expect(request?.query).toMatchObject({ inc: 'genres', fmt: 'json' });
+    expect(request?.headers['user-agent']).toMatch(/^linernotes\/\d+\.\d+\.\d+ \( \S+ \)$/);
+  });
+
+  it('finds every special name by an exact-name search and comes back with the same artist', async () => {
+    const musicbrainz = providers.require('musicbrainz');
+    for (const name of SPECIAL_ARTIST_NAMES) {
+      const truth = sims.library.artistByName(name)?.musicbrainz;
+      const result = await musicbrainz.artistGenresByName(name);
+      expect(result).toMatchObject({ mbid: truth?.id, name: truth?.name, matchedBy: 'name' });
+      const search = sims.log.filter({ provider: 'musicbrainz', path: '/ws/2/artist' }).at(-1);
+      expect(search?.query.query).toBe(`artist:"${name}"`);
+    }
+  });
+
+  it('falls back from an id MusicBrainz does not know to the name', async () => {
+    const truth = sims.library.artist(3);
+    const result = await providers
+      .require('musicbrainz')
+      .artistGenres({ name: truth.name, musicbrainzId: '00000000-0000-4000-8000-000000000000' });
+    expect(result).toMatchObject({ mbid: truth.musicbrainz?.id, matchedBy: 'name' });
+  });
+
+  it('says not-found for an unknown name (near misses are not taken) and for a malformed id without asking', async () => {
+    const musicbrainz = providers.require('musicbrainz');
+    await expect(musicbrainz.artistGenresByName('Qwzxv Nonexistent Ensemble')).rejects.toMatchObject({ kind: 'not-found' });
+    const before = sims.log.count({ provider: 'musicbrainz' });
+    await expect(musicbrainz.artistGenresById('not-an-mbid')).rejects.toMatchObject({ kind: 'not-found' });
+    expect(sims.log.count({ provider: 'musicbrainz' })).toBe(before);
+  });
+
+  it('retries its 503s and the front end\'s HTML errors, and sorts a malformed body as bad-response', async () => {
+    const musicbrainz = providers.require('musicbrainz');
+    const mbid = sims.library.artist(1).plex.mbid ?? '';
+    sims.musicbrainz.faults.failNext({ kind: 'api-error' });
+    sims.musicbrainz.faults.failNext({ kind: 'status', status: 502 });
+    await expect(musicbrainz.artistGenresById(mbid)).resolves.toMatchObject({ matchedBy: 'mbid' });
+    sims.musicbrainz.faults.failNext('malformed');
+    await expect(musicbrainz.artistGenresById(sims.library.artist(2).plex.mbid ?? '')).rejects.toMatchObject({ kind: 'bad-response' });
+  });
+
+  it('keeps to the real 1 request/s with the default limiter', async () => {
+    sims.musicbrainz.setQuirks({ rateLimit: PROVIDER_RATE_LIMITS.musicbrainz });
+    const defaults = providersFor(sims);
+    const since = Date.now();
+    const ids = [4, 5, 6].map((index) => sims.library.artist(index).plex.mbid ?? '');
+    await Promise.all(ids.map((id) => defaults.require('musicbrainz').artistGenresById(id)));
+    expect(sims.log.count({ provider: 'musicbrainz', since, status: 503 })).toBe(0);
+    // The simulator's 25 ms tolerance for network jitter, applied here too.
+    expect(sims.log.maxInWindow(975, { provider: 'musicbrainz', since })).toBe(1);
+  });
+});
