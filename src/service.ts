@@ -7,6 +7,7 @@ import type { Logger } from './logger.ts';
 import { createGraphQLHandler } from './graphql/yoga.ts';
 import { type HttpServerHandle, startHttpServer } from './server/http-server.ts';
 import { startWorker, type WorkerHandle } from './worker/runner.ts';
+import { type ProcessRuntime, startProcessRuntime } from './process-runtime.ts';
 import { createTaskList } from '../tasks/index.ts';
 
 export interface ServiceOptions {
@@ -20,6 +21,7 @@ export interface ServiceOptions {
 
 export interface Service {
   db: Database;
+  runtime: ProcessRuntime;
   http?: HttpServerHandle;
   worker?: WorkerHandle;
   stop(): Promise<void>;
@@ -43,9 +45,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const db = connectDatabase(location.url, logger);
     cleanups.push(db.close);
 
+    const runtime = await startProcessRuntime({ config, db, logger });
+    cleanups.push(runtime.stop);
+
     let worker: WorkerHandle | undefined;
     if (options.worker) {
-      worker = await startWorker({ config, databaseUrl: location.url, logger, taskList: createTaskList() });
+      worker = await startWorker({
+        config,
+        databaseUrl: location.url,
+        logger,
+        taskList: createTaskList({ deps: runtime.deps, cancellation: runtime.cancellation }),
+        onWorkerCreated: (workerId) => runtime.registry.addGraphileWorker(workerId),
+      });
       cleanups.push(worker.stop);
     }
 
@@ -73,7 +84,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       });
       cleanups.push(http.close);
     }
-    return { db, http, worker, stop };
+    return { db, runtime, http, worker, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,6 @@
 // graphile-worker inside this process: the task list from tasks/ and the crontab from the settings.
-import { run, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { buildCronItems } from './crontab.ts';
@@ -16,9 +17,14 @@ export async function startWorker(options: {
   databaseUrl: string;
   logger: Logger;
   taskList: TaskList;
+  /** Called with each graphile-worker worker id, so a process that dies can have its jobs unlocked. */
+  onWorkerCreated?: (workerId: string) => void;
 }): Promise<WorkerHandle> {
   const { config, databaseUrl, logger, taskList } = options;
+  const events: WorkerEvents = new EventEmitter();
+  events.on('worker:create', ({ worker }) => options.onWorkerCreated?.(worker.workerId));
   const runner = await run({
+    events,
     // Its own pool: graphile-worker holds a LISTEN connection and sizes the pool to its concurrency.
     connectionString: databaseUrl,
     maxPoolSize: config.concurrency.worker + 2,

@@ -1,0 +1,108 @@
+// Runs a job function for a run that is `running`: progress, cancellation, shutdown, and the
+// run's end. Every door (worker task, CLI) goes through here.
+import { eventFromRun, eventFromSnapshot, publishRunEvent } from './run-events.ts';
+import type { CancellationWatcher } from './cancellation-watcher.ts';
+import {
+  type JobDefinition,
+  type JobDependencies,
+  RunCancelledError,
+  WorkerShutdownError,
+} from './dependencies.ts';
+import { ProgressReporter, type ProgressSnapshot } from './progress.ts';
+import { finishRunWith } from './runs/finish-run.ts';
+import { persistProgress } from './runs/persist-progress.ts';
+import { requeueRun } from './runs/requeue-run.ts';
+import type { JobRunRecord } from './runs/run-record.ts';
+
+export type ExecutionOutcome =
+  | { outcome: 'finished'; run: JobRunRecord }
+  /** Interrupted by a worker shutdown: back to `queued`, to be resumed by the next attempt. */
+  | { outcome: 'requeued'; run: JobRunRecord | undefined }
+  /** Someone else wrote the run's final status first (e.g. it was cancelled while starting). */
+  | { outcome: 'already-final' };
+
+export interface ExecuteRunOptions<Options> {
+  run: JobRunRecord;
+  job: JobDefinition<Options>;
+  options: Options;
+  deps: JobDependencies;
+  cancellation: CancellationWatcher;
+  /** Aborts when the process shuts down (graphile-worker's abortSignal, or the CLI's). */
+  shutdownSignal?: AbortSignal;
+  /** Aborting it cancels the run, as a cancel request would (the CLI's Ctrl-C). */
+  cancelSignal?: AbortSignal;
+  /** Called with every progress snapshot, e.g. to draw a progress bar. */
+  onProgress?: (snapshot: ProgressSnapshot) => void;
+}
+
+export async function executeRun<Options>(params: ExecuteRunOptions<Options>): Promise<ExecutionOutcome> {
+  const { run, job, deps } = params;
+  const logger = deps.logger.child({ runId: run.id, kind: run.kind });
+  const controller = new AbortController();
+  const stopWatching = params.cancellation.watch(run.id, () => controller.abort(new RunCancelledError()));
+  const onShutdown = () => controller.abort(new WorkerShutdownError());
+  const onCancel = () => controller.abort(new RunCancelledError());
+  if (params.shutdownSignal?.aborted) onShutdown();
+  if (params.cancelSignal?.aborted) onCancel();
+  params.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
+  params.cancelSignal?.addEventListener('abort', onCancel, { once: true });
+
+  const progress = new ProgressReporter({
+    runId: run.id,
+    kind: run.kind,
+    clock: deps.clock,
+    sink: {
+      publish: (snapshot) => {
+        params.onProgress?.(snapshot);
+        publishRunEvent(deps.pool, eventFromSnapshot(snapshot)).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not publish progress'),
+        );
+      },
+      persist: async (snapshot) => {
+        try {
+          const { cancelRequested } = await persistProgress(deps.pool, run.id, snapshot);
+          if (cancelRequested && !controller.signal.aborted) controller.abort(new RunCancelledError());
+        } catch (error) {
+          logger.warn({ err: error }, 'could not persist progress');
+        }
+      },
+    },
+  });
+
+  const finish = async (status: 'succeeded' | 'failed' | 'cancelled', message: string | null, error: string | null) => {
+    progress.dispose();
+    const finished = await finishRunWith(deps.pool, run.id, { status, message, error, progress: progress.snapshot() });
+    if (!finished) return { outcome: 'already-final' } as const;
+    params.onProgress?.({ ...progress.snapshot(), status });
+    await publishRunEvent(deps.pool, eventFromRun(finished, deps.clock())).catch((publishError: unknown) =>
+      logger.warn({ err: publishError }, 'could not publish the final event'),
+    );
+    logger.info({ status, current: finished.progressCurrent, total: finished.progressTotal }, `run ${status}`);
+    return { outcome: 'finished', run: finished } as const;
+  };
+
+  try {
+    logger.info({ attempt: run.attempt }, 'run started');
+    const result = await job.run({ deps, progress, signal: controller.signal, logger }, params.options);
+    // A job may notice the abort and return early instead of throwing.
+    if (controller.signal.aborted) throw controller.signal.reason;
+    return await finish('succeeded', result.message ?? null, null);
+  } catch (error) {
+    const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : error;
+    if (reason instanceof RunCancelledError) return await finish('cancelled', 'cancelled; what was written is kept', null);
+    if (reason instanceof WorkerShutdownError) {
+      progress.dispose();
+      const requeued = await requeueRun(deps.pool, run.id, reason.message, progress.snapshot());
+      if (requeued) await publishRunEvent(deps.pool, eventFromRun(requeued, deps.clock())).catch(() => undefined);
+      logger.info('run interrupted by shutdown; it will resume');
+      return { outcome: 'requeued', run: requeued };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error({ err: error }, 'run failed');
+    return await finish('failed', null, message);
+  } finally {
+    stopWatching();
+    params.shutdownSignal?.removeEventListener('abort', onShutdown);
+    params.cancelSignal?.removeEventListener('abort', onCancel);
+  }
+}

@@ -1,0 +1,58 @@
+// track-stats-refresh (daily) and track-static-refresh (weekly): every track of the Plex library,
+// page by page, upserted one page per statement; a complete listing removes tracks gone from Plex.
+import { trackStaticExpiry, trackStatsExpiry } from '../cache/ttl.ts';
+import { removeUnseenTracks } from '../cache/tracks/remove-unseen-tracks.ts';
+import { type TrackTier, type TrackWrite, upsertTrackPage } from '../cache/tracks/upsert-track-page.ts';
+import { normaliseNameKey } from '../enrichment/text-keys.ts';
+import type { PlexTrack } from '../types.ts';
+import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';
+
+function trackWrite(track: PlexTrack, context: JobContext, now: Date): TrackWrite {
+  const ttl = context.deps.config.ttl;
+  return {
+    ratingKey: track.ratingKey,
+    title: track.title,
+    artistName: track.artistName,
+    albumTitle: track.albumTitle ?? null,
+    // A name that normalises to nothing gets an empty key, which never matches an artist entry.
+    artistKey: normaliseNameKey(track.artistName) ?? '',
+    albumKey: track.albumTitle === undefined ? null : normaliseNameKey(track.albumTitle),
+    trackNumber: track.trackNumber ?? null,
+    discNumber: track.discNumber ?? null,
+    durationMs: track.durationMs ?? null,
+    year: track.year ?? null,
+    musicbrainzId: track.musicbrainzId ?? null,
+    genres: track.genres,
+    moods: track.moods,
+    staticExpiresAt: trackStaticExpiry(ttl, { now: () => now }),
+    userRating: track.userRating ?? null,
+    viewCount: track.viewCount,
+    skipCount: track.skipCount,
+    lastViewedAt: track.lastViewedAt ?? null,
+    statsExpiresAt: trackStatsExpiry(ttl, { now: () => now }),
+  };
+}
+
+export async function syncTracks(context: JobContext, tier: TrackTier): Promise<JobResult> {
+  const { deps, progress, signal } = context;
+  const plex = deps.providers.require('plex');
+  checkpoint(signal);
+  const section = await plex.musicSection(signal);
+  const listingStartedAt = deps.clock();
+  let added = 0;
+  for await (const page of plex.trackPages(section.key, { signal })) {
+    checkpoint(signal);
+    if (page.totalSize !== undefined) progress.setTotal(page.totalSize);
+    const now = deps.clock();
+    const writes = page.items.map((track) => trackWrite(track, context, now));
+    checkpoint(signal);
+    added += await upsertTrackPage(deps.pool, writes, tier, now);
+    progress.advance(page.items.length, ['plex']);
+  }
+  // Only a listing that reached its end may conclude that an unseen track is gone.
+  checkpoint(signal);
+  const removed = await removeUnseenTracks(deps.pool, listingStartedAt);
+  if (removed > 0) progress.count('removed', removed);
+  if (added > 0) progress.count('added', added);
+  return { message: `${progress.snapshot().current} tracks from Plex (${added} new, ${removed} removed)` };
+}

@@ -1,0 +1,77 @@
+// cache-warm-albums: the albums of the library, deduplicated by normalised artist and title,
+// fetched through the album rules (Last.fm, Plex, then the artist's cached genres) and stored.
+import pLimit from 'p-limit';
+import { type AlbumKey, albumKeyString } from '../cache/albums/album-row.ts';
+import { getAlbumsByKeys } from '../cache/albums/get-albums-by-keys.ts';
+import { albumKeyOf } from '../cache/entry-refresher.ts';
+import { describeFailure } from '../enrichment/provider-call.ts';
+import type { PlexAlbum } from '../types.ts';
+import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';
+import type { WarmAlbumsOptions } from './job-options.ts';
+
+export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions): Promise<JobResult> {
+  const { deps, progress, signal } = context;
+  const { refresher } = deps;
+  const plex = deps.providers.require('plex');
+  checkpoint(signal);
+  const section = await plex.musicSection(signal);
+  const limit = pLimit(options.concurrency);
+  // Keys already handled in this run: the same album can be listed twice (editions, duplicates).
+  const seen = new Set<string>();
+  let wouldFetch = 0;
+
+  for await (const page of plex.albumPages(section.key, { signal })) {
+    checkpoint(signal);
+    if (page.totalSize !== undefined) progress.setTotal(page.totalSize);
+    const unique: Array<{ album: PlexAlbum; key: AlbumKey }> = [];
+    for (const album of page.items) {
+      const key = albumKeyOf(album.artistName, album.title);
+      if (key === null) {
+        progress.fail(`${album.artistName} - ${album.title}`, 'the artist or title has no letters or digits');
+        continue;
+      }
+      if (seen.has(albumKeyString(key))) {
+        progress.advance(1, ['duplicate']);
+        continue;
+      }
+      seen.add(albumKeyString(key));
+      unique.push({ album, key });
+    }
+
+    const stored = await getAlbumsByKeys(deps.pool, unique.map((item) => item.key));
+    const now = deps.clock();
+    const toFetch = unique.filter(({ key }) => {
+      const entry = stored.get(albumKeyString(key));
+      return !options.skipCached || !entry || entry.expiresAt <= now;
+    });
+    progress.advance(unique.length - toFetch.length, ['cached']);
+    if (options.dryRun) {
+      wouldFetch += toFetch.length;
+      progress.advance(toFetch.length, ['would-fetch']);
+      continue;
+    }
+
+    await Promise.all(
+      toFetch.map(({ album, key }) =>
+        limit(async () => {
+          checkpoint(signal);
+          try {
+            const written = await refresher.refreshAlbum(
+              { artistName: album.artistName, title: album.title, plexRatingKey: album.ratingKey, musicbrainzId: album.musicbrainzId },
+              { signal, previousRawTags: stored.get(albumKeyString(key))?.rawTags },
+            );
+            progress.advance(1, written.source === 'none' ? ['none'] : written.source.split(','));
+          } catch (error) {
+            if (signal.aborted) throw error;
+            progress.fail(`${album.artistName} - ${album.title}`, describeFailure(error));
+          }
+        }),
+      ),
+    );
+  }
+  const done = progress.snapshot();
+  if (options.dryRun) return { message: `dry run: ${wouldFetch} of ${done.total} albums would be fetched` };
+  const skipped = (done.sourceCounts.cached ?? 0) + (done.sourceCounts.duplicate ?? 0);
+  const failed = done.sourceCounts.failed ?? 0;
+  return { message: `${done.current} albums: ${done.current - skipped - failed} fetched, ${skipped} cached or duplicate, ${failed} failed` };
+}

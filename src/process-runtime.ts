@@ -1,0 +1,57 @@
+// What every linernotes process that does work shares: provider clients with their limiters, the
+// entry refresher (single-flight), the LISTEN connection, cancel delivery, and its registration
+// among the live processes (which also shares out each provider's rate budget).
+import { EntryRefresher } from './cache/entry-refresher.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { NotificationListener } from './db/notification-listener.ts';
+import { CancellationWatcher } from './jobs/cancellation-watcher.ts';
+import type { JobDependencies } from './jobs/dependencies.ts';
+import type { Logger } from './logger.ts';
+import { createProviders, type Providers } from './providers/index.ts';
+import { systemClock, type Clock } from './types.ts';
+import { ProcessRegistry } from './worker/process-registry.ts';
+import { shareProviderRates } from './worker/rate-share.ts';
+
+export interface ProcessRuntime {
+  deps: JobDependencies;
+  providers: Providers;
+  listener: NotificationListener;
+  cancellation: CancellationWatcher;
+  registry: ProcessRegistry;
+  stop(): Promise<void>;
+}
+
+export async function startProcessRuntime(options: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  clock?: Clock;
+  providers?: Providers;
+}): Promise<ProcessRuntime> {
+  const { config, db, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const providers = options.providers ?? createProviders(config.providers, { logger: logger.child({ component: 'providers' }), clock });
+  // What the Spotify credentials can get (dev-mode apps may get no genres) is probed once, in the background.
+  void providers.spotify?.probeCapabilities();
+  const refresher = new EntryRefresher({ db: db.pool, providers, config, clock });
+  const listener = new NotificationListener(db.url, logger);
+  const cancellation = new CancellationWatcher(db.pool, listener, logger);
+  await cancellation.start();
+  const registry = new ProcessRegistry(db.pool, logger, {
+    onLiveCount: (count) => shareProviderRates(providers, config, count),
+  });
+  await registry.start();
+  return {
+    deps: { config, pool: db.pool, logger, clock, providers, refresher },
+    providers,
+    listener,
+    cancellation,
+    registry,
+    stop: async () => {
+      cancellation.stop();
+      await registry.stop();
+      await listener.close();
+    },
+  };
+}

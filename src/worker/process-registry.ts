@@ -1,0 +1,88 @@
+// Live linernotes processes register in PostgreSQL and beat every few seconds. Any of them sweeps
+// away processes that stopped beating and unlocks their graphile-worker jobs at once (graphile-worker
+// alone would wait four hours), so a run whose worker died is retried by a live one. The count of
+// live processes is also what each provider's rate budget is shared by.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type pg from 'pg';
+import type { Logger } from '../logger.ts';
+
+export interface ProcessRegistryOptions {
+  intervalMs?: number;
+  /** A process silent for this long is taken for dead. */
+  staleAfterMs?: number;
+  /** Called after every beat with the number of live processes (this one included). */
+  onLiveCount?: (count: number) => void;
+}
+
+export class ProcessRegistry {
+  readonly id = randomUUID();
+  private readonly graphileWorkerIds = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> = Promise.resolve();
+  private readonly intervalMs: number;
+  private readonly staleAfterMs: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly logger: Logger,
+    private readonly options: ProcessRegistryOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 5_000;
+    this.staleAfterMs = options.staleAfterMs ?? 30_000;
+  }
+
+  async start(): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO worker_processes (id, hostname, pid, started_at, heartbeat_at) VALUES ($1, $2, $3, now(), now())`,
+      [this.id, os.hostname(), process.pid],
+    );
+    await this.beat();
+    this.timer = setInterval(() => {
+      this.beating = this.beating.then(() => this.beat());
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  addGraphileWorker(workerId: string): void {
+    this.graphileWorkerIds.add(workerId);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.pool.query(
+        `INSERT INTO worker_processes (id, hostname, pid, heartbeat_at, graphile_worker_ids)
+         VALUES ($1, $2, $3, now(), $4)
+         ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), graphile_worker_ids = EXCLUDED.graphile_worker_ids`,
+        [this.id, os.hostname(), process.pid, [...this.graphileWorkerIds]],
+      );
+      const swept = await this.pool.query<{ ids: string[] | null; count: string }>(
+        `WITH dead AS (
+           DELETE FROM worker_processes WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
+           RETURNING graphile_worker_ids
+         ), unlocked AS (
+           SELECT graphile_worker.force_unlock_workers(array_agg(id)) FROM dead, unnest(dead.graphile_worker_ids) AS id
+            HAVING count(*) > 0
+         )
+         SELECT (SELECT array_agg(id) FROM dead, unnest(dead.graphile_worker_ids) AS id) AS ids,
+                (SELECT count(*) FROM unlocked)::text AS count`,
+        [this.staleAfterMs],
+      );
+      const ids = swept.rows[0]?.ids ?? [];
+      if (ids.length > 0) this.logger.warn({ workers: ids }, 'unlocked the jobs of worker processes that stopped beating');
+      const live = await this.pool.query<{ count: string }>(
+        `SELECT count(*)::text AS count FROM worker_processes WHERE heartbeat_at >= now() - make_interval(secs => $1::double precision / 1000)`,
+        [this.staleAfterMs],
+      );
+      this.options.onLiveCount?.(Math.max(1, Number(live.rows[0]?.count ?? 1)));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'process heartbeat failed');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.beating;
+    await this.pool.query('DELETE FROM worker_processes WHERE id = $1', [this.id]).catch(() => undefined);
+  }
+}

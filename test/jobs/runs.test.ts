@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EntryRefresher } from '../../src/cache/entry-refresher.ts';
+import { parseConfig } from '../../src/config.ts';
+import { NotificationListener } from '../../src/db/notification-listener.ts';
+import { CancellationWatcher } from '../../src/jobs/cancellation-watcher.ts';
+import type { JobDependencies } from '../../src/jobs/dependencies.ts';
+import { executeRun } from '../../src/jobs/execute-run.ts';
+import { RUN_EVENTS_CHANNEL, type RunEvent } from '../../src/jobs/run-events.ts';
+import { cancelRun } from '../../src/jobs/runs/cancel-run.ts';
+import { finishRunWith } from '../../src/jobs/runs/finish-run.ts';
+import { getRun } from '../../src/jobs/runs/get-run.ts';
+import { startImmediateRun, startQueuedRun } from '../../src/jobs/runs/start-run.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createProviders } from '../../src/providers/index.ts';
+import { systemClock } from '../../src/types.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { countingJob, StepGate } from '../support/test-job.ts';
+
+describe('job runs', () => {
+  let db: Awaited<ReturnType<typeof openTestDatabase>>;
+  let listener: NotificationListener;
+  let cancellation: CancellationWatcher;
+  let deps: JobDependencies;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    const config = parseConfig({ DATABASE_URL: db.url });
+    listener = new NotificationListener(db.url, silentLogger());
+    cancellation = new CancellationWatcher(db.pool, listener, silentLogger(), 200);
+    await cancellation.start();
+    const providers = createProviders(config.providers, { logger: silentLogger() });
+    const refresher = new EntryRefresher({ db: db.pool, providers, config, clock: systemClock });
+    deps = { config, pool: db.pool, logger: silentLogger(), clock: systemClock, providers, refresher };
+  });
+  afterAll(async () => {
+    cancellation.stop();
+    await listener.close();
+    await db.close();
+  });
+
+  it('makes one run and one queued job out of fifty simultaneous starts of a kind', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => startQueuedRun(db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 2 } })),
+    );
+    const ids = new Set(results.map((result) => result.run.id));
+    expect(ids.size).toBe(1);
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    const runs = await db.pool.query(`SELECT status, trigger FROM job_runs WHERE kind = 'cache-warm'`);
+    expect(runs.rows).toEqual([{ status: 'queued', trigger: 'api' }]);
+    const jobs = await db.pool.query(
+      `SELECT t.identifier, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id`,
+    );
+    expect(jobs.rows).toEqual([{ identifier: 'cache-warm', payload: { runId: [...ids][0] } }]);
+  });
+
+  it('cancels a queued run at once and removes its job', async () => {
+    const { run } = await startQueuedRun(db.pool, { kind: 'cache-warm-albums', trigger: 'api', options: {} });
+    const result = await cancelRun(db.pool, run.id);
+    expect(result.outcome).toBe('cancelled');
+    expect((await getRun(db.pool, run.id))?.status).toBe('cancelled');
+    const jobs = await db.pool.query(`SELECT 1 FROM graphile_worker.jobs WHERE task_identifier = 'cache-warm-albums'`);
+    expect(jobs.rowCount).toBe(0);
+    expect((await cancelRun(db.pool, run.id)).outcome).toBe('already-finished');
+    expect((await cancelRun(db.pool, 999_999)).outcome).toBe('not-found');
+  });
+
+  it('never overwrites a final status', async () => {
+    const { run } = await startImmediateRun(db.pool, { kind: 'track-stats-refresh', trigger: 'cli', options: {} });
+    expect((await finishRunWith(db.pool, run.id, { status: 'failed', error: 'Plex unreachable' }))?.status).toBe('failed');
+    expect(await finishRunWith(db.pool, run.id, { status: 'succeeded' })).toBeUndefined();
+    expect(await getRun(db.pool, run.id)).toMatchObject({ status: 'failed', error: 'Plex unreachable' });
+  });
+
+  it('runs a job with live progress events ending in its final status', async () => {
+    const events: RunEvent[] = [];
+    const unsubscribe = await listener.subscribe(RUN_EVENTS_CHANNEL, (payload) => events.push(JSON.parse(payload) as RunEvent));
+    const { run } = await startImmediateRun(db.pool, { kind: 'cache-refresh', trigger: 'cli', options: { items: 5 } });
+    const gate = new StepGate();
+    gate.release();
+    const outcome = await executeRun({ run, job: countingJob(gate), options: { items: 5 }, deps, cancellation });
+    expect(outcome).toMatchObject({ outcome: 'finished', run: { status: 'succeeded', progressCurrent: 5, progressTotal: 5, message: 'counted 5' } });
+    expect(outcome.outcome === 'finished' && outcome.run.sourceCounts).toEqual({ plex: 5 });
+    await expect.poll(() => events.filter((event) => event.runId === run.id && event.final).length).toBe(1);
+    const mine = events.filter((event) => event.runId === run.id);
+    expect(mine.at(-1)).toMatchObject({ status: 'succeeded', final: true, current: 5 });
+    unsubscribe();
+  });
+
+  it('stops a running job at its next check point when another process cancels it', async () => {
+    const { run } = await startImmediateRun(db.pool, { kind: 'cache-refresh', trigger: 'cli', options: { items: 100 } });
+    const gate = new StepGate();
+    const execution = executeRun({ run, job: countingJob(gate), options: { items: 100 }, deps, cancellation });
+    await gate.arrived();
+    gate.step();
+    await gate.arrived();
+    // A second pool stands in for another process (the API, or `linernotes cancel`).
+    const other = new (await import('pg')).default.Pool({ connectionString: db.url, max: 1 });
+    const requested = await cancelRun(other, run.id);
+    await other.end();
+    expect(requested.outcome).toBe('cancel-requested');
+    const cancelledAt = Date.now();
+    await expect.poll(() => gate.signal?.aborted, { timeout: 1_000, interval: 10 }).toBe(true);
+    expect(Date.now() - cancelledAt).toBeLessThan(1_000);
+    gate.release();
+    const outcome = await execution;
+    expect(outcome).toMatchObject({ outcome: 'finished', run: { status: 'cancelled' } });
+    const stored = await getRun(db.pool, run.id);
+    expect(stored?.status).toBe('cancelled');
+    expect(stored?.progressCurrent).toBeLessThan(100);
+  });
+});

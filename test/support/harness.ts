@@ -1,0 +1,38 @@
+// linernotes against the simulators and a fresh test database, in this process: what job and API
+// tests start from.
+import { parseConfig, type Config } from '../../src/config.ts';
+import { startProcessRuntime, type ProcessRuntime } from '../../src/process-runtime.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { startSimulators, type Simulators, type SimulatorsOptions } from '../../src/simulators/index.ts';
+import { openTestDatabase } from './database.ts';
+
+export interface Harness {
+  sims: Simulators;
+  db: Awaited<ReturnType<typeof openTestDatabase>>;
+  config: Config;
+  runtime: ProcessRuntime;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: { sims?: SimulatorsOptions; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const sims = await startSimulators(options.sims ?? {});
+  const db = await openTestDatabase();
+  const env: Record<string, string> = { ...sims.env, DATABASE_URL: db.url, ...options.env };
+  const config = parseConfig(env);
+  const runtime = await startProcessRuntime({ config, db, logger: silentLogger() });
+  return {
+    sims,
+    db,
+    config,
+    runtime,
+    env,
+    close: async () => {
+      await runtime.stop();
+      await db.close();
+      await sims.close();
+    },
+  };
+}
