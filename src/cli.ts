@@ -1,29 +1,38 @@
 // The `linernotes` command. Handlers only parse arguments and call into the service and jobs.
-import { Command } from 'commander';
-import { ConfigError, type Config, loadConfig } from './config.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CLEARABLE_TABLES } from './cache/maintenance/clear-cache.ts';
+import { cacheClearCommand } from './cli/cache-clear-command.ts';
+import { cancelCommand } from './cli/cancel-command.ts';
+import { configOrExit } from './cli/command-context.ts';
+import { jobsCommand } from './cli/jobs-command.ts';
+import { runJobCommand } from './cli/run-job-command.ts';
+import { statsCommand } from './cli/stats-command.ts';
 import { locateDatabase } from './db/database.ts';
-import { migrateDatabase } from './db/migrator.ts';
+import { prepareDatabase } from './db/prepare-database.ts';
 import { exitOnSignals } from './lifecycle.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startService } from './service.ts';
-
-async function configOrExit(): Promise<Config> {
-  try {
-    return await loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const problem of error.problems) process.stderr.write(`linernotes: invalid configuration: ${problem}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
+import { JOB_KINDS } from './types.ts';
 
 function fail(error: unknown, logger?: Logger): never {
   const message = error instanceof Error ? error.message : String(error);
   logger?.debug({ err: error }, 'failure details');
   process.stderr.write(`linernotes: ${message}\n`);
   process.exit(1);
+}
+
+async function exitWith(work: Promise<number>): Promise<void> {
+  try {
+    process.exit(await work);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
+  return parsed;
 }
 
 async function serve(options: { worker: boolean; api: boolean }): Promise<void> {
@@ -62,7 +71,7 @@ program
     try {
       const location = await locateDatabase(config, logger);
       try {
-        const result = await migrateDatabase(location.url, logger);
+        const result = await prepareDatabase(location.url, logger);
         process.stdout.write(
           result.applied.length > 0
             ? `applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n`
@@ -75,5 +84,78 @@ program
       fail(error, logger);
     }
   });
+
+program
+  .command('warm')
+  .description('fetch what the cache lacks: artists (cache-warm), or albums with --albums (cache-warm-albums)')
+  .option('--albums', 'warm albums instead of artists')
+  .option('--concurrency <n>', 'entities in flight (1-16)', positiveInteger)
+  .option('--dry-run', 'count what would be fetched; no provider calls beyond Plex, no writes')
+  .option('--force', 'fetch every entity again, even fresh ones')
+  .action((options: { albums?: boolean; concurrency?: number; dryRun?: boolean; force?: boolean }) =>
+    exitWith(
+      runJobCommand(options.albums ? 'cache-warm-albums' : 'cache-warm', {
+        ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+        ...(options.dryRun && { dryRun: true }),
+        ...(options.force && { skipCached: false }),
+      }),
+    ),
+  );
+
+program
+  .command('refresh')
+  .description('refresh entries about to expire, hot first (cache-refresh)')
+  .option('--limit <n>', 'at most this many entries (1-100000)', positiveInteger)
+  .action((options: { limit?: number }) =>
+    exitWith(runJobCommand('cache-refresh', options.limit !== undefined ? { limit: options.limit } : {})),
+  );
+
+program
+  .command('track-stats')
+  .description("refresh every track's play statistics from Plex (track-stats-refresh), or with --static its static metadata")
+  .option('--static', 'refresh the static tier instead (track-static-refresh)')
+  .action((options: { static?: boolean }) =>
+    exitWith(runJobCommand(options.static ? 'track-static-refresh' : 'track-stats-refresh', {})),
+  );
+
+program
+  .command('audio-features')
+  .description("fetch AudioMuse's audio features for tracks that lack them (audio-features-sync)")
+  .action(() => exitWith(runJobCommand('audio-features-sync', {})));
+
+program
+  .command('stats')
+  .description('what the cache holds and the last run of each job')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => exitWith(statsCommand({ json: options.json ?? false })));
+
+program
+  .command('jobs')
+  .description('job run history, newest first')
+  .addOption(new Option('--kind <kind>', 'only this job kind').choices([...JOB_KINDS]))
+  .addOption(new Option('--status <status>', 'only runs in this status').choices(['queued', 'running', 'succeeded', 'failed', 'cancelled']))
+  .option('--limit <n>', 'how many runs', positiveInteger, 20)
+  .option('--json', 'print JSON')
+  .action((options: { kind?: (typeof JOB_KINDS)[number]; status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'; limit: number; json?: boolean }) =>
+    exitWith(jobsCommand({ kind: options.kind, status: options.status, limit: options.limit, json: options.json ?? false })),
+  );
+
+program
+  .command('cancel')
+  .description('cancel a queued or running run (any process holding it stops at its next check point)')
+  .argument('<runId>', 'the run id (see `linernotes jobs`)')
+  .action((runId: string) => exitWith(cancelCommand(runId)));
+
+program
+  .command('cache')
+  .description('cache maintenance')
+  .command('clear')
+  .description('remove expired entries (--expired) or all entries, from every table or one')
+  .option('--expired', 'only expired entries')
+  .addOption(new Option('--table <table>', 'only this table').choices([...CLEARABLE_TABLES]))
+  .option('--yes', 'do not ask for confirmation')
+  .action((options: { expired?: boolean; table?: (typeof CLEARABLE_TABLES)[number]; yes?: boolean }) =>
+    exitWith(cacheClearCommand({ expired: options.expired ?? false, table: options.table, yes: options.yes ?? false })),
+  );
 
 await program.parseAsync(process.argv);

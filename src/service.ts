@@ -2,7 +2,8 @@
 // worker and the HTTP server, and takes them down in the reverse order.
 import type { Config } from './config.ts';
 import { connectDatabase, type Database, locateDatabase } from './db/database.ts';
-import { migrateDatabase, pendingMigrations } from './db/migrator.ts';
+import { pendingMigrations } from './db/migrator.ts';
+import { prepareDatabase } from './db/prepare-database.ts';
 import type { Logger } from './logger.ts';
 import { createGraphQLHandler } from './graphql/yoga.ts';
 import { type HttpServerHandle, startHttpServer } from './server/http-server.ts';
@@ -41,7 +42,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   };
 
   try {
-    await migrateDatabase(location.url, logger);
+    await prepareDatabase(location.url, logger);
     const db = connectDatabase(location.url, logger);
     cleanups.push(db.close);
 

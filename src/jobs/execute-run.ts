@@ -98,7 +98,9 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
       return { outcome: 'requeued', run: requeued };
     }
     const message = error instanceof Error ? error.message : String(error);
-    logger.error({ err: error }, 'run failed');
+    // The message is the run's error; the stack only helps a developer.
+    logger.error({ error: message }, 'run failed');
+    logger.debug({ err: error }, 'run failure details');
     return await finish('failed', null, message);
   } finally {
     stopWatching();

@@ -80,6 +80,7 @@ export class ProgressReporter {
 
   /** One or more items done, each counted under the given sources (e.g. ['plex', 'lastfm'] or ['cached']). */
   advance(count = 1, sources: readonly string[] = []): void {
+    if (count === 0) return;
     this.current += count;
     for (const source of sources) this.sourceCounts[source] = (this.sourceCounts[source] ?? 0) + count;
     this.changed();

@@ -1,0 +1,61 @@
+// The CLI's door to a job: runs it in the foreground with a progress display; Ctrl-C cancels it
+// gracefully (the run is recorded `cancelled`). Exit code: 0 succeeded, 1 failed, 130 cancelled.
+import { ZodError } from 'zod';
+import { RunAlreadyActiveError, runNow } from '../jobs/run-now.ts';
+import type { JobKind } from '../types.ts';
+import { openCommandContext } from './command-context.ts';
+import { createProgressDisplay, formatSources } from './progress-display.ts';
+
+const EXIT_CODES = { succeeded: 0, failed: 1, cancelled: 130 } as const;
+
+function describeInvalidOptions(error: ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ');
+}
+
+export async function runJobCommand(kind: JobKind, options: Record<string, unknown>): Promise<number> {
+  const context = await openCommandContext({ runtime: true });
+  const runtime = context.runtime;
+  if (!runtime) throw new Error('runtime missing');
+  const cancel = new AbortController();
+  const display = createProgressDisplay(kind);
+  const onSignal = () => {
+    if (cancel.signal.aborted) return;
+    process.stderr.write(`\n${kind}: cancelling at the next check point (what was written is kept)…\n`);
+    cancel.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const outcome = await runNow(runtime, kind, options, { cancelSignal: cancel.signal, onProgress: (snapshot) => display.update(snapshot) });
+    display.stop();
+    if (outcome.outcome !== 'finished') {
+      process.stderr.write(`${kind}: the run ended without a final status (${outcome.outcome})\n`);
+      return 1;
+    }
+    const run = outcome.run;
+    const summary = [
+      `${kind} run ${run.id} ${run.status}`,
+      run.message,
+      run.error ? `error: ${run.error}` : null,
+      Object.keys(run.sourceCounts).length > 0 ? `sources: ${formatSources(run.sourceCounts)}` : null,
+    ].filter((part): part is string => part !== null && part !== '');
+    process.stdout.write(`${summary.join('\n')}\n`);
+    for (const failure of run.failures.slice(0, 5)) process.stderr.write(`  failed: ${failure.entity}: ${failure.reason}\n`);
+    return EXIT_CODES[run.status as keyof typeof EXIT_CODES] ?? 1;
+  } catch (error) {
+    display.stop();
+    if (error instanceof ZodError) {
+      process.stderr.write(`linernotes: invalid options for ${kind}: ${describeInvalidOptions(error)}\n`);
+      return 2;
+    }
+    if (error instanceof RunAlreadyActiveError) {
+      process.stderr.write(`linernotes: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await context.close();
+  }
+}
