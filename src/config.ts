@@ -201,6 +201,7 @@ const environmentSchema = z.object({
   CACHE_WARM_CONCURRENCY: integer(1, 16, 2),
   ALBUM_WARM_CONCURRENCY: integer(1, 16, 3),
   WORKER_CONCURRENCY: integer(1, 32, 4),
+  WORKER_STALE_SECONDS: integer(2, 3600, 30),
 
   REFRESH_LOOKAHEAD_DAYS: integer(0, 365, 7),
   HOURLY_REFRESH_LIMIT: integer(1, 100_000, 10),
@@ -277,6 +278,8 @@ function buildConfig(env: z.output<typeof environmentSchema>, cwd: string) {
       albumWarm: env.ALBUM_WARM_CONCURRENCY,
       worker: env.WORKER_CONCURRENCY,
     },
+    /** A process silent this long is taken for dead: its jobs are unlocked and retried elsewhere. */
+    workerStaleMs: env.WORKER_STALE_SECONDS * 1000,
     refresh: {
       lookaheadDays: env.REFRESH_LOOKAHEAD_DAYS,
       hourlyLimit: env.HOURLY_REFRESH_LIMIT,

@@ -39,6 +39,8 @@ export async function startProcessRuntime(options: {
   const cancellation = new CancellationWatcher(db.pool, listener, logger);
   await cancellation.start();
   const registry = new ProcessRegistry(db.pool, logger, {
+    staleAfterMs: config.workerStaleMs,
+    intervalMs: Math.max(500, Math.floor(config.workerStaleMs / 6)),
     onLiveCount: (count) => shareProviderRates(providers, config, count),
   });
   await registry.start();

@@ -83,6 +83,8 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
 
   try {
     logger.info({ attempt: run.attempt }, 'run started');
+    // Keeps "resuming after an interrupted attempt" visible while the run goes on.
+    if (run.message) progress.setMessage(run.message);
     const result = await job.run({ deps, progress, signal: controller.signal, logger }, params.options);
     // A job may notice the abort and return early instead of throwing.
     if (controller.signal.aborted) throw controller.signal.reason;

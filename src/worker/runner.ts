@@ -22,6 +22,8 @@ export async function startWorker(options: {
 }): Promise<WorkerHandle> {
   const { config, databaseUrl, logger, taskList } = options;
   const events: WorkerEvents = new EventEmitter();
+  // graphile-worker 0.17 locks jobs in the name of the pool (`locked_by = pool-…`), older versions per worker.
+  events.on('pool:create', ({ workerPool }) => options.onWorkerCreated?.(workerPool.id));
   events.on('worker:create', ({ worker }) => options.onWorkerCreated?.(worker.workerId));
   const runner = await run({
     events,

@@ -14,7 +14,8 @@ export async function claimRun(
   const { rows } = await pool.query<JobRunRecord>(
     `UPDATE job_runs
         SET status = 'running', started_at = COALESCE(started_at, now()), attempt = $2, worker_job_id = $3,
-            message = NULL, updated_at = now()
+            message = CASE WHEN $2 > 1 THEN 'attempt ' || $2 || ': resuming after an interrupted attempt' END,
+            updated_at = now()
       WHERE id = $1 AND status IN ('queued', 'running')
       RETURNING ${RUN_COLUMNS}`,
     [runId, attempt, workerJobId],

@@ -1,0 +1,44 @@
+// A run as the API shows it: the job_runs row, plus the live rate and ETA that only events carry.
+// Events (NOTIFY from the worker holding the run) update the view between database reads.
+import type { RunEvent } from './run-events.ts';
+import { FINAL_STATUSES, type JobRunRecord } from './runs/run-record.ts';
+
+export interface RunView extends JobRunRecord {
+  /** Items per second, from the worker's last event; null when not known here. */
+  rate: number | null;
+  /** Seconds to go at that rate; null when not known. */
+  etaSeconds: number | null;
+}
+
+export function viewOfRun(run: JobRunRecord, live: { rate: number | null; etaSeconds: number | null } = { rate: null, etaSeconds: null }): RunView {
+  return { ...run, rate: live.rate, etaSeconds: live.etaSeconds };
+}
+
+export function isFinal(view: Pick<JobRunRecord, 'status'>): boolean {
+  return FINAL_STATUSES.includes(view.status);
+}
+
+/**
+ * An event older than what the view shows: the same status with less progress. Events can arrive
+ * after a database read that already includes them (the subscription listens before it reads).
+ */
+export function isOutdatedEvent(view: RunView, event: RunEvent): boolean {
+  return !event.final && event.status === view.status && event.current < view.progressCurrent;
+}
+
+export function applyRunEvent(view: RunView, event: RunEvent): RunView {
+  const at = new Date(event.at);
+  return {
+    ...view,
+    status: event.status,
+    progressCurrent: event.current,
+    progressTotal: event.total,
+    sourceCounts: event.sourceCounts,
+    message: event.message,
+    error: event.error ?? view.error,
+    rate: event.rate ?? view.rate,
+    etaSeconds: event.final ? null : event.etaSeconds,
+    startedAt: view.startedAt ?? (event.status === 'running' ? at : null),
+    finishedAt: event.final ? (view.finishedAt ?? at) : view.finishedAt,
+  };
+}
