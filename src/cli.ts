@@ -1,22 +1,12 @@
 // The `linernotes` command. Handlers only parse arguments and call into the service and jobs.
+// Command modules are imported when their command runs: loading the GraphQL server and Prisma for
+// `linernotes jobs` would cost seconds of start-up.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CLEARABLE_TABLES } from './cache/maintenance/clear-cache.ts';
-import { cacheClearCommand } from './cli/cache-clear-command.ts';
-import { cancelCommand } from './cli/cancel-command.ts';
-import { configOrExit } from './cli/command-context.ts';
-import { jobsCommand } from './cli/jobs-command.ts';
-import { runJobCommand } from './cli/run-job-command.ts';
-import { statsCommand } from './cli/stats-command.ts';
-import { locateDatabase } from './db/database.ts';
-import { prepareDatabase } from './db/prepare-database.ts';
-import { exitOnSignals } from './lifecycle.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { startService } from './service.ts';
-import { JOB_KINDS } from './types.ts';
+import { JOB_KINDS, type JobKind } from './types.ts';
 
-function fail(error: unknown, logger?: Logger): never {
+function fail(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  logger?.debug({ err: error }, 'failure details');
   process.stderr.write(`linernotes: ${message}\n`);
   process.exit(1);
 }
@@ -36,14 +26,24 @@ function positiveInteger(value: string): number {
 }
 
 async function serve(options: { worker: boolean; api: boolean }): Promise<void> {
+  const { configOrExit } = await import('./cli/command-context.ts');
   const config = await configOrExit();
+  const { createLogger } = await import('./logger.ts');
   const logger = createLogger(config.logLevel);
   try {
+    const { startService } = await import('./service.ts');
+    const { exitOnSignals } = await import('./lifecycle.ts');
     const service = await startService({ config, logger, ...options });
     exitOnSignals(service.stop, logger);
   } catch (error) {
-    fail(error, logger);
+    logger.debug({ err: error }, 'start-up failure');
+    fail(error);
   }
+}
+
+async function runJob(kind: JobKind, options: Record<string, unknown>): Promise<void> {
+  const { runJobCommand } = await import('./cli/run-job-command.ts');
+  await exitWith(runJobCommand(kind, options));
 }
 
 const program = new Command()
@@ -66,9 +66,13 @@ program
   .command('migrate')
   .description('apply database migrations and exit')
   .action(async () => {
+    const { configOrExit } = await import('./cli/command-context.ts');
     const config = await configOrExit();
+    const { createLogger } = await import('./logger.ts');
     const logger = createLogger(config.logLevel, 'stderr');
     try {
+      const { locateDatabase } = await import('./db/database.ts');
+      const { prepareDatabase } = await import('./db/prepare-database.ts');
       const location = await locateDatabase(config, logger);
       try {
         const result = await prepareDatabase(location.url, logger);
@@ -81,7 +85,8 @@ program
         await location.embedded?.stop();
       }
     } catch (error) {
-      fail(error, logger);
+      logger.debug({ err: error }, 'migration failure');
+      fail(error);
     }
   });
 
@@ -93,13 +98,11 @@ program
   .option('--dry-run', 'count what would be fetched; no provider calls beyond Plex, no writes')
   .option('--force', 'fetch every entity again, even fresh ones')
   .action((options: { albums?: boolean; concurrency?: number; dryRun?: boolean; force?: boolean }) =>
-    exitWith(
-      runJobCommand(options.albums ? 'cache-warm-albums' : 'cache-warm', {
-        ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
-        ...(options.dryRun && { dryRun: true }),
-        ...(options.force && { skipCached: false }),
-      }),
-    ),
+    runJob(options.albums ? 'cache-warm-albums' : 'cache-warm', {
+      ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+      ...(options.dryRun && { dryRun: true }),
+      ...(options.force && { skipCached: false }),
+    }),
   );
 
 program
@@ -107,7 +110,7 @@ program
   .description('refresh entries about to expire, hot first (cache-refresh)')
   .option('--limit <n>', 'at most this many entries (1-100000)', positiveInteger)
   .action((options: { limit?: number }) =>
-    exitWith(runJobCommand('cache-refresh', options.limit !== undefined ? { limit: options.limit } : {})),
+    runJob('cache-refresh', options.limit !== undefined ? { limit: options.limit } : {}),
   );
 
 program
@@ -115,19 +118,22 @@ program
   .description("refresh every track's play statistics from Plex (track-stats-refresh), or with --static its static metadata")
   .option('--static', 'refresh the static tier instead (track-static-refresh)')
   .action((options: { static?: boolean }) =>
-    exitWith(runJobCommand(options.static ? 'track-static-refresh' : 'track-stats-refresh', {})),
+    runJob(options.static ? 'track-static-refresh' : 'track-stats-refresh', {}),
   );
 
 program
   .command('audio-features')
   .description("fetch AudioMuse's audio features for tracks that lack them (audio-features-sync)")
-  .action(() => exitWith(runJobCommand('audio-features-sync', {})));
+  .action(() => runJob('audio-features-sync', {}));
 
 program
   .command('stats')
   .description('what the cache holds and the last run of each job')
   .option('--json', 'print JSON')
-  .action((options: { json?: boolean }) => exitWith(statsCommand({ json: options.json ?? false })));
+  .action(async (options: { json?: boolean }) => {
+    const { statsCommand } = await import('./cli/stats-command.ts');
+    await exitWith(statsCommand({ json: options.json ?? false }));
+  });
 
 program
   .command('jobs')
@@ -137,14 +143,19 @@ program
   .option('--limit <n>', 'how many runs', positiveInteger, 20)
   .option('--json', 'print JSON')
   .action((options: { kind?: (typeof JOB_KINDS)[number]; status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'; limit: number; json?: boolean }) =>
-    exitWith(jobsCommand({ kind: options.kind, status: options.status, limit: options.limit, json: options.json ?? false })),
+    import('./cli/jobs-command.ts').then(({ jobsCommand }) =>
+      exitWith(jobsCommand({ kind: options.kind, status: options.status, limit: options.limit, json: options.json ?? false })),
+    ),
   );
 
 program
   .command('cancel')
   .description('cancel a queued or running run (any process holding it stops at its next check point)')
   .argument('<runId>', 'the run id (see `linernotes jobs`)')
-  .action((runId: string) => exitWith(cancelCommand(runId)));
+  .action(async (runId: string) => {
+    const { cancelCommand } = await import('./cli/cancel-command.ts');
+    await exitWith(cancelCommand(runId));
+  });
 
 program
   .command('cache')
@@ -154,8 +165,9 @@ program
   .option('--expired', 'only expired entries')
   .addOption(new Option('--table <table>', 'only this table').choices([...CLEARABLE_TABLES]))
   .option('--yes', 'do not ask for confirmation')
-  .action((options: { expired?: boolean; table?: (typeof CLEARABLE_TABLES)[number]; yes?: boolean }) =>
-    exitWith(cacheClearCommand({ expired: options.expired ?? false, table: options.table, yes: options.yes ?? false })),
-  );
+  .action(async (options: { expired?: boolean; table?: (typeof CLEARABLE_TABLES)[number]; yes?: boolean }) => {
+    const { cacheClearCommand } = await import('./cli/cache-clear-command.ts');
+    await exitWith(cacheClearCommand({ expired: options.expired ?? false, table: options.table, yes: options.yes ?? false }));
+  });
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,116 @@
+// The job commands of the real `linernotes` binary, from a pipe and from a pseudo-terminal.
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRun } from '../src/jobs/runs/get-run.ts';
+import { BIN, cliEnv, runCli, startCli } from './support/cli.ts';
+import { type Harness, startHarness } from './support/harness.ts';
+
+const ARTISTS = 20;
+
+/** Runs the command under `script`, which gives it a pseudo-terminal as a person's shell would. */
+function runInTerminal(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd, env: { ...cliEnv(env), TERM: 'xterm-256color', COLUMNS: '160' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+    child.stdin.end();
+  });
+}
+
+describe('linernotes job commands', () => {
+  let harness: Harness;
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'linernotes-cli-jobs-'));
+    await chmod(workDir, 0o755);
+    harness = await startHarness({ sims: { seed: 31, artists: ARTISTS, specialNames: false } });
+  }, 60_000);
+  afterAll(async () => {
+    await harness.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('warms from a pipe, printing a line per 10% and the run summary', async () => {
+    const result = await runCli(['warm'], { env: harness.env, cwd: workDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^cache-warm run \\d+ succeeded\\n${ARTISTS} artists: ${ARTISTS} fetched, 0 already cached, 0 failed\\nsources: `));
+    const progressLines = result.stderr.split('\n').filter((line) => line.startsWith('cache-warm: '));
+    expect(progressLines.at(-1)).toMatch(new RegExp(`^cache-warm: 100% \\(${ARTISTS}/${ARTISTS}\\)`));
+    expect(progressLines.length).toBeLessThanOrEqual(11);
+    expect(result.stderr).not.toMatch(/\r/);
+  }, 60_000);
+
+  it('draws a progress bar with rate and ETA on a terminal', async () => {
+    const result = await runInTerminal(['warm', '--force'], harness.env, workDir);
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/cache-warm \[[\u2588\u2591]+\] \d+% \d+\/\d+ \| [\d.]+\/s \| ETA /);
+    expect(result.output).toMatch(/cache-warm run \d+ succeeded/);
+  }, 60_000);
+
+  it('prints stats and the job history as tables or JSON', async () => {
+    const stats = await runCli(['stats', '--json'], { env: harness.env, cwd: workDir });
+    expect(stats.code).toBe(0);
+    const parsed = JSON.parse(stats.stdout) as { totals: { artists: number }; lastRuns: Array<{ kind: string; status: string }> };
+    expect(parsed.totals.artists).toBe(ARTISTS);
+    expect(parsed.lastRuns).toContainEqual(expect.objectContaining({ kind: 'cache-warm', status: 'succeeded' }));
+
+    const table = await runCli(['stats'], { env: harness.env, cwd: workDir });
+    expect(table.stdout).toMatch(new RegExp(`^artists\\s+${ARTISTS}$`, 'm'));
+
+    const jobs = await runCli(['jobs', '--kind', 'cache-warm', '--limit', '5'], { env: harness.env, cwd: workDir });
+    expect(jobs.code).toBe(0);
+    const lines = jobs.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+KIND\s+STATUS\s+TRIGGER/);
+    expect(lines.slice(1).every((line) => /^\d+\s+cache-warm\s+succeeded\s+cli/.test(line))).toBe(true);
+    expect(lines).toHaveLength(3);
+
+    const json = await runCli(['jobs', '--json'], { env: harness.env, cwd: workDir });
+    expect((JSON.parse(json.stdout) as unknown[]).length).toBe(2);
+  }, 60_000);
+
+  it('cancels gracefully on Ctrl-C, records the run as cancelled and exits non-zero', async () => {
+    harness.sims.lastfm.faults.set({ latencyMs: 200 });
+    try {
+      const running = startCli(['warm', '--force', '--concurrency', '1'], { env: harness.env, cwd: workDir });
+      await running.waitForOutput(/cache-warm: 10%/);
+      running.child.kill('SIGINT');
+      const result = await running.exited;
+      expect(result.code).toBe(130);
+      const runId = Number(/cache-warm run (\d+) cancelled/.exec(result.stdout)?.[1]);
+      expect((await getRun(harness.db.pool, runId))?.status).toBe('cancelled');
+    } finally {
+      harness.sims.lastfm.faults.reset();
+    }
+  }, 60_000);
+
+  it('rejects bad input with a clear message and changes nothing', async () => {
+    const before = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
+    const tooMany = await runCli(['warm', '--concurrency', '99'], { env: harness.env, cwd: workDir });
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('linernotes: invalid options for cache-warm: concurrency: Too big: expected number to be <=16');
+    const notANumber = await runCli(['refresh', '--limit', 'lots'], { env: harness.env, cwd: workDir });
+    expect(notANumber.code).not.toBe(0);
+    expect(notANumber.stderr).toContain("option '--limit <n>' argument 'lots' is invalid. expected a positive integer");
+    const unconfirmed = await runCli(['cache', 'clear'], { env: harness.env, cwd: workDir });
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('refusing to remove ALL entries of artists, albums, tracks without confirmation; add --yes');
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(before);
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({ count: ARTISTS });
+  }, 60_000);
+
+  it('clears expired entries with --yes and reports the counts', async () => {
+    await harness.db.pool.query(`UPDATE artist_cache SET expires_at = now() - interval '1 day' WHERE id IN (SELECT id FROM artist_cache LIMIT 3)`);
+    const result = await runCli(['cache', 'clear', '--expired', '--table', 'artists', '--yes'], { env: harness.env, cwd: workDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('artists: 3 removed\n');
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({ count: ARTISTS - 3 });
+  }, 60_000);
+});
