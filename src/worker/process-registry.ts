@@ -80,9 +80,18 @@ export class ProcessRegistry {
     }
   }
 
+  /**
+   * Deregisters. Call after the worker has stopped: a job it still holds (a run interrupted by the
+   * shutdown) is unlocked so another worker takes it now, not when graphile-worker's lock expires.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.beating;
+    if (this.graphileWorkerIds.size > 0) {
+      await this.pool
+        .query('SELECT graphile_worker.force_unlock_workers($1::text[])', [[...this.graphileWorkerIds]])
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not unlock the jobs of this process'));
+    }
     await this.pool.query('DELETE FROM worker_processes WHERE id = $1', [this.id]).catch(() => undefined);
   }
 }

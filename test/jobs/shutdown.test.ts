@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, type Config } from '../../src/config.ts';
+import { getRun } from '../../src/jobs/runs/get-run.ts';
+import { startQueuedRun } from '../../src/jobs/runs/start-run.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { startService } from '../../src/service.ts';
+import { startSimulators, type Simulators } from '../../src/simulators/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+describe('worker shutdown during a run', () => {
+  let sims: Simulators;
+  let database: TestDatabase;
+  let config: Config;
+
+  beforeAll(async () => {
+    sims = await startSimulators({ seed: 51, artists: 30, specialNames: false });
+    sims.lastfm.faults.set({ latencyMs: 300 });
+    database = await createTestDatabase();
+    config = parseConfig({ ...sims.env, DATABASE_URL: database.url, CACHE_WARM_CRON: 'off', CACHE_REFRESH_CRON: 'off', TRACK_CACHE_REFRESH_CRON: 'off', TRACK_STATIC_REFRESH_CRON: 'off', AUDIO_FEATURES_CRON: 'off' });
+  }, 60_000);
+  afterAll(async () => {
+    await database.drop();
+    await sims.close();
+  });
+
+  it('stops the run at a check point, keeps what was written, and a later worker resumes it', async () => {
+    const first = await startService({ config, logger: silentLogger(), worker: true, api: false });
+    const { run } = await startQueuedRun(first.db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 1 } });
+    await expect.poll(async () => (await getRun(first.db.pool, run.id))?.status, { timeout: 20_000 }).toBe('running');
+    await expect
+      .poll(async () => Number((await first.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(3);
+
+    const stopping = Date.now();
+    await first.stop();
+    expect(Date.now() - stopping).toBeLessThan(30_000);
+
+    const second = await startService({ config, logger: silentLogger(), worker: true, api: false });
+    try {
+      const interrupted = await getRun(second.db.pool, run.id);
+      // Not a final status: the run goes back to the queue and keeps its history.
+      expect(['queued', 'running']).toContain(interrupted?.status);
+      const keptAtStop = Number((await second.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count);
+      expect(keptAtStop).toBeGreaterThanOrEqual(3);
+      await expect.poll(async () => (await getRun(second.db.pool, run.id))?.status, { timeout: 60_000, interval: 200 }).toBe('succeeded');
+      const finished = await getRun(second.db.pool, run.id);
+      expect(finished?.attempt).toBe(2);
+      expect(finished?.sourceCounts.cached).toBeGreaterThanOrEqual(keptAtStop);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});
