@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseCronItems, parseCrontab } from 'graphile-worker';
 import { z } from 'zod';
+import { buildGenreRules, GenreRulesError } from './enrichment/genre-rules.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -180,6 +181,7 @@ const environmentSchema = z.object({
   SPOTIFY_ACCOUNTS_URL: url('https://accounts.spotify.com'),
   MUSICBRAINZ_URL: url('https://musicbrainz.org/ws/2'),
   MUSICBRAINZ_ENABLED: boolean(true),
+  MUSICBRAINZ_CONTACT: optionalString,
   AUDIOMUSE_URL: url(),
   AUDIOMUSE_TOKEN: optionalString,
   HTTP_TIMEOUT_MS: integer(100, 300_000, 15_000),
@@ -258,6 +260,8 @@ function buildConfig(env: z.output<typeof environmentSchema>, cwd: string) {
         url: env.MUSICBRAINZ_URL ?? '',
         requestsPerSecond: env.MUSICBRAINZ_RPS,
       }),
+      /** Shown in the User-Agent, which MusicBrainz requires to carry a way to reach the operator. */
+      contact: env.MUSICBRAINZ_CONTACT,
       audiomuse: configuredWhen(env.AUDIOMUSE_URL !== undefined, {
         url: env.AUDIOMUSE_URL ?? '',
         token: env.AUDIOMUSE_TOKEN,
@@ -322,6 +326,13 @@ export function parseConfig(env: Environment, cwd: string = process.cwd()): Conf
     throw new ConfigError(problems);
   }
   const config = buildConfig(result.data, cwd);
+  try {
+    buildGenreRules({ extraBlocklist: config.genres.extraBlocklist, extraAliases: config.genres.extraAliases });
+  } catch (error) {
+    // The rule builder names the variable in each problem (GENRE_ALIASES: …, GENRE_BLOCKLIST: …).
+    if (error instanceof GenreRulesError) throw new ConfigError(error.problems);
+    throw error;
+  }
   if (config.refresh.hotDays > config.refresh.warmDays || config.refresh.warmDays > config.refresh.coldDays) {
     throw new ConfigError([
       `HOT_TIER_DAYS, WARM_TIER_DAYS and COLD_TIER_DAYS must be in increasing order (got ${config.refresh.hotDays}, ${config.refresh.warmDays}, ${config.refresh.coldDays})`,

@@ -31,7 +31,7 @@ export async function startProcessRuntime(options: {
 }): Promise<ProcessRuntime> {
   const { config, db, logger } = options;
   const clock = options.clock ?? systemClock;
-  const providers = options.providers ?? createProviders(config.providers, { logger: logger.child({ component: 'providers' }), clock });
+  const providers = options.providers ?? createProviders(config.providers, { logger: logger.child({ component: 'providers' }), clock, contact: config.providers.contact });
   // What the Spotify credentials can get (dev-mode apps may get no genres) is probed once, in the background.
   void providers.spotify?.probeCapabilities();
   const refresher = new EntryRefresher({ db: db.pool, providers, config, clock });

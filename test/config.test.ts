@@ -68,3 +68,14 @@ describe('configuration', () => {
     expect(parseConfig({ CACHE_WARM_CRON: 'off' }).cron.cacheWarm).toBeNull();
   });
 });
+
+describe('genre configuration', () => {
+  it('rejects a malformed alias or blocklist entry at start, naming the variable', () => {
+    expect(problemsOf({ GENRE_ALIASES: 'synthpop' })).toEqual(['GENRE_ALIASES: "synthpop" must be written from=to, both sides a genre']);
+    expect(problemsOf({ GENRE_BLOCKLIST: '!!!' })).toEqual(['GENRE_BLOCKLIST: "!!!" has no letters or digits']);
+    expect(parseConfig({ GENRE_ALIASES: 'synthpop=synth-pop', GENRE_BLOCKLIST: 'my faves' }).genres).toMatchObject({
+      extraAliases: ['synthpop=synth-pop'],
+      extraBlocklist: ['my faves'],
+    });
+  });
+});
