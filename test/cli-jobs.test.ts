@@ -58,12 +58,14 @@ describe('linernotes job commands', () => {
   it('prints stats and the job history as tables or JSON', async () => {
     const stats = await runCli(['stats', '--json'], { env: harness.env, cwd: workDir });
     expect(stats.code).toBe(0);
-    const parsed = JSON.parse(stats.stdout) as { totals: { artists: number }; lastRuns: Array<{ kind: string; status: string }> };
+    const parsed = JSON.parse(stats.stdout) as { totals: { artists: number }; statistics: { artists: { fresh: number } }; lastRuns: Array<{ kind: string; status: string }> };
     expect(parsed.totals.artists).toBe(ARTISTS);
+    expect(parsed.statistics.artists.fresh).toBe(ARTISTS);
     expect(parsed.lastRuns).toContainEqual(expect.objectContaining({ kind: 'cache-warm', status: 'succeeded' }));
 
     const table = await runCli(['stats'], { env: harness.env, cwd: workDir });
-    expect(table.stdout).toMatch(new RegExp(`^artists\\s+${ARTISTS}$`, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^artists\\s+${ARTISTS}\\s+${ARTISTS}\\s`, 'm'));
+    expect(table.stdout).toMatch(/^artists by source: /m);
 
     const jobs = await runCli(['jobs', '--kind', 'cache-warm', '--limit', '5'], { env: harness.env, cwd: workDir });
     expect(jobs.code).toBe(0);
