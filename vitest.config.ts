@@ -13,6 +13,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    // Much of the suite waits on real rate limits (Last.fm's 5/s, MusicBrainz's 1/s) rather than using
+    // the CPU, so more files than cores run at once.
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
