@@ -17,7 +17,7 @@ import type { ArtistWrite } from './artists/artist-row.ts';
 import { getArtistsByKeys } from './artists/get-artists-by-keys.ts';
 import { upsertArtists } from './artists/upsert-artists.ts';
 import { entryExpiry } from './ttl.ts';
-import type { RawTags } from '../enrichment/entry.ts';
+import type { EnrichedEntry, RawTags } from '../enrichment/entry.ts';
 import type { ArtistSource } from '../enrichment/enrich-artist.ts';
 import type { AlbumSource } from '../enrichment/enrich-album.ts';
 
@@ -57,17 +57,7 @@ export class EntryRefresher {
       const write: ArtistWrite = {
         nameKey,
         name: input.name,
-        plexRatingKey: input.plexRatingKey ?? null,
-        musicbrainzId: input.musicbrainzId ?? null,
-        genres: entry.genres,
-        styles: entry.styles,
-        moods: entry.moods,
-        source: entry.source,
-        status: entry.status,
-        rawTags: entry.rawTags,
-        fetchedAt: entry.fetchedAt,
-        expiresAt: entryExpiry('artist', entry.status, config.ttl, { now: clock }),
-        lastError: entry.lastError,
+        ...storedFields(input, entry, entryExpiry('artist', entry.status, config.ttl, { now: clock })),
       };
       await upsertArtists(db, [write]);
       return write;
@@ -95,22 +85,33 @@ export class EntryRefresher {
         ...key,
         artistName: input.artistName,
         title: input.title,
-        plexRatingKey: input.plexRatingKey ?? null,
-        musicbrainzId: input.musicbrainzId ?? null,
-        genres: entry.genres,
-        styles: entry.styles,
-        moods: entry.moods,
-        source: entry.source,
-        status: entry.status,
-        rawTags: entry.rawTags,
-        fetchedAt: entry.fetchedAt,
-        expiresAt: entryExpiry('album', entry.status, config.ttl, { now: clock }),
-        lastError: entry.lastError,
+        ...storedFields(input, entry, entryExpiry('album', entry.status, config.ttl, { now: clock })),
       };
       await upsertAlbums(db, [write]);
       return write;
     });
   }
+}
+
+/** The columns artists and albums share, from the enriched entry and the Plex identity. */
+function storedFields<S extends string>(
+  identity: { plexRatingKey?: string; musicbrainzId?: string },
+  entry: EnrichedEntry<S>,
+  expiresAt: Date,
+) {
+  return {
+    plexRatingKey: identity.plexRatingKey ?? null,
+    musicbrainzId: identity.musicbrainzId ?? null,
+    genres: entry.genres,
+    styles: entry.styles,
+    moods: entry.moods,
+    source: entry.source,
+    status: entry.status,
+    rawTags: entry.rawTags,
+    fetchedAt: entry.fetchedAt,
+    expiresAt,
+    lastError: entry.lastError,
+  };
 }
 
 /** The cache key of an album, or null when either name has nothing to key it by. */

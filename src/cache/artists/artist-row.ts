@@ -22,22 +22,8 @@ export interface ArtistRow {
   lastError: string | null;
 }
 
-/** An artist entry to write: the enriched entry plus its identity and expiry. */
-export interface ArtistWrite {
-  nameKey: string;
-  name: string;
-  plexRatingKey: string | null;
-  musicbrainzId: string | null;
-  genres: string[];
-  styles: string[];
-  moods: string[];
-  source: string;
-  status: EntryStatus;
-  rawTags: RawTags<ArtistSource>;
-  fetchedAt: Date;
-  expiresAt: Date;
-  lastError: string | null;
-}
+/** An artist entry to write: the enriched entry plus its identity and expiry (usage columns belong to readers). */
+export type ArtistWrite = Omit<ArtistRow, 'id' | 'lastUsedAt' | 'useCount'>;
 
 export const ARTIST_COLUMNS = `
   id, name_key AS "nameKey", name, plex_rating_key AS "plexRatingKey", musicbrainz_id AS "musicbrainzId",
