@@ -11,8 +11,8 @@ const config: CodegenConfig = {
   generates: {
     'schema.graphql': { plugins: ['schema-ast'], config: { includeDirectives: true } },
     'src/generated/graphql.ts': {
-      plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
-      config: { useTypeImports: true, scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' } },
+      plugins: ['typescript-operations', 'typed-document-node'],
+      config: { useTypeImports: true, scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string', JobKind: 'string' } },
     },
   },
 };

@@ -5,8 +5,7 @@ import { connectDatabase, type Database, locateDatabase } from './db/database.ts
 import { pendingMigrations } from './db/migrator.ts';
 import { prepareDatabase } from './db/prepare-database.ts';
 import type { Logger } from './logger.ts';
-import { createGraphQLHandler } from './graphql/yoga.ts';
-import { type HttpServerHandle, startHttpServer } from './server/http-server.ts';
+import type { HttpServerHandle } from './server/http-server.ts';
 import { startWorker, type WorkerHandle } from './worker/runner.ts';
 import { type ProcessRuntime, startProcessRuntime } from './process-runtime.ts';
 import { createTaskList } from '../tasks/index.ts';
@@ -63,12 +62,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
     let http: HttpServerHandle | undefined;
     if (options.api) {
-      const yoga = createGraphQLHandler({ config, db, logger });
-      http = await startHttpServer({
-        yoga,
-        host: config.host,
-        port: config.port,
+      // Imported here: a worker-only process never builds the schema.
+      const { startApi } = await import('./server/start-api.ts');
+      const api = await startApi({
+        config,
+        db,
         logger,
+        runtime,
         readiness: async () => {
           const database = await db.pool.query('SELECT 1').then(
             () => true,
@@ -83,7 +83,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           return { ready: Object.values(checks).every((value) => value === true), checks };
         },
       });
-      cleanups.push(http.close);
+      http = api.http;
+      cleanups.push(api.stop);
     }
     return { db, runtime, http, worker, stop };
   } catch (error) {

@@ -1,10 +1,11 @@
 import SchemaBuilder from '@pothos/core';
-import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { GraphQLContext } from './context.ts';
+import type { JobKind } from '../types.ts';
+
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -12,13 +13,13 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
+    JobKind: { Input: JobKind; Output: JobKind };
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin, PrismaPlugin],
+  plugins: [RelayPlugin, PrismaPlugin],
   defaultFieldNullability: false,
   relay: {},
-  errors: { defaultTypes: [] },
   prisma: {
     // The client comes from the request context, so one schema serves every database (tests use many).
     client: (context) => context.db.prisma,
@@ -28,4 +29,13 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
+builder.queryType({
+  description: 'Open to anyone who can reach the API, unless READ_TOKEN is set: then `Authorization: Bearer <READ_TOKEN or API_TOKEN>`.',
+});
+builder.mutationType({
+  description:
+    'Every mutation needs `Authorization: Bearer <API_TOKEN>` (graphql-ws: `{ Authorization: "Bearer …" }` in connectionParams); with no API_TOKEN set, only requests from a loopback address are accepted. A mutation returns its result type; a refusal changes nothing and answers a GraphQL error whose `extensions.code` is NOT_ALLOWED (with `extensions.reason` MISSING_TOKEN, WRONG_TOKEN or NOT_LOOPBACK), INVALID_INPUT (with `extensions.problems`: field and message), NOT_CONFIGURED (with `extensions.provider`) or NOT_FOUND (with `extensions.id`).',
+});
+builder.subscriptionType({
+  description: 'Over graphql-ws (this path, WebSocket) or SSE (POST with `Accept: text/event-stream`). Read access as for queries.',
+});

@@ -1,10 +1,39 @@
+import type { UsageTracker } from '../cache/usage/usage-tracker.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { EnrichmentSettings } from '../enrichment/settings.ts';
+import type { JobDependencies } from '../jobs/dependencies.ts';
 import type { Logger } from '../logger.ts';
+import type { RequestAuth } from './auth.ts';
+import type { Loaders } from './loaders.ts';
+import type { RunEventPubSub } from './pubsub.ts';
 
-/** What every resolver receives. Resolvers only translate: the logic they call lives in src/cache and src/jobs. */
-export interface GraphQLContext {
+/** What the process gives the API once: the same for every request. */
+export interface GraphQLServices {
   config: Config;
   db: Database;
   logger: Logger;
+  /** This process's job dependencies: clock, providers and the entry refresher that lookups fetch through. */
+  deps: JobDependencies;
+  /** Run events of every process (PostgreSQL LISTEN/NOTIFY behind yoga's pubsub). */
+  pubsub: RunEventPubSub;
+  /** Records reads of entries (last_used_at, use_count) and counts hits; absent, reads are not recorded. */
+  usage?: UsageTracker;
+  /** Whether a peer address is this machine: mutations without API_TOKEN are accepted only from it. */
+  isLoopback?: (address: string | undefined) => boolean;
+  /** How often a progress subscription re-reads its run, in case a notification was lost (default 15 s). */
+  progressRecheckMs?: number;
+}
+
+/**
+ * What every resolver receives: the services, plus what belongs to one request (who is asking, the
+ * batch loaders, and one `now` so every entry in a response is judged against the same instant).
+ * Resolvers only translate: the logic they call lives in src/cache and src/jobs.
+ */
+export interface GraphQLContext extends GraphQLServices {
+  auth: RequestAuth;
+  loaders: Loaders;
+  now: Date;
+  /** Genre rules (built once from config): a track without album or artist genres normalises its own tags. */
+  genreSettings: EnrichmentSettings;
 }

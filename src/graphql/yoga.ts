@@ -1,14 +1,39 @@
+import type { IncomingMessage } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { GraphQLContext } from './context.ts';
+import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
+import { armorPlugin } from './armor.ts';
+import { authorise, isLoopbackAddress, tokenFromAuthorization, tokenFromConnectionParams } from './auth.ts';
+import type { GraphQLContext, GraphQLServices } from './context.ts';
+import { createLoaders } from './loaders.ts';
+import { readAccessPlugin } from './read-access.ts';
 import { schema } from './schema.ts';
 
-export type ServerContext = Record<string, unknown>;
+/**
+ * What the HTTP server hands yoga with each request: the Node request (its socket's peer address
+ * decides the loopback rule) and, over graphql-ws, the connection's params (where the token travels).
+ */
+export interface ServerContext {
+  req?: IncomingMessage;
+  connectionParams?: Readonly<Record<string, unknown>>;
+}
+
 export type LinernotesYoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
 export const GRAPHQL_PATH = '/graphql';
 
-export function createGraphQLHandler(context: GraphQLContext): LinernotesYoga {
+function requestToken(initial: ServerContext & Partial<YogaInitialContext>): string | undefined {
+  return (
+    tokenFromConnectionParams(initial.connectionParams) ??
+    tokenFromAuthorization(initial.request?.headers.get('authorization') ?? undefined) ??
+    tokenFromAuthorization(initial.req?.headers.authorization)
+  );
+}
+
+export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga {
+  const { config, logger } = services;
+  const genreSettings = enrichmentSettingsFromConfig(config.genres);
+  const isLoopback = services.isLoopback ?? isLoopbackAddress;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -17,12 +42,26 @@ export function createGraphQLHandler(context: GraphQLContext): LinernotesYoga {
     // GraphiQL's scripts are served from this package, not a CDN, so it works on a machine offline.
     renderGraphiQL,
     landingPage: false,
-    context: () => context,
+    plugins: [armorPlugin(), readAccessPlugin()],
+    context: (initial): GraphQLContext => ({
+      ...services,
+      genreSettings,
+      auth: authorise({
+        token: requestToken(initial),
+        // The TCP peer, never X-Forwarded-For: a header anyone can send proves nothing.
+        peerAddress: initial.req?.socket.remoteAddress,
+        apiToken: config.apiToken,
+        readToken: config.readToken,
+        isLoopback,
+      }),
+      loaders: createLoaders(services.db.pool),
+      now: services.deps.clock(),
+    }),
     logging: {
-      debug: (...args) => context.logger.debug({ yoga: args }, 'yoga'),
-      info: (...args) => context.logger.info({ yoga: args }, 'yoga'),
-      warn: (...args) => context.logger.warn({ yoga: args }, 'yoga'),
-      error: (...args) => context.logger.error({ yoga: args }, 'yoga'),
+      debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
+      info: (...args) => logger.info({ yoga: args }, 'yoga'),
+      warn: (...args) => logger.warn({ yoga: args }, 'yoga'),
+      error: (...args) => logger.error({ yoga: args }, 'yoga'),
     },
   });
 }

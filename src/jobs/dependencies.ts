@@ -45,6 +45,9 @@ export class RunCancelledError extends Error {
   }
 }
 
+/** The failure a task reports when a shutdown interrupted its run; graphile-worker retries it. */
+export const INTERRUPTED_BY_SHUTDOWN = 'interrupted by worker shutdown; the run will resume';
+
 export class WorkerShutdownError extends Error {
   override name = 'WorkerShutdownError';
   constructor() {

@@ -70,7 +70,7 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
   });
 
   const finish = async (status: 'succeeded' | 'failed' | 'cancelled', message: string | null, error: string | null) => {
-    progress.dispose();
+    await progress.dispose();
     const finished = await finishRunWith(deps.pool, run.id, { status, message, error, progress: progress.snapshot() });
     if (!finished) return { outcome: 'already-final' } as const;
     params.onProgress?.({ ...progress.snapshot(), status });
@@ -93,7 +93,7 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
     const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : error;
     if (reason instanceof RunCancelledError) return await finish('cancelled', 'cancelled; what was written is kept', null);
     if (reason instanceof WorkerShutdownError) {
-      progress.dispose();
+      await progress.dispose();
       const requeued = await requeueRun(deps.pool, run.id, reason.message, progress.snapshot());
       if (requeued) await publishRunEvent(deps.pool, eventFromRun(requeued, deps.clock())).catch(() => undefined);
       logger.info('run interrupted by shutdown; it will resume');

@@ -134,9 +134,13 @@ export class ProgressReporter {
     await this.persisting;
   }
 
-  /** Stops pending timers without publishing (the run's final event is published by its finisher). */
-  dispose(): void {
+  /**
+   * Stops pending timers without publishing (the run's final event is published by its finisher) and
+   * resolves once writes already in flight have landed, so none can land after the final status.
+   */
+  async dispose(): Promise<void> {
     this.clearTimer();
+    await this.persisting;
   }
 
   private changed(): void {

@@ -3,7 +3,7 @@
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { CancellationWatcher } from './cancellation-watcher.ts';
-import type { JobDefinition, JobDependencies } from './dependencies.ts';
+import { INTERRUPTED_BY_SHUTDOWN, type JobDefinition, type JobDependencies } from './dependencies.ts';
 import { executeRun } from './execute-run.ts';
 import { eventFromRun, publishRunEvent } from './run-events.ts';
 import { claimRun } from './runs/claim-run.ts';
@@ -68,7 +68,7 @@ export function createRunTask<Options>(
     });
     if (outcome.outcome === 'requeued') {
       // Failing this attempt makes graphile-worker retry the job; the run resumes incrementally.
-      throw new Error('interrupted by worker shutdown; the run will resume');
+      throw new Error(INTERRUPTED_BY_SHUTDOWN);
     }
     if (
       scheduledFollowUp &&

@@ -1,5 +1,6 @@
 // A run as the API shows it: the job_runs row, plus the live rate and ETA that only events carry.
 // Events (NOTIFY from the worker holding the run) update the view between database reads.
+import type { JobStatus } from '../types.ts';
 import type { RunEvent } from './run-events.ts';
 import { FINAL_STATUSES, type JobRunRecord } from './runs/run-record.ts';
 
@@ -18,12 +19,18 @@ export function isFinal(view: Pick<JobRunRecord, 'status'>): boolean {
   return FINAL_STATUSES.includes(view.status);
 }
 
+const STAGE: Record<JobStatus, number> = { queued: 0, running: 1, succeeded: 2, failed: 2, cancelled: 2 };
+
 /**
- * An event older than what the view shows: the same status with less progress. Events can arrive
- * after a database read that already includes them (the subscription listens before it reads).
+ * An event older than what the view shows: an earlier stage (the API's "queued" announcement arriving
+ * after the worker's first "running" event), or the same status with less progress (an event that a
+ * database read already included: a subscription listens before it reads). The one legitimate step
+ * back, a run requeued by a worker shutdown, is picked up by the next re-read of the row.
  */
 export function isOutdatedEvent(view: RunView, event: RunEvent): boolean {
-  return !event.final && event.status === view.status && event.current < view.progressCurrent;
+  if (event.final) return false;
+  if (STAGE[event.status] < STAGE[view.status]) return true;
+  return event.status === view.status && event.current < view.progressCurrent;
 }
 
 export function applyRunEvent(view: RunView, event: RunEvent): RunView {

@@ -1,12 +1,13 @@
 // One HTTP server: GraphQL over HTTP and SSE (yoga), graphql-ws on the same path, and health probes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.ts';
 import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
+import { serveDashboard } from './dashboard.ts';
 
 export interface ReadinessCheck {
   (): Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
@@ -50,6 +51,7 @@ export async function startHttpServer(options: {
       );
       return;
     }
+    if (serveDashboard(request, response)) return;
     void yoga.requestListener(request, response);
   });
 
@@ -66,17 +68,25 @@ export async function startHttpServer(options: {
           socket: ctx.extra.socket,
           params,
         });
-        const args = {
+        // A query that does not parse, or that a limit refuses (graphql-armor throws from parse and
+        // validate), is an error for this operation, not for the whole connection.
+        let document: DocumentNode;
+        try {
+          document = parse(params.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        return {
           schema,
           operationName: params.operationName,
-          document: parse(params.query),
+          document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
-        const errors = validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
-        return args;
       },
     },
     wsServer,

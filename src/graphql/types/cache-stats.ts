@@ -1,32 +1,166 @@
+// cacheStats: per table totals, freshness, tiers, statuses, sources and top genres (src/cache/stats),
+// the provider counters, the last run of each kind, and the hit rate of API reads. Each part is computed
+// only when asked for, and once per request.
+import { GraphQLError } from 'graphql';
+import { getCacheStatistics } from '../../cache/stats/get-cache-statistics.ts';
+import type { CacheStatistics, EntryTableStatistics, TrackTableStatistics } from '../../cache/stats/statistics.ts';
+import type { ReadCounts, ReadStatistics } from '../../cache/usage/read-counter.ts';
 import { countTableTotals, type TableTotals } from '../../cache/table-totals.ts';
+import { lastRunPerKind } from '../../jobs/runs/list-runs.ts';
+import { viewOfRun } from '../../jobs/run-view.ts';
+import { PROVIDER_NAMES } from '../../providers/index.ts';
+import type { UsageTier } from '../../types.ts';
 import { builder } from '../builder.ts';
+import { sourcesOf } from './cache-entry.ts';
+import { EntrySourceEnum } from './enums.ts';
+import { JobRunRef } from './job-run.ts';
+import { ProviderStats } from './provider-stats.ts';
 
-interface TableStatsShape {
-  total: number;
+interface StatsRequest {
+  at: Date;
+  statistics: () => Promise<CacheStatistics>;
+  totals: () => Promise<TableTotals>;
+  reads: ReadStatistics | undefined;
 }
 
-const TableStats = builder.objectRef<TableStatsShape>('TableStats').implement({
-  description: 'Statistics of one cache table.',
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= compute());
+}
+
+const TableStats = builder.objectRef<{ total: number }>('TableStats').implement({
+  description: 'Statistics of a table without expiry.',
+  fields: (t) => ({ total: t.exposeInt('total', { description: 'Rows in the table.' }) }),
+});
+
+const TierCounts = builder.objectRef<Record<UsageTier, number>>('TierCounts').implement({
+  description: 'Entries per usage tier (never read counts as cold).',
+  fields: (t) => ({ hot: t.exposeInt('hot'), warm: t.exposeInt('warm'), cold: t.exposeInt('cold') }),
+});
+
+const StatusCounts = builder.objectRef<EntryTableStatistics['byStatus']>('StatusCounts').implement({
+  fields: (t) => ({ ok: t.exposeInt('ok'), empty: t.exposeInt('empty'), partial: t.exposeInt('partial'), error: t.exposeInt('error') }),
+});
+
+const SourceCount = builder.objectRef<{ source: string; count: number }>('SourceCount').implement({
   fields: (t) => ({
-    total: t.exposeInt('total', { description: 'Rows in the table.' }),
+    source: t.exposeString('source', { description: 'The source column as stored, e.g. `plex,lastfm` or `none`.' }),
+    sources: t.field({ type: [EntrySourceEnum], resolve: (entry) => sourcesOf(entry.source) }),
+    count: t.exposeInt('count'),
   }),
 });
 
-const CacheStats = builder.objectRef<TableTotals>('CacheStats').implement({
-  description: 'What the cache holds.',
+const GenreCount = builder.objectRef<{ genre: string; count: number }>('GenreCount').implement({
+  fields: (t) => ({ genre: t.exposeString('genre'), count: t.exposeInt('count', { description: 'Entries with this genre.' }) }),
+});
+
+const freshnessDescription = {
+  fresh: 'Not yet expired.',
+  expiringSoon: 'Fresh, but expiring within REFRESH_LOOKAHEAD_DAYS (what the refresh job looks at).',
+  expired: 'Past expiry: still served, flagged isExpired.',
+};
+
+const EntryTableStats = builder.objectRef<EntryTableStatistics>('EntryTableStats').implement({
+  description: 'Statistics of the artist or album cache. fresh + expired = total; hot + warm + cold = total.',
   fields: (t) => ({
-    artists: t.field({ type: TableStats, resolve: (totals) => ({ total: totals.artists }) }),
-    albums: t.field({ type: TableStats, resolve: (totals) => ({ total: totals.albums }) }),
-    tracks: t.field({ type: TableStats, resolve: (totals) => ({ total: totals.tracks }) }),
-    audioFeatures: t.field({ type: TableStats, resolve: (totals) => ({ total: totals.audioFeatures }) }),
-    jobRuns: t.field({ type: TableStats, resolve: (totals) => ({ total: totals.jobRuns }) }),
+    total: t.exposeInt('total', { description: 'Rows in the table.' }),
+    fresh: t.exposeInt('fresh', { description: freshnessDescription.fresh }),
+    expiringSoon: t.exposeInt('expiringSoon', { description: freshnessDescription.expiringSoon }),
+    expired: t.exposeInt('expired', { description: freshnessDescription.expired }),
+    byTier: t.field({ type: TierCounts, resolve: (stats) => stats.byTier }),
+    byStatus: t.field({ type: StatusCounts, resolve: (stats) => stats.byStatus }),
+    bySource: t.field({ type: [SourceCount], description: 'Every source value present, most common first.', resolve: (stats) => stats.bySource }),
+    topGenres: t.field({ type: [GenreCount], description: 'Most common genres first.', resolve: (stats) => stats.topGenres }),
   }),
 });
+
+const FreshnessCounts = builder.objectRef<{ fresh: number; expired: number }>('FreshnessCounts').implement({
+  fields: (t) => ({ fresh: t.exposeInt('fresh'), expired: t.exposeInt('expired') }),
+});
+
+const TrackTableStats = builder.objectRef<TrackTableStatistics>('TrackTableStats').implement({
+  description: 'Statistics of the track cache. Freshness is the static tier’s; statsTier is the 24-hour statistics tier’s.',
+  fields: (t) => ({
+    total: t.exposeInt('total', { description: 'Rows in the table.' }),
+    fresh: t.exposeInt('fresh', { description: freshnessDescription.fresh }),
+    expiringSoon: t.exposeInt('expiringSoon', { description: freshnessDescription.expiringSoon }),
+    expired: t.exposeInt('expired', { description: freshnessDescription.expired }),
+    statsTier: t.field({ type: FreshnessCounts, resolve: (stats) => stats.statsTier }),
+    byTier: t.field({ type: TierCounts, resolve: (stats) => stats.byTier }),
+  }),
+});
+
+const ReadCountsRef = builder.objectRef<ReadCounts>('ReadCounts').implement({
+  fields: (t) => ({
+    hits: t.exposeInt('hits', { description: 'Reads answered with a fresh entry.' }),
+    staleHits: t.exposeInt('staleHits', { description: 'Reads answered with an expired entry (flagged isExpired).' }),
+    misses: t.exposeInt('misses', { description: 'Reads the cache could not answer.' }),
+    reads: t.exposeInt('reads'),
+    hitRate: t.exposeFloat('hitRate', { nullable: true, description: '(hits + staleHits) / reads; null before the first read.' }),
+    freshHitRate: t.exposeFloat('freshHitRate', { nullable: true, description: 'hits / reads; null before the first read.' }),
+  }),
+});
+
+const EMPTY_COUNTS: ReadCounts = { hits: 0, staleHits: 0, misses: 0, reads: 0, hitRate: null, freshHitRate: null };
+
+const ApiReadStats = builder.objectRef<ReadStatistics>('ApiReadStats').implement({
+  description:
+    'Outcomes of this API process’s entry reads (artist, album, track, lookupArtists, lookupAlbums; listings do not count) since it started and over the last 24 hours.',
+  fields: (t) => ({
+    since: t.expose('since', { type: 'DateTime' }),
+    sinceStart: t.field({ type: ReadCountsRef, resolve: (reads) => reads.sinceStart }),
+    last24Hours: t.field({ type: ReadCountsRef, resolve: (reads) => reads.last24Hours }),
+  }),
+});
+
+const CacheStats = builder.objectRef<StatsRequest>('CacheStats').implement({
+  description: 'What the cache holds, how fresh it is, and how it is used.',
+  fields: (t) => ({
+    at: t.expose('at', { type: 'DateTime', description: 'The instant the figures are computed at.' }),
+    artists: t.field({ type: EntryTableStats, resolve: async (stats) => (await stats.statistics()).artists }),
+    albums: t.field({ type: EntryTableStats, resolve: async (stats) => (await stats.statistics()).albums }),
+    tracks: t.field({ type: TrackTableStats, resolve: async (stats) => (await stats.statistics()).tracks }),
+    audioFeatures: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await stats.totals()).audioFeatures }) }),
+    jobRuns: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await stats.totals()).jobRuns }) }),
+    providers: t.field({
+      type: [ProviderStats],
+      description: 'Provider counters of this process.',
+      resolve: (_stats, _args, context) => {
+        const all = context.deps.providers.stats();
+        return PROVIDER_NAMES.map((name) => all[name]);
+      },
+    }),
+    lastRuns: t.field({
+      type: [JobRunRef],
+      description: 'The newest run of each kind that has run.',
+      resolve: async (_stats, _args, context) => (await lastRunPerKind(context.db.pool)).map((run) => viewOfRun(run)),
+    }),
+    reads: t.field({
+      type: ApiReadStats,
+      resolve: (stats) => stats.reads ?? { since: stats.at, sinceStart: EMPTY_COUNTS, last24Hours: EMPTY_COUNTS },
+    }),
+  }),
+});
+
+const MAX_TOP_GENRES = 100;
 
 builder.queryField('cacheStats', (t) =>
   t.field({
     type: CacheStats,
-    description: 'Totals and freshness of the cache tables.',
-    resolve: (_root, _args, context) => countTableTotals(context.db.pool),
+    description: 'Totals, freshness, tiers, sources and top genres of the cache tables; provider counters; last runs; API hit rate.',
+    args: { topGenres: t.arg.int({ defaultValue: 10, description: `How many genres topGenres lists per table, 0–${MAX_TOP_GENRES} (default 10).` }) },
+    resolve: (_root, args, context) => {
+      const topGenres = args.topGenres ?? 10;
+      if (!Number.isInteger(topGenres) || topGenres < 0 || topGenres > MAX_TOP_GENRES) {
+        throw new GraphQLError(`topGenres must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`, { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      const { pool } = context.db;
+      return {
+        at: context.now,
+        statistics: once(() => getCacheStatistics(pool, context.now, context.config, { topGenres })),
+        totals: once(() => countTableTotals(pool)),
+        reads: context.usage?.readStatistics(),
+      };
+    },
   }),
 );

@@ -1,0 +1,73 @@
+// The expected failures of mutations: GraphQL errors whose `extensions.code` clients switch on
+// (NOT_ALLOWED, INVALID_INPUT, NOT_FOUND, NOT_CONFIGURED), with the details in the other extensions.
+// Mutations return their result type itself (a JobRun, the cleared counts, the entries looked up),
+// as the contract says; a failure is `data: null` plus one of these. Any other error is masked by
+// yoga, so no stack trace or secret reaches a client.
+import { GraphQLError } from 'graphql';
+import type { ZodError } from 'zod';
+import type { ProviderName } from '../types.ts';
+import type { AccessDenial } from './auth.ts';
+
+export type ErrorCode = 'NOT_ALLOWED' | 'INVALID_INPUT' | 'NOT_FOUND' | 'NOT_CONFIGURED';
+
+/** What every typed failure carries: a code and details, both in `extensions`. */
+export abstract class ApiError extends GraphQLError {
+  constructor(message: string, code: ErrorCode, details: Record<string, unknown>) {
+    super(message, { extensions: { code, ...details } });
+  }
+}
+
+export class NotAllowedError extends ApiError {
+  override name = 'NotAllowedError';
+  constructor(
+    readonly reason: AccessDenial,
+    message: string,
+  ) {
+    // reason: MISSING_TOKEN, WRONG_TOKEN or NOT_LOOPBACK.
+    super(message, 'NOT_ALLOWED', { reason: reason.toUpperCase().replace(/-/g, '_') });
+  }
+}
+
+export interface InputProblem {
+  /** Dotted path of the input field, e.g. `input.concurrency`. */
+  field: string;
+  message: string;
+}
+
+export class InvalidInputError extends ApiError {
+  override name = 'InvalidInputError';
+  constructor(
+    message: string,
+    readonly problems: readonly InputProblem[] = [],
+  ) {
+    super(message, 'INVALID_INPUT', { problems });
+  }
+
+  static fromZod(error: ZodError, prefix = 'input'): InvalidInputError {
+    const problems = error.issues.map((issue) => ({
+      field: [prefix, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    }));
+    return new InvalidInputError(problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), problems);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+  constructor(
+    readonly id: string,
+    message: string,
+  ) {
+    super(message, 'NOT_FOUND', { id });
+  }
+}
+
+export class NotConfiguredError extends ApiError {
+  override name = 'NotConfiguredError';
+  constructor(
+    readonly provider: ProviderName,
+    message: string,
+  ) {
+    super(message, 'NOT_CONFIGURED', { provider: provider.toUpperCase() });
+  }
+}

@@ -1,0 +1,62 @@
+// Page sizes and cursors of the Relay connections. Cursors are opaque to clients: base64url of the
+// listing's kind and the last item's sort key (keyset pagination, so a page never shifts when rows are
+// added before it). A cursor of another listing, or garbage, is a clear error.
+import { GraphQLError } from 'graphql';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** `first` as given, or the default; out of 1..500 is an error, not a silent clamp. */
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE} (got ${first}); page through longer lists with after`);
+  }
+  return first;
+}
+
+export function encodeCursor(kind: string, key: unknown): string {
+  return Buffer.from(JSON.stringify([kind, key]), 'utf8').toString('base64url');
+}
+
+/** The sort key inside a cursor of this kind; `check` narrows it to the listing's key type. */
+export function decodeCursor<K>(kind: string, cursor: string | null | undefined, check: (key: unknown) => key is K): K | null {
+  if (cursor === null || cursor === undefined) return null;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (!Array.isArray(decoded) || decoded[0] !== kind || !check(decoded[1])) {
+    throw badInput(`after is not a cursor of this ${kind} listing`);
+  }
+  return decoded[1];
+}
+
+export const isString = (value: unknown): value is string => typeof value === 'string';
+
+export function isTuple<T extends readonly unknown[]>(...checks: { [I in keyof T]: (value: unknown) => value is T[I] }) {
+  return (value: unknown): value is T =>
+    Array.isArray(value) && value.length === checks.length && checks.every((check, index) => check(value[index]));
+}
+
+export const isInteger = (value: unknown): value is number => Number.isInteger(value);
+
+/** A page of a listing: the rows of this page and whether more follow (the store fetched one extra row). */
+export interface Page<T> {
+  nodes: T[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  cursorOf: (node: T) => string;
+  /** Counted only when asked for (`totalCount`): one more statement. */
+  totalCount: () => Promise<number>;
+}
+
+export function pageOf<T>(rows: T[], limit: number, afterGiven: boolean, cursorOf: (node: T) => string, totalCount: () => Promise<number>): Page<T> {
+  return { nodes: rows.slice(0, limit), hasNextPage: rows.length > limit, hasPreviousPage: afterGiven, cursorOf, totalCount };
+}

@@ -1,0 +1,36 @@
+import { builder } from '../builder.ts';
+import { AudioFeaturesRef } from './entry-refs.ts';
+
+const LabelScore = builder.objectRef<{ label: string; score: number }>('LabelScore').implement({
+  fields: (t) => ({
+    label: t.exposeString('label'),
+    score: t.exposeFloat('score', { description: '0–1.' }),
+  }),
+});
+
+function ranked(scores: Record<string, number>): Array<{ label: string; score: number }> {
+  return Object.entries(scores)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+    .map(([label, score]) => ({ label, score }))
+    .sort((a, b) => b.score - a.score || a.label.localeCompare(b.label));
+}
+
+AudioFeaturesRef.implement({
+  description: 'A track’s analysis by AudioMuse-AI.',
+  fields: (t) => ({
+    audiomuseItemId: t.exposeString('audiomuseItemId', { nullable: true, description: 'AudioMuse’s own id of the analysed track.' }),
+    tempo: t.exposeFloat('tempo', { nullable: true, description: 'Beats per minute.' }),
+    key: t.exposeString('key', { nullable: true }),
+    scale: t.exposeString('scale', { nullable: true, description: 'major or minor.' }),
+    energy: t.exposeFloat('energy', { nullable: true }),
+    durationSeconds: t.exposeFloat('durationSeconds', { nullable: true }),
+    moods: t.field({ type: [LabelScore], description: 'Top mood labels, strongest first.', resolve: (features) => ranked(features.moodVector) }),
+    features: t.field({
+      type: [LabelScore],
+      description: 'danceable, aggressive, happy, party, relaxed, sad; strongest first.',
+      resolve: (features) => ranked(features.otherFeatures),
+    }),
+    fetchedAt: t.expose('fetchedAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the analysis last changed.' }),
+  }),
+});

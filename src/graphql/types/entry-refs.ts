@@ -1,0 +1,12 @@
+// References of the entry types, declared apart from their fields so that artists, albums and tracks
+// can point at each other (an album's artist, an artist's albums, a track's album).
+import type { AlbumRow } from '../../cache/albums/album-row.ts';
+import type { ArtistRow } from '../../cache/artists/artist-row.ts';
+import type { AudioFeaturesRow } from '../../cache/tracks/audio-features-row.ts';
+import type { TrackRow } from '../../cache/tracks/track-row.ts';
+import { builder } from '../builder.ts';
+
+export const ArtistRef = builder.objectRef<ArtistRow>('Artist');
+export const AlbumRef = builder.objectRef<AlbumRow>('Album');
+export const TrackRef = builder.objectRef<TrackRow>('Track');
+export const AudioFeaturesRef = builder.objectRef<AudioFeaturesRow>('AudioFeatures');

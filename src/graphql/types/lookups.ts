@@ -1,0 +1,70 @@
+// Read-through for apps: lookupArtists / lookupAlbums answer every name at once from the cache and
+// fetch the missing or expired ones now (src/cache/lookup/). Mutations, because they may fetch and write.
+// The answer is one entry per name, in the order asked: an artist nobody knows comes back as an entry
+// with status EMPTY, one a provider failed for with status PARTIAL and lastError; null only for a name
+// with no letters or digits, or when fetching failed and the cache had nothing at all.
+import type { AlbumRow } from '../../cache/albums/album-row.ts';
+import type { ArtistRow } from '../../cache/artists/artist-row.ts';
+import { lookupAlbums } from '../../cache/lookup/lookup-albums.ts';
+import { lookupArtists } from '../../cache/lookup/lookup-artists.ts';
+import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/lookup/lookup-outcome.ts';
+import { builder } from '../builder.ts';
+import type { GraphQLContext } from '../context.ts';
+import { InvalidInputError } from '../errors.ts';
+import { assertCanMutate } from '../guards.ts';
+import { AlbumRef, ArtistRef } from './entry-refs.ts';
+
+const AlbumRefInput = builder.inputType('AlbumRefInput', {
+  fields: (t) => ({ artist: t.string({ required: true }), title: t.string({ required: true }) }),
+});
+
+function checkCount(count: number, field: string): void {
+  if (count > MAX_LOOKUP_NAMES) {
+    throw new InvalidInputError(`${field}: at most ${MAX_LOOKUP_NAMES} per lookup (got ${count})`, [
+      { field, message: `at most ${MAX_LOOKUP_NAMES} (got ${count})` },
+    ]);
+  }
+}
+
+function noteLookups<Row>(context: GraphQLContext, results: Array<LookupResult<Row>>, record: (row: Row) => void): void {
+  for (const result of results) {
+    if (result.read !== null) context.usage?.recordRead(result.read);
+    if (result.entry !== null) record(result.entry);
+  }
+}
+
+builder.mutationFields((t) => ({
+  lookupArtists: t.field({
+    type: [ArtistRef],
+    nullable: { list: false, items: true },
+    description: `Answers up to ${MAX_LOOKUP_NAMES} artists at once: from the cache, and fetched now (merge rules, limiters and single-flight shared with the jobs) when missing or expired.`,
+    args: { names: t.arg.stringList({ required: true }) },
+    resolve: async (_root, args, context) => {
+      assertCanMutate(context);
+      checkCount(args.names.length, 'names');
+      const { pool } = context.db;
+      const results = await lookupArtists(
+        { db: pool, refresher: context.deps.refresher, clock: context.deps.clock, concurrency: context.config.concurrency.artistWarm },
+        args.names,
+      );
+      noteLookups(context, results, (row) => context.usage?.recordArtist(row.nameKey));
+      return results.map((result) => result.entry);
+    },
+  }),
+  lookupAlbums: t.field({
+    type: [AlbumRef],
+    nullable: { list: false, items: true },
+    description: `Answers up to ${MAX_LOOKUP_NAMES} albums at once, as lookupArtists does.`,
+    args: { albums: t.arg({ type: [AlbumRefInput], required: true }) },
+    resolve: async (_root, args, context) => {
+      assertCanMutate(context);
+      checkCount(args.albums.length, 'albums');
+      const results = await lookupAlbums(
+        { db: context.db.pool, refresher: context.deps.refresher, clock: context.deps.clock, concurrency: context.config.concurrency.albumWarm },
+        args.albums,
+      );
+      noteLookups<AlbumRow>(context, results, (row) => context.usage?.recordAlbum(row));
+      return results.map((result) => result.entry);
+    },
+  }),
+}));

@@ -1,0 +1,58 @@
+// Provider counters of this process (requests, retries, 429s, errors, latency, breaker, rate). An
+// API-only process counts its own lookups; each worker process counts its jobs' requests.
+import type { ProviderStatus } from '../../providers/index.ts';
+import { builder } from '../builder.ts';
+import { ProviderEnum } from './enums.ts';
+
+const BreakerStateEnum = builder.enumType('BreakerState', {
+  values: {
+    CLOSED: { value: 'closed', description: 'Requests flow.' },
+    OPEN: { value: 'open', description: 'The provider failed repeatedly: requests are held off for a while.' },
+    HALF_OPEN: { value: 'half-open', description: 'A trial request decides whether to close again.' },
+  } as const,
+});
+
+const ErrorCount = builder.objectRef<{ kind: string; count: number }>('ProviderErrorCount').implement({
+  fields: (t) => ({
+    kind: t.exposeString('kind', { description: 'not-found, rate-limited, unavailable, unauthorised, bad-response, not-configured.' }),
+    count: t.exposeInt('count'),
+  }),
+});
+
+const Latency = builder.objectRef<{ samples: number; averageMs: number | null; p50Ms: number | null; p95Ms: number | null; maxMs: number | null }>(
+  'ProviderLatency',
+).implement({
+  description: 'Over the most recent requests (a window of 512).',
+  fields: (t) => ({
+    samples: t.exposeInt('samples'),
+    averageMs: t.exposeFloat('averageMs', { nullable: true }),
+    p50Ms: t.exposeFloat('p50Ms', { nullable: true }),
+    p95Ms: t.exposeFloat('p95Ms', { nullable: true }),
+    maxMs: t.exposeFloat('maxMs', { nullable: true }),
+  }),
+});
+
+export const ProviderStats = builder.objectRef<ProviderStatus>('ProviderStats').implement({
+  description: 'One provider as seen by this process since it started. Credentials are never shown.',
+  fields: (t) => ({
+    provider: t.field({ type: ProviderEnum, resolve: (status) => status.provider }),
+    configured: t.exposeBoolean('configured'),
+    requests: t.int({ description: 'HTTP attempts, retries included.', resolve: (status) => status.counters?.requests ?? 0 }),
+    retries: t.int({ resolve: (status) => status.counters?.retries ?? 0 }),
+    rateLimited: t.int({ description: 'Answers that said "slow down" (HTTP 429 and the like).', resolve: (status) => status.counters?.rateLimited ?? 0 }),
+    errors: t.int({ description: 'Calls that ended in an error.', resolve: (status) => status.counters?.errorsTotal ?? 0 }),
+    errorsByKind: t.field({
+      type: [ErrorCount],
+      resolve: (status) => Object.entries(status.counters?.errors ?? {}).map(([kind, count]) => ({ kind, count })),
+    }),
+    latency: t.field({ type: Latency, nullable: true, resolve: (status) => status.counters?.latency ?? null }),
+    breaker: t.field({ type: BreakerStateEnum, resolve: (status) => status.counters?.breaker ?? 'closed' }),
+    currentRate: t.float({
+      nullable: true,
+      description: 'Requests per second the limiter allows now (shared out among live processes); null when only concurrency bounds it.',
+      resolve: (status) => status.counters?.currentRate ?? null,
+    }),
+    pausedUntil: t.field({ type: 'DateTime', nullable: true, description: 'Paused after a 429 until then.', resolve: (status) => status.counters?.pausedUntil ?? null }),
+    unavailableUntil: t.field({ type: 'DateTime', nullable: true, resolve: (status) => status.counters?.unavailableUntil ?? null }),
+  }),
+});
