@@ -52,8 +52,13 @@ export async function locateDatabase(config: Config, logger: Logger): Promise<Da
 
 export function connectDatabase(url: string, logger: Logger, maxConnections = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  // An idle client losing its connection must not crash the process; the next query reconnects. The
+  // error object holds the whole client, so only its message is logged. 57P01 is the server shutting
+  // down, which is expected while linernotes itself stops the embedded PostgreSQL.
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code === '57P01') logger.debug({ error: error.message }, 'idle database connection closed by the server');
+    else logger.warn({ error: error.message }, 'idle database connection lost');
+  });
   const prisma = createPrismaClient(pool);
   return {
     url,
