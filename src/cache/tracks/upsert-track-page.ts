@@ -1,27 +1,8 @@
 import type { Queryable } from '../../db/queryable.ts';
+import type { TrackRow } from './track-row.ts';
 
-/** A track as listed by Plex, ready to store. */
-export interface TrackWrite {
-  ratingKey: string;
-  title: string;
-  artistName: string;
-  albumTitle: string | null;
-  artistKey: string;
-  albumKey: string | null;
-  trackNumber: number | null;
-  discNumber: number | null;
-  durationMs: number | null;
-  year: number | null;
-  musicbrainzId: string | null;
-  genres: string[];
-  moods: string[];
-  staticExpiresAt: Date;
-  userRating: number | null;
-  viewCount: number;
-  skipCount: number;
-  lastViewedAt: Date | null;
-  statsExpiresAt: Date;
-}
+/** A track as listed by Plex, ready to store (fetch times and usage are set by the database). */
+export type TrackWrite = Omit<TrackRow, 'staticFetchedAt' | 'statsFetchedAt' | 'lastUsedAt' | 'useCount'>;
 
 /** Which tier of existing rows a sync refreshes; new tracks always get both. */
 export type TrackTier = 'stats' | 'static';
