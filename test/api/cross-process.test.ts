@@ -69,6 +69,8 @@ describe('an API process and a separate worker process', () => {
       const currents = running.map((event) => event.current);
       expect(currents).toEqual([...currents].sort((a, b) => a - b));
       expect(mine.at(-1)).toMatchObject({ status: 'SUCCEEDED', final: true, current: ARTISTS, total: ARTISTS });
+      // The names JobRun uses answer the same on an event.
+      expect(mine.at(-1)).toMatchObject({ id: run.id, isFinal: true, progressCurrent: ARTISTS });
 
       expect(progress[0]?.id).toBe(run.id);
       expect(progress.at(-1)).toMatchObject({ status: 'SUCCEEDED', progress: { current: ARTISTS, total: ARTISTS } });

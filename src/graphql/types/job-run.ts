@@ -68,16 +68,21 @@ export const JobRunEventRef = builder.objectRef<RunEvent>('JobRunEvent').impleme
   description: 'A change of a run, as the process running it announced it.',
   fields: (t) => ({
     runId: t.id({ resolve: (event) => String(event.runId) }),
+    // The same names as on JobRun, so one selection can read both.
+    id: t.id({ description: 'The run’s id (as runId).', resolve: (event) => String(event.runId) }),
     kind: t.field({ type: JobKindEnum, resolve: (event) => event.kind }),
     status: t.field({ type: JobStatusEnum, resolve: (event) => event.status }),
     current: t.exposeInt('current'),
     total: t.exposeInt('total'),
+    progressCurrent: t.exposeInt('current', { description: 'As current (JobRun’s name).' }),
+    progressTotal: t.exposeInt('total', { description: 'As total (JobRun’s name).' }),
     rate: t.exposeFloat('rate', { nullable: true }),
     etaSeconds: t.exposeInt('etaSeconds', { nullable: true }),
     sourceCounts: t.field({ type: 'JSON', resolve: (event) => event.sourceCounts }),
     message: t.exposeString('message', { nullable: true }),
     error: t.string({ nullable: true, resolve: (event) => (event.error === null ? null : redact(event.error)) }),
     final: t.exposeBoolean('final', { description: 'The run’s last event: it carries the final status.' }),
+    isFinal: t.exposeBoolean('final', { description: 'As final (JobRun’s name).' }),
     at: t.field({ type: 'DateTime', resolve: (event) => new Date(event.at) }),
   }),
 });
