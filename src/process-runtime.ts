@@ -45,7 +45,7 @@ export async function startProcessRuntime(options: {
   });
   await registry.start();
   return {
-    deps: { config, pool: db.pool, logger, clock, providers, refresher },
+    deps: { config, pool: db.pool, logger, clock, providers, refresher, processId: registry.id },
     providers,
     listener,
     cancellation,

@@ -23,8 +23,10 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
     process.stderr.write(`\n${kind}: cancelling at the next check point (what was written is kept)…\n`);
     cancel.abort();
   };
+  // SIGHUP too: closing the terminal should cancel the run cleanly, not kill the process under it.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   try {
     const outcome = await runNow(runtime, kind, options, { cancelSignal: cancel.signal, onProgress: (snapshot) => display.update(snapshot) });
     display.stop();
@@ -56,6 +58,7 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     await context.close();
   }
 }

@@ -15,6 +15,8 @@ export interface JobDependencies {
   providers: Providers;
   /** Fetch-and-store of one entry, shared with the API's lookups in this process (single-flight). */
   refresher: EntryRefresher;
+  /** This process's id among the live processes (worker_processes.id): the owner of the runs it executes. */
+  processId: string;
 }
 
 export interface JobContext {

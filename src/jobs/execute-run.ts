@@ -47,6 +47,7 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
   params.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
   params.cancelSignal?.addEventListener('abort', onCancel, { once: true });
 
+  let lastPublish: Promise<void> = Promise.resolve();
   const progress = new ProgressReporter({
     runId: run.id,
     kind: run.kind,
@@ -54,9 +55,10 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
     sink: {
       publish: (snapshot) => {
         params.onProgress?.(snapshot);
-        publishRunEvent(deps.pool, eventFromSnapshot(snapshot)).catch((error: unknown) =>
-          logger.warn({ err: error }, 'could not publish progress'),
-        );
+        // Chained, so events go out in order and the final one can wait for the last of them.
+        lastPublish = lastPublish
+          .then(() => publishRunEvent(deps.pool, eventFromSnapshot(snapshot)))
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not publish progress'));
       },
       persist: async (snapshot) => {
         try {
@@ -71,6 +73,7 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
 
   const finish = async (status: 'succeeded' | 'failed' | 'cancelled', message: string | null, error: string | null) => {
     await progress.dispose();
+    await lastPublish;
     const finished = await finishRunWith(deps.pool, run.id, { status, message, error, progress: progress.snapshot() });
     if (!finished) return { outcome: 'already-final' } as const;
     params.onProgress?.({ ...progress.snapshot(), status });
@@ -94,6 +97,7 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
     if (reason instanceof RunCancelledError) return await finish('cancelled', 'cancelled; what was written is kept', null);
     if (reason instanceof WorkerShutdownError) {
       await progress.dispose();
+      await lastPublish;
       const requeued = await requeueRun(deps.pool, run.id, reason.message, progress.snapshot());
       if (requeued) await publishRunEvent(deps.pool, eventFromRun(requeued, deps.clock())).catch(() => undefined);
       logger.info('run interrupted by shutdown; it will resume');

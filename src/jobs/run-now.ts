@@ -25,7 +25,12 @@ export async function runNow(
   const job = jobDefinition(kind);
   // Bad options throw here (a zod error), before any row exists.
   const options = job.parseOptions(rawOptions, runtime.deps.config);
-  const started = await startImmediateRun(runtime.deps.pool, { kind, trigger: 'cli', options: options as Record<string, unknown> });
+  const started = await startImmediateRun(runtime.deps.pool, {
+    kind,
+    trigger: 'cli',
+    options: options as Record<string, unknown>,
+    ownerProcessId: runtime.deps.processId,
+  });
   if (!started.created) throw new RunAlreadyActiveError(started.run);
   return await executeRun({
     run: started.run,

@@ -38,15 +38,26 @@ export function createRunTask<Options>(
     const workerJobId = String(helpers.job.id);
     let run;
     if ('runId' in parsed.data) {
-      run = await claimRun(deps.pool, parsed.data.runId, attempt, workerJobId);
+      run = await claimRun(deps.pool, parsed.data.runId, attempt, workerJobId, deps.processId);
       if (!run) return; // cancelled or finished before this attempt began
     } else {
-      const started = await startImmediateRun(deps.pool, { kind: job.kind, trigger: 'schedule', options: {}, workerJobId, attempt });
-      if (!started.created) {
+      const started = await startImmediateRun(deps.pool, {
+        kind: job.kind,
+        trigger: 'schedule',
+        options: {},
+        workerJobId,
+        attempt,
+        ownerProcessId: deps.processId,
+      });
+      if (started.created) run = started.run;
+      else if (started.run.workerJobId === workerJobId) {
+        // This job's own run, interrupted by a shutdown or a dead worker: resume it.
+        run = await claimRun(deps.pool, started.run.id, attempt, workerJobId, deps.processId);
+        if (!run) return;
+      } else {
         helpers.logger.info(`scheduled ${job.kind} skipped: run ${started.run.id} of that kind is already ${started.run.status}`);
         return;
       }
-      run = started.run;
     }
 
     let options: Options;

@@ -35,7 +35,8 @@ export async function syncAudioFeatures(context: JobContext, options: AudioFeatu
     if (keys.length === 0) break;
     after = keys.at(-1) ?? null;
     remaining -= keys.length;
-    const results = await Promise.all(
+    // allSettled: answers already received are stored even when a cancel stops the page half-way.
+    const settled = await Promise.allSettled(
       keys.map((ratingKey) =>
         limit(async (): Promise<AudioFeaturesWrite | undefined> => {
           checkpoint(signal);
@@ -55,8 +56,11 @@ export async function syncAudioFeatures(context: JobContext, options: AudioFeatu
         }),
       ),
     );
+    const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value !== undefined ? [outcome.value] : []));
+    await upsertAudioFeatures(deps.pool, results, deps.clock());
     checkpoint(signal);
-    await upsertAudioFeatures(deps.pool, results.filter((result): result is AudioFeaturesWrite => result !== undefined), deps.clock());
+    const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
   }
   const done = progress.snapshot();
   return {

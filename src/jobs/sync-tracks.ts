@@ -5,7 +5,13 @@ import { removeUnseenTracks } from '../cache/tracks/remove-unseen-tracks.ts';
 import { type TrackTier, type TrackWrite, upsertTrackPage } from '../cache/tracks/upsert-track-page.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
 import type { PlexTrack } from '../types.ts';
+import type { Queryable } from '../db/queryable.ts';
 import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';
+
+async function databaseNow(db: Queryable): Promise<Date> {
+  const { rows } = await db.query<{ now: Date }>('SELECT now() AS now');
+  return rows[0]?.now ?? new Date();
+}
 
 function trackWrite(track: PlexTrack, context: JobContext, now: Date): TrackWrite {
   const ttl = context.deps.config.ttl;
@@ -38,20 +44,30 @@ export async function syncTracks(context: JobContext, tier: TrackTier): Promise<
   const plex = deps.providers.require('plex');
   checkpoint(signal);
   const section = await plex.musicSection(signal);
-  const listingStartedAt = deps.clock();
+  // The database's clock, not this process's: another process's sync writes plex_seen_at with it too.
+  const listingStartedAt = await databaseNow(deps.pool);
   let added = 0;
+  let seen = 0;
+  let expected: number | undefined;
   for await (const page of plex.trackPages(section.key, { signal })) {
     checkpoint(signal);
-    if (page.totalSize !== undefined) progress.setTotal(page.totalSize);
+    if (page.totalSize !== undefined) {
+      expected = page.totalSize;
+      progress.setTotal(page.totalSize);
+    }
+    seen += page.items.length;
     const now = deps.clock();
     const writes = page.items.map((track) => trackWrite(track, context, now));
     checkpoint(signal);
     added += await upsertTrackPage(deps.pool, writes, tier, now);
     progress.advance(page.items.length, ['plex']);
   }
-  // Only a listing that reached its end may conclude that an unseen track is gone.
+  // Only a listing that reached its end may conclude that an unseen track is gone: a listing that
+  // stopped short of Plex's own total (a server that ignored paging) removes nothing.
   checkpoint(signal);
-  const removed = await removeUnseenTracks(deps.pool, listingStartedAt);
+  const complete = expected !== undefined && seen >= expected;
+  const removed = complete ? await removeUnseenTracks(deps.pool, listingStartedAt) : 0;
+  if (!complete) progress.setMessage(`listing ended at ${seen} of ${expected ?? 'an unknown number of'} tracks: nothing removed`);
   if (removed > 0) progress.count('removed', removed);
   if (added > 0) progress.count('added', added);
   return { message: `${progress.snapshot().current} tracks from Plex (${added} new, ${removed} removed)` };

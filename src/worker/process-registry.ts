@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
+import { eventFromRun, publishRunEvent } from '../jobs/run-events.ts';
+import { finishRunWith } from '../jobs/runs/finish-run.ts';
 import type { Logger } from '../logger.ts';
 
 export interface ProcessRegistryOptions {
@@ -56,20 +58,12 @@ export class ProcessRegistry {
          ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), graphile_worker_ids = EXCLUDED.graphile_worker_ids`,
         [this.id, os.hostname(), process.pid, [...this.graphileWorkerIds]],
       );
-      const swept = await this.pool.query<{ ids: string[] | null; count: string }>(
-        `WITH dead AS (
-           DELETE FROM worker_processes WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
-           RETURNING graphile_worker_ids
-         ), unlocked AS (
-           SELECT graphile_worker.force_unlock_workers(array_agg(id)) FROM dead, unnest(dead.graphile_worker_ids) AS id
-            HAVING count(*) > 0
-         )
-         SELECT (SELECT array_agg(id) FROM dead, unnest(dead.graphile_worker_ids) AS id) AS ids,
-                (SELECT count(*) FROM unlocked)::text AS count`,
+      const dead = await this.pool.query<{ id: string; graphile_worker_ids: string[] | null }>(
+        `DELETE FROM worker_processes WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
+         RETURNING id, graphile_worker_ids`,
         [this.staleAfterMs],
       );
-      const ids = swept.rows[0]?.ids ?? [];
-      if (ids.length > 0) this.logger.warn({ workers: ids }, 'unlocked the jobs of worker processes that stopped beating');
+      if (dead.rows.length > 0) await this.releaseDead(dead.rows);
       const live = await this.pool.query<{ count: string }>(
         `SELECT count(*)::text AS count FROM worker_processes WHERE heartbeat_at >= now() - make_interval(secs => $1::double precision / 1000)`,
         [this.staleAfterMs],
@@ -84,6 +78,30 @@ export class ProcessRegistry {
    * Deregisters. Call after the worker has stopped: a job it still holds (a run interrupted by the
    * shutdown) is unlocked so another worker takes it now, not when graphile-worker's lock expires.
    */
+  /**
+   * What the dead left behind: their graphile-worker jobs are unlocked (graphile-worker retries them and
+   * the runs resume), and a run they executed outside the queue (a CLI run) can never resume, so it ends
+   * as failed rather than blocking its kind for ever.
+   */
+  private async releaseDead(dead: Array<{ id: string; graphile_worker_ids: string[] | null }>): Promise<void> {
+    const workerIds = dead.flatMap((process) => process.graphile_worker_ids ?? []);
+    if (workerIds.length > 0) {
+      await this.pool.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
+      this.logger.warn({ workers: workerIds }, 'unlocked the jobs of worker processes that stopped beating');
+    }
+    const orphans = await this.pool.query<{ id: number }>(
+      `SELECT id FROM job_runs WHERE status IN ('queued', 'running') AND worker_job_id IS NULL AND owner_process_id = ANY($1::text[])`,
+      [dead.map((process) => process.id)],
+    );
+    for (const orphan of orphans.rows) {
+      const finished = await finishRunWith(this.pool, orphan.id, {
+        status: 'failed',
+        error: 'the process running it stopped without finishing it (killed or lost); start the job again',
+      });
+      if (finished) await publishRunEvent(this.pool, eventFromRun(finished));
+    }
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.beating;

@@ -30,7 +30,7 @@ describe('job runs', () => {
     await cancellation.start();
     const providers = createProviders(config.providers, { logger: silentLogger() });
     const refresher = new EntryRefresher({ db: db.pool, providers, config, clock: systemClock });
-    deps = { config, pool: db.pool, logger: silentLogger(), clock: systemClock, providers, refresher };
+    deps = { config, pool: db.pool, logger: silentLogger(), clock: systemClock, providers, refresher, processId: 'test-process' };
   });
   afterAll(async () => {
     cancellation.stop();
@@ -65,7 +65,7 @@ describe('job runs', () => {
   });
 
   it('never overwrites a final status', async () => {
-    const { run } = await startImmediateRun(db.pool, { kind: 'track-stats-refresh', trigger: 'cli', options: {} });
+    const { run } = await startImmediateRun(db.pool, { kind: 'track-stats-refresh', trigger: 'cli', options: {}, ownerProcessId: 'test-process' });
     expect((await finishRunWith(db.pool, run.id, { status: 'failed', error: 'Plex unreachable' }))?.status).toBe('failed');
     expect(await finishRunWith(db.pool, run.id, { status: 'succeeded' })).toBeUndefined();
     expect(await getRun(db.pool, run.id)).toMatchObject({ status: 'failed', error: 'Plex unreachable' });
@@ -74,7 +74,7 @@ describe('job runs', () => {
   it('runs a job with live progress events ending in its final status', async () => {
     const events: RunEvent[] = [];
     const unsubscribe = await listener.subscribe(RUN_EVENTS_CHANNEL, (payload) => events.push(JSON.parse(payload) as RunEvent));
-    const { run } = await startImmediateRun(db.pool, { kind: 'cache-refresh', trigger: 'cli', options: { items: 5 } });
+    const { run } = await startImmediateRun(db.pool, { kind: 'cache-refresh', trigger: 'cli', options: { items: 5 }, ownerProcessId: 'test-process' });
     const gate = new StepGate();
     gate.release();
     const outcome = await executeRun({ run, job: countingJob(gate), options: { items: 5 }, deps, cancellation });
@@ -87,7 +87,7 @@ describe('job runs', () => {
   });
 
   it('stops a running job at its next check point when another process cancels it', async () => {
-    const { run } = await startImmediateRun(db.pool, { kind: 'cache-refresh', trigger: 'cli', options: { items: 100 } });
+    const { run } = await startImmediateRun(db.pool, { kind: 'cache-refresh', trigger: 'cli', options: { items: 100 }, ownerProcessId: 'test-process' });
     const gate = new StepGate();
     const execution = executeRun({ run, job: countingJob(gate), options: { items: 100 }, deps, cancellation });
     await gate.arrived();

@@ -51,3 +51,45 @@ describe('worker shutdown during a run', () => {
     }
   }, 120_000);
 });
+
+describe('a scheduled run interrupted by a shutdown', () => {
+  let sims: Simulators;
+  let database: TestDatabase;
+  let config: Config;
+
+  beforeAll(async () => {
+    sims = await startSimulators({ seed: 52, artists: 30, specialNames: false });
+    sims.lastfm.faults.set({ latencyMs: 300 });
+    database = await createTestDatabase();
+    config = parseConfig({ ...sims.env, DATABASE_URL: database.url, CACHE_WARM_CRON: 'off', CACHE_REFRESH_CRON: 'off', TRACK_CACHE_REFRESH_CRON: 'off', TRACK_STATIC_REFRESH_CRON: 'off', AUDIO_FEATURES_CRON: 'off' });
+  }, 60_000);
+  afterAll(async () => {
+    await database.drop();
+    await sims.close();
+  });
+
+  it('is resumed by the retry of its own job instead of being skipped as already active', async () => {
+    const first = await startService({ config, logger: silentLogger(), worker: true, api: false });
+    // What graphile-worker's crontab adds at the scheduled time.
+    await first.db.pool.query(`SELECT graphile_worker.add_job('cache-warm', '{"trigger":"schedule"}'::json)`);
+    await expect
+      .poll(async () => Number((await first.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(3);
+    await first.stop();
+
+    const second = await startService({ config, logger: silentLogger(), worker: true, api: false });
+    try {
+      await expect
+        .poll(async () => (await second.db.pool.query(`SELECT kind, trigger, status, attempt FROM job_runs ORDER BY id`)).rows, {
+          timeout: 60_000,
+          interval: 200,
+        })
+        .toEqual([
+          { kind: 'cache-warm', trigger: 'schedule', status: 'succeeded', attempt: 2 },
+          { kind: 'cache-warm-albums', trigger: 'schedule', status: expect.any(String), attempt: expect.any(Number) },
+        ]);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});

@@ -13,7 +13,7 @@ INSERT INTO track_cache AS t (rating_key, title, artist_name, album_title, artis
        skip_count, last_viewed_at, stats_fetched_at, stats_expires_at, plex_seen_at, updated_at)
 SELECT r.rating_key, r.title, r.artist_name, r.album_title, r.artist_key, r.album_key, r.track_number, r.disc_number,
        r.duration_ms, r.year, r.musicbrainz_id, r.genres, r.moods, $2, r.static_expires_at, r.user_rating, r.view_count,
-       r.skip_count, r.last_viewed_at, $2, r.stats_expires_at, $2, now()
+       r.skip_count, r.last_viewed_at, $2, r.stats_expires_at, now(), now()
   FROM jsonb_to_recordset($1::jsonb) AS r(rating_key text, title text, artist_name text, album_title text, artist_key text,
        album_key text, track_number int, disc_number int, duration_ms int, year int, musicbrainz_id text, genres text[],
        moods text[], static_expires_at timestamptz, user_rating double precision, view_count int, skip_count int,
@@ -33,8 +33,11 @@ const UPDATE_STATIC = `
   musicbrainz_id = EXCLUDED.musicbrainz_id, genres = EXCLUDED.genres, moods = EXCLUDED.moods,
   static_fetched_at = EXCLUDED.static_fetched_at, static_expires_at = EXCLUDED.static_expires_at`;
 
-/** Upserts one Plex page of tracks in one statement; returns how many rows were new. */
-export async function upsertTrackPage(db: Queryable, tracks: readonly TrackWrite[], tier: TrackTier, seenAt: Date): Promise<number> {
+/**
+ * Upserts one Plex page of tracks in one statement; returns how many rows were new. plex_seen_at takes
+ * the database's clock, which the complete-listing removal compares against.
+ */
+export async function upsertTrackPage(db: Queryable, tracks: readonly TrackWrite[], tier: TrackTier, fetchedAt: Date): Promise<number> {
   if (tracks.length === 0) return 0;
   const unique = [...new Map(tracks.map((track) => [track.ratingKey, track])).values()];
   const payload = unique.map((track) => ({
@@ -61,7 +64,7 @@ export async function upsertTrackPage(db: Queryable, tracks: readonly TrackWrite
   // xmax = 0 marks a row this statement inserted rather than updated.
   const { rows } = await db.query<{ inserted: boolean }>(
     `${INSERT}${tier === 'stats' ? UPDATE_STATS : UPDATE_STATIC} RETURNING (xmax = 0) AS inserted`,
-    [JSON.stringify(payload), seenAt],
+    [JSON.stringify(payload), fetchedAt],
   );
   return rows.filter((row) => row.inserted).length;
 }

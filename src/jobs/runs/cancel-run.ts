@@ -24,6 +24,10 @@ export async function cancelRun(pool: pg.Pool, runId: number): Promise<CancelRes
       // Deletes the job unless a worker has just locked it; then it is kept from retrying, and the
       // worker finds the run cancelled when it tries to claim it.
       await client.query('SELECT graphile_worker.remove_job($1)', [`run:${run.kind}`]);
+      // A scheduled run's job has no key: remove it by id (a job locked by a worker is left alone).
+      if (run.workerJobId !== null) {
+        await client.query('DELETE FROM graphile_worker._private_jobs WHERE id = $1::bigint AND locked_at IS NULL', [run.workerJobId]);
+      }
       const cancelled = await finishRunWith(client, runId, { status: 'cancelled', message: 'cancelled before it started' });
       result = cancelled ? { outcome: 'cancelled', run: cancelled } : { outcome: 'already-finished', run };
       if (cancelled) await publishRunEvent(client, eventFromRun(cancelled));

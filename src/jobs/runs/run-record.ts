@@ -28,6 +28,8 @@ export interface JobRunRecord {
   workerJobId: string | null;
   attempt: number;
   cancelRequestedAt: Date | null;
+  /** The live process executing the run (worker_processes.id). */
+  ownerProcessId: string | null;
 }
 
 export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
@@ -39,7 +41,8 @@ export const RUN_COLUMNS = `
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt",
   progress_current AS "progressCurrent", progress_total AS "progressTotal",
   source_counts AS "sourceCounts", message, error, failures,
-  worker_job_id AS "workerJobId", attempt, cancel_requested_at AS "cancelRequestedAt"`;
+  worker_job_id AS "workerJobId", attempt, cancel_requested_at AS "cancelRequestedAt",
+  owner_process_id AS "ownerProcessId"`;
 
 /** Serialises a run lock per kind; any constant namespace works as long as every process uses it. */
 export const KIND_LOCK_NAMESPACE = 'linernotes:job-kind:';

@@ -60,7 +60,14 @@ export async function startQueuedRun(
  */
 export async function startImmediateRun(
   pool: pg.Pool,
-  request: { kind: JobKind; trigger: JobTrigger; options: Record<string, unknown>; workerJobId?: string; attempt?: number },
+  request: {
+    kind: JobKind;
+    trigger: JobTrigger;
+    options: Record<string, unknown>;
+    ownerProcessId: string;
+    workerJobId?: string;
+    attempt?: number;
+  },
 ): Promise<{ run: JobRunRecord; created: true } | { run: JobRunRecord; created: false }> {
   const client = await pool.connect();
   try {
@@ -75,9 +82,9 @@ export async function startImmediateRun(
       return { run: existing.rows[0], created: false };
     }
     const inserted = await client.query<JobRunRecord>(
-      `INSERT INTO job_runs (kind, status, trigger, options, started_at, worker_job_id, attempt)
-       VALUES ($1, 'running', $2, $3, now(), $4, $5) RETURNING ${RUN_COLUMNS}`,
-      [request.kind, request.trigger, JSON.stringify(request.options), request.workerJobId ?? null, request.attempt ?? 1],
+      `INSERT INTO job_runs (kind, status, trigger, options, started_at, worker_job_id, attempt, owner_process_id)
+       VALUES ($1, 'running', $2, $3, now(), $4, $5, $6) RETURNING ${RUN_COLUMNS}`,
+      [request.kind, request.trigger, JSON.stringify(request.options), request.workerJobId ?? null, request.attempt ?? 1, request.ownerProcessId],
     );
     await client.query('COMMIT');
     const run = inserted.rows[0];
