@@ -1,6 +1,7 @@
 // What every linernotes process that does work shares: provider clients with their limiters, the
 // entry refresher (single-flight), the LISTEN connection, cancel delivery, and its registration
 // among the live processes (which also shares out each provider's rate budget).
+import pg from 'pg';
 import { EntryRefresher } from './cache/entry-refresher.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -38,7 +39,11 @@ export async function startProcessRuntime(options: {
   const listener = new NotificationListener(db.url, logger);
   const cancellation = new CancellationWatcher(db.pool, listener, logger);
   await cancellation.start();
-  const registry = new ProcessRegistry(db.pool, logger, {
+  // Heartbeats get a connection of their own: a pool saturated by jobs or API reads must not delay
+  // them past WORKER_STALE_SECONDS, or a live process would be taken for dead.
+  const heartbeatPool = new pg.Pool({ connectionString: db.url, max: 2 });
+  heartbeatPool.on('error', (error) => logger.debug({ error: error.message }, 'heartbeat connection closed'));
+  const registry = new ProcessRegistry(heartbeatPool, logger, {
     staleAfterMs: config.workerStaleMs,
     intervalMs: Math.max(500, Math.floor(config.workerStaleMs / 6)),
     onLiveCount: (count) => shareProviderRates(providers, config, count),
@@ -53,6 +58,7 @@ export async function startProcessRuntime(options: {
     stop: async () => {
       cancellation.stop();
       await registry.stop();
+      await heartbeatPool.end();
       await listener.close();
     },
   };
