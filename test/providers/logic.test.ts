@@ -133,13 +133,17 @@ describe('rate limiter', () => {
       grants.push(performance.now());
     }));
     const gaps = grants.slice(1).map((time, index) => time - (grants[index] ?? 0));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(49);
+    // 50 ms apart at 20/s, less a few ms of timer and millisecond-clock granularity.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(45);
+    const atTwenty = (grants.at(-1) ?? 0) - (grants[0] ?? 0);
 
     limiter.setRate(100);
     expect(limiter.currentRate).toBe(100);
     const start = performance.now();
-    for (let i = 0; i < 5; i += 1) await limiter.acquire();
-    expect(performance.now() - start).toBeLessThan(200);
+    for (let i = 0; i < 6; i += 1) await limiter.acquire();
+    // The same number of grants at five times the rate: compared with the run above, not a fixed time,
+    // so a loaded machine does not make it fail.
+    expect(performance.now() - start).toBeLessThan(atTwenty / 2);
   });
 
   it('pauses every caller on a short Retry-After', async () => {
