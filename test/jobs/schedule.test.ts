@@ -6,6 +6,7 @@ import { buildCronItems, scheduledKinds } from '../../src/worker/crontab.ts';
 import { JOB_KINDS } from '../../src/types.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { NO_SCHEDULES } from '../support/no-schedules.ts';
 
 describe('the schedule', () => {
   it('builds one cron item per scheduled kind from the settings, with a backfill', () => {
@@ -29,7 +30,7 @@ describe('the schedule', () => {
     beforeAll(async () => {
       sims = await startSimulators({ seed: 41, artists: 6, specialNames: false });
       database = await createTestDatabase();
-      const config = parseConfig({ ...sims.env, DATABASE_URL: database.url, CACHE_WARM_CRON: 'off', CACHE_REFRESH_CRON: 'off', TRACK_CACHE_REFRESH_CRON: 'off', TRACK_STATIC_REFRESH_CRON: 'off', AUDIO_FEATURES_CRON: 'off' });
+      const config = parseConfig({ ...sims.env, DATABASE_URL: database.url, ...NO_SCHEDULES });
       service = await startService({ config, logger: silentLogger(), worker: true, api: false });
     }, 60_000);
     afterAll(async () => {

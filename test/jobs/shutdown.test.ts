@@ -6,25 +6,31 @@ import { silentLogger } from '../../src/logger.ts';
 import { startService } from '../../src/service.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { NO_SCHEDULES } from '../support/no-schedules.ts';
 
-describe('worker shutdown during a run', () => {
+/** Simulators with a slow Last.fm (so a warm is still running when the test stops it) and a fresh database. */
+function slowWarmSetup(seed: number): { config: () => Config } {
   let sims: Simulators;
   let database: TestDatabase;
   let config: Config;
-
   beforeAll(async () => {
-    sims = await startSimulators({ seed: 51, artists: 30, specialNames: false });
+    sims = await startSimulators({ seed, artists: 30, specialNames: false });
     sims.lastfm.faults.set({ latencyMs: 300 });
     database = await createTestDatabase();
-    config = parseConfig({ ...sims.env, DATABASE_URL: database.url, CACHE_WARM_CRON: 'off', CACHE_REFRESH_CRON: 'off', TRACK_CACHE_REFRESH_CRON: 'off', TRACK_STATIC_REFRESH_CRON: 'off', AUDIO_FEATURES_CRON: 'off' });
+    config = parseConfig({ ...sims.env, DATABASE_URL: database.url, ...NO_SCHEDULES });
   }, 60_000);
   afterAll(async () => {
     await database.drop();
     await sims.close();
   });
+  return { config: () => config };
+}
+
+describe('worker shutdown during a run', () => {
+  const setup = slowWarmSetup(51);
 
   it('stops the run at a check point, keeps what was written, and a later worker resumes it', async () => {
-    const first = await startService({ config, logger: silentLogger(), worker: true, api: false });
+    const first = await startService({ config: setup.config(), logger: silentLogger(), worker: true, api: false });
     const { run } = await startQueuedRun(first.db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 1 } });
     await expect.poll(async () => (await getRun(first.db.pool, run.id))?.status, { timeout: 20_000 }).toBe('running');
     await expect
@@ -35,7 +41,7 @@ describe('worker shutdown during a run', () => {
     await first.stop();
     expect(Date.now() - stopping).toBeLessThan(30_000);
 
-    const second = await startService({ config, logger: silentLogger(), worker: true, api: false });
+    const second = await startService({ config: setup.config(), logger: silentLogger(), worker: true, api: false });
     try {
       const interrupted = await getRun(second.db.pool, run.id);
       // Not a final status: the run goes back to the queue and keeps its history.
@@ -53,23 +59,10 @@ describe('worker shutdown during a run', () => {
 });
 
 describe('a scheduled run interrupted by a shutdown', () => {
-  let sims: Simulators;
-  let database: TestDatabase;
-  let config: Config;
-
-  beforeAll(async () => {
-    sims = await startSimulators({ seed: 52, artists: 30, specialNames: false });
-    sims.lastfm.faults.set({ latencyMs: 300 });
-    database = await createTestDatabase();
-    config = parseConfig({ ...sims.env, DATABASE_URL: database.url, CACHE_WARM_CRON: 'off', CACHE_REFRESH_CRON: 'off', TRACK_CACHE_REFRESH_CRON: 'off', TRACK_STATIC_REFRESH_CRON: 'off', AUDIO_FEATURES_CRON: 'off' });
-  }, 60_000);
-  afterAll(async () => {
-    await database.drop();
-    await sims.close();
-  });
+  const setup = slowWarmSetup(52);
 
   it('is resumed by the retry of its own job instead of being skipped as already active', async () => {
-    const first = await startService({ config, logger: silentLogger(), worker: true, api: false });
+    const first = await startService({ config: setup.config(), logger: silentLogger(), worker: true, api: false });
     // What graphile-worker's crontab adds at the scheduled time.
     await first.db.pool.query(`SELECT graphile_worker.add_job('cache-warm', '{"trigger":"schedule"}'::json)`);
     await expect
@@ -77,7 +70,7 @@ describe('a scheduled run interrupted by a shutdown', () => {
       .toBeGreaterThanOrEqual(3);
     await first.stop();
 
-    const second = await startService({ config, logger: silentLogger(), worker: true, api: false });
+    const second = await startService({ config: setup.config(), logger: silentLogger(), worker: true, api: false });
     try {
       await expect
         .poll(async () => (await second.db.pool.query(`SELECT kind, trigger, status, attempt FROM job_runs ORDER BY id`)).rows, {
