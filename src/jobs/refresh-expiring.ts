@@ -7,7 +7,8 @@ import { expiryHistogram } from '../cache/refresh/expiry-histogram.ts';
 import { selectAlbumsToRefresh, selectArtistsToRefresh } from '../cache/refresh/select-refresh-candidates.ts';
 import { planRefresh } from '../cache/refresh-planner.ts';
 import { histogramFromRows, selectionParameters } from '../cache/refresh-query.ts';
-import { describeFailure } from '../enrichment/provider-call.ts';
+import { countEntryFetch } from './count-entry-fetch.ts';
+import type { EntryStatus } from '../types.ts';
 import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';
 import type { RefreshOptions } from './job-options.ts';
 
@@ -60,17 +61,8 @@ export async function refreshExpiring(context: JobContext, options: RefreshOptio
   progress.setMessage(`plan: ${plan.budget} entries (${plan.reason}), ${plan.dueWithinLookahead} due within ${options.lookaheadDays} days`);
 
   const limit = pLimit(options.concurrency);
-  const refreshOne = (label: string, work: () => Promise<{ source: string }>) =>
-    limit(async () => {
-      checkpoint(signal);
-      try {
-        const written = await work();
-        progress.advance(1, written.source === 'none' ? ['none'] : written.source.split(','));
-      } catch (error) {
-        if (signal.aborted) throw error;
-        progress.fail(label, describeFailure(error));
-      }
-    });
+  const refreshOne = (label: string, work: () => Promise<{ source: string; status: EntryStatus }>) =>
+    limit(() => countEntryFetch(context, label, work));
   await Promise.all([
     ...artists.map((artist) =>
       refreshOne(artist.name, () =>

@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { type AlbumKey, albumKeyString } from '../cache/albums/album-row.ts';
 import { getAlbumsByKeys } from '../cache/albums/get-albums-by-keys.ts';
 import { albumKeyOf } from '../cache/entry-refresher.ts';
-import { describeFailure } from '../enrichment/provider-call.ts';
+import { countEntryFetch } from './count-entry-fetch.ts';
 import type { PlexAlbum } from '../types.ts';
 import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';
 import type { WarmAlbumsOptions } from './job-options.ts';
@@ -53,19 +53,14 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
 
     await Promise.all(
       toFetch.map(({ album, key }) =>
-        limit(async () => {
-          checkpoint(signal);
-          try {
-            const written = await refresher.refreshAlbum(
+        limit(() =>
+          countEntryFetch(context, `${album.artistName} - ${album.title}`, () =>
+            refresher.refreshAlbum(
               { artistName: album.artistName, title: album.title, plexRatingKey: album.ratingKey, musicbrainzId: album.musicbrainzId },
               { signal, previousRawTags: stored.get(albumKeyString(key))?.rawTags },
-            );
-            progress.advance(1, written.source === 'none' ? ['none'] : written.source.split(','));
-          } catch (error) {
-            if (signal.aborted) throw error;
-            progress.fail(`${album.artistName} - ${album.title}`, describeFailure(error));
-          }
-        }),
+            ),
+          ),
+        ),
       ),
     );
   }

@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { getArtistsByKeys } from '../cache/artists/get-artists-by-keys.ts';
 import { needsRecheck } from '../enrichment/recheck.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
-import { describeFailure } from '../enrichment/provider-call.ts';
+import { countEntryFetch } from './count-entry-fetch.ts';
 import type { PlexArtist } from '../types.ts';
 import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';
 import type { WarmArtistsOptions } from './job-options.ts';
@@ -58,18 +58,12 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
               return;
             }
           }
-          checkpoint(signal);
-          try {
-            const written = await refresher.refreshArtist(
+          await countEntryFetch(context, artist.name, () =>
+            refresher.refreshArtist(
               { name: artist.name, plexRatingKey: artist.ratingKey, musicbrainzId: artist.musicbrainzId },
               { signal, previousRawTags: stored.get(key)?.rawTags },
-            );
-            progress.advance(1, written.source === 'none' ? ['none'] : written.source.split(','));
-            if (written.status === 'partial' || written.status === 'error') progress.count('partial');
-          } catch (error) {
-            if (signal.aborted) throw error;
-            progress.fail(artist.name, describeFailure(error));
-          }
+            ),
+          );
         }),
       ),
     );
