@@ -1,4 +1,4 @@
-// Cache statistics on a million artists. Run: npx tsx bench/cache-stats.ts (about 100 s on 2 cores).
+// Cache statistics on a million artists. Run: npm run bench -- cache-stats (about 100 s on 2 cores).
 //
 // Seeds 1,000,000 artists, 200,000 albums and 500,000 tracks into a throwaway database (an embedded
 // PostgreSQL in a temporary folder, or a new database on the server in TEST_DATABASE_URL), then times,
@@ -26,6 +26,7 @@ import { countTableTotals } from '../src/cache/table-totals.ts';
 import { databaseUrl, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrateDatabase } from '../src/db/migrator.ts';
 import { silentLogger } from '../src/logger.ts';
+import { median, reportBenchResult } from './support/report.ts';
 
 const ARTISTS = 1_000_000;
 const ALBUMS = 200_000;
@@ -112,12 +113,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const result = await work();
   return [result, performance.now() - start];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
@@ -230,10 +225,14 @@ async function main(): Promise<void> {
     const stats = median(candidate);
     const ratio = stats / base;
     failed ||= ratio > STATS_TARGET;
-    console.log(
-      `cache statistics on ${count(ARTISTS)} artists: ${ms(stats)} = ${ratio.toFixed(1)}x countTableTotals (${ms(base)}) ` +
-        `(target ≤ ${STATS_TARGET}x) ${ratio <= STATS_TARGET ? 'ok' : 'MISSED'}`,
-    );
+    reportBenchResult({
+      name: 'cache-stats',
+      workload: `getCacheStatistics, one caller, ${count(ARTISTS)} artists`,
+      target: `≤ ${STATS_TARGET}× countTableTotals`,
+      result: `${ms(stats)} = ${ratio.toFixed(1)}×`,
+      baseline: `countTableTotals ${ms(base)}`,
+      pass: ratio <= STATS_TARGET,
+    });
 
     // The ranges grow with what they count: at a clock where every entry has expired (a cache left to
     // lapse), the expiry range covers every row of every table.
@@ -258,10 +257,14 @@ async function main(): Promise<void> {
     const writes = await writeOverhead(pool, now);
     const writeRatio = writes.on / writes.off;
     failed ||= writeRatio > WRITE_TARGET;
-    console.log(
-      `upsert of 500 artists with the facet triggers: ${ms(writes.on)} = ${writeRatio.toFixed(2)}x without (${ms(writes.off)}) ` +
-        `(target ≤ ${WRITE_TARGET}x) ${writeRatio <= WRITE_TARGET ? 'ok' : 'MISSED'}`,
-    );
+    reportBenchResult({
+      name: 'cache-stats-write-cost',
+      workload: 'upsert of 500 artists with the facet triggers',
+      target: `≤ ${WRITE_TARGET}× without triggers`,
+      result: `${ms(writes.on)} = ${writeRatio.toFixed(2)}×`,
+      baseline: `without triggers ${ms(writes.off)}`,
+      pass: writeRatio <= WRITE_TARGET,
+    });
   } finally {
     await pool.end();
     await admin(server.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
