@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { SharedCacheStatistics } from '../cache/stats/shared-statistics.ts';
 import { enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { armorPlugin } from './armor.ts';
 import { authorise, isLoopbackAddress, tokenFromAuthorization, tokenFromConnectionParams } from './auth.ts';
@@ -34,6 +35,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
   const { config, logger } = services;
   const genreSettings = enrichmentSettingsFromConfig(config.genres);
   const isLoopback = services.isLoopback ?? isLoopbackAddress;
+  const statistics = new SharedCacheStatistics(services.db.pool, config);
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -46,6 +48,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     context: (initial): GraphQLContext => ({
       ...services,
       genreSettings,
+      statistics,
       auth: authorise({
         token: requestToken(initial),
         // The TCP peer, never X-Forwarded-For: a header anyone can send proves nothing.

@@ -1,0 +1,74 @@
+// One computation of the cache statistics for all concurrent readers (a dashboard polled by many
+// browsers, a monitoring scrape): each request reads the statistics' change number (one sequence, bumped
+// by the counters' triggers on every write statement), and requests that find the same number within
+// STATISTICS_MAX_AGE_MS of the last computation share its figures; a request that finds a new number,
+// or an older computation, starts a new one, which every request arriving meanwhile awaits with it
+// (single-flight), as does every request while a computation is still running. Staleness: at most
+// STATISTICS_MAX_AGE_MS (a change committed while a shared computation ran, or whose writer bumped the
+// number before committing, shows in the next computation), and the clock-dependent figures (expired,
+// tiers) are at most that old as well. A request after a committed write never sees the figures of
+// before it once they were computed and settled.
+import type pg from 'pg';
+import { getCacheStatistics } from './get-cache-statistics.ts';
+import { countRowTotals, type RowTotals } from './count-row-totals.ts';
+import type { StatisticsSettings } from './statistics-bounds.ts';
+import type { CacheStatistics } from './statistics.ts';
+
+export const STATISTICS_MAX_AGE_MS = 1_000;
+
+export interface SharedFigures {
+  statistics: CacheStatistics;
+  rows: RowTotals;
+}
+
+interface Computation {
+  generation: string;
+  at: number;
+  settled: boolean;
+  figures: Promise<SharedFigures>;
+}
+
+const GENERATION = `SELECT last_value::text || ':' || is_called::text AS generation FROM cache_statistics_generation`;
+
+export class SharedCacheStatistics {
+  /** The latest computation per topGenres (the only argument that changes the figures). */
+  private readonly latest = new Map<number, Computation>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly settings: { refresh: StatisticsSettings },
+    private readonly maxAgeMs: number = STATISTICS_MAX_AGE_MS,
+  ) {}
+
+  async get(now: Date, topGenres: number): Promise<SharedFigures> {
+    const { rows } = await this.pool.query<{ generation: string }>(GENERATION);
+    const generation = rows[0]?.generation ?? '';
+    const current = this.latest.get(topGenres);
+    // Under a stream of writes the number changes between any two requests: those arriving while a
+    // computation runs still share it, so there is never more than one computation per maxAge.
+    if (current && (current.generation === generation || !current.settled) && Math.abs(now.getTime() - current.at) <= this.maxAgeMs) {
+      return await current.figures;
+    }
+    const computation: Computation = { generation, at: now.getTime(), settled: false, figures: this.compute(now, topGenres) };
+    this.latest.set(topGenres, computation);
+    computation.figures.then(
+      () => {
+        computation.settled = true;
+      },
+      () => {
+        // A failed computation is not shared with later requests: the next one tries again.
+        computation.settled = true;
+        if (this.latest.get(topGenres) === computation) this.latest.delete(topGenres);
+      },
+    );
+    return await computation.figures;
+  }
+
+  private async compute(now: Date, topGenres: number): Promise<SharedFigures> {
+    const [statistics, rows] = await Promise.all([
+      getCacheStatistics(this.pool, now, this.settings, { topGenres }),
+      countRowTotals(this.pool),
+    ]);
+    return { statistics, rows };
+  }
+}
