@@ -55,11 +55,17 @@ function stopper(child: ChildProcess, cleanup: () => Promise<void> = async () =>
   };
 }
 
-/** `linernotes serve` on a database, through the same entry point as `npm start`. */
-export async function startService(options: { databaseUrl: string; args?: string[]; env?: Record<string, string> }): Promise<ChildServer> {
+/** `linernotes serve` on a database, through the CLI's entry point (bin/linernotes.mjs) unless told otherwise. */
+export async function startService(options: {
+  databaseUrl: string;
+  args?: string[];
+  env?: Record<string, string>;
+  /** How Node starts the CLI (default bin/linernotes.mjs), e.g. npm start's flags and dist/cli.js. */
+  entry?: string[];
+}): Promise<ChildServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'linernotes-bench-data-'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/linernotes.mjs'), 'serve', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.entry ?? [path.join(ROOT, 'bin/linernotes.mjs')]), 'serve', ...(options.args ?? [])], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
