@@ -79,8 +79,8 @@ try {
   };
   // npm start: compiled JavaScript with a bounded heap (package.json's start script).
   const packageJson = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const startFlags = (/node (.*?) dist\/cli\.js/.exec(packageJson.scripts.start.split('&&').pop() ?? '')?.[1] ?? '').split(' ').filter(Boolean);
-  const compiled = await measure([...startFlags, path.join(ROOT, 'dist/cli.js')], env);
+  const startFlags = (/node (.*?) dist\/src\/cli\.js/.exec(packageJson.scripts.start.split('&&').pop() ?? '')?.[1] ?? '').split(' ').filter(Boolean);
+  const compiled = await measure([...startFlags, path.join(ROOT, 'dist/src/cli.js')], env);
   const sources = await measure(['--import', 'tsx', path.join(ROOT, 'src/cli.ts')], env);
   const idlePass = compiled.idle <= IDLE_TARGET_MB;
   const peakPass = compiled.peak <= PEAK_TARGET_MB;

@@ -9,16 +9,19 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const stamp = path.join(root, 'dist', '.built');
 
+// What scripts/build.mjs compiles or copies into dist/.
 function newestSource() {
-  let newest = 0;
-  for (const entry of readdirSync(path.join(root, 'src'), { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  let newest = statSync(path.join(root, 'package.json')).mtimeMs;
+  for (const dir of ['src', 'tasks', 'prisma/migrations']) {
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })) {
+      if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
   }
   return newest;
 }
 
 if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource()) {
-  await import('../dist/cli.js');
+  await import('../dist/src/cli.js');
 } else {
   const { register } = await import('tsx/esm/api');
   register();
