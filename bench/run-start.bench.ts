@@ -7,7 +7,7 @@
 // were (13 ms and 20 ms, against 2.5 and 9 for graphile-worker alone, on the same machine); printed as the
 // ratio to the baseline measured in the same run: graphile-worker alone, addJob to the task starting.
 import { createClient } from 'graphql-ws';
-import { quickAddJob, run } from 'graphile-worker';
+import { makeWorkerUtils, run } from 'graphile-worker';
 import WebSocket from 'ws';
 import { startSimulators } from '../src/simulators/index.ts';
 import { openEmptyDatabase } from './support/database.ts';
@@ -92,16 +92,19 @@ async function workerLatencies(databaseUrl: string): Promise<number[]> {
       },
     },
   });
+  // One pool for adding jobs, as the service keeps one: the time is the queue's, not a connection's.
+  const utils = await makeWorkerUtils({ connectionString: databaseUrl });
   const latencies: number[] = [];
   try {
     for (let round = 0; round <= ROUNDS; round += 1) {
       const startedTask = new Promise<void>((resolve) => (onStart = resolve));
       const sent = performance.now();
-      await quickAddJob({ connectionString: databaseUrl }, 'bench_noop', {});
+      await utils.addJob('bench_noop', {});
       await withTimeout(startedTask, 'a graphile-worker task to start');
       if (round > 0) latencies.push(performance.now() - sent);
     }
   } finally {
+    await utils.release();
     await runner.stop();
   }
   return latencies;

@@ -1,6 +1,7 @@
 // One computation of the cache statistics for all concurrent readers (a dashboard polled by many
 // browsers, a monitoring scrape): each request reads the statistics' change number (one sequence, bumped
-// by the counters' triggers on every write statement), and requests that find the same number within
+// by the counters' triggers on every write statement; requests arriving while it is being read share
+// that read), and requests that find the same number within
 // STATISTICS_MAX_AGE_MS of the last computation share its figures; a request that finds a new number,
 // or an older computation, starts a new one, which every request arriving meanwhile awaits with it
 // (single-flight), as does every request while a computation is still running. Staleness: at most
@@ -33,6 +34,8 @@ const GENERATION = `SELECT last_value::text || ':' || is_called::text AS generat
 export class SharedCacheStatistics {
   /** The latest computation per topGenres (the only argument that changes the figures). */
   private readonly latest = new Map<number, Computation>();
+  /** The change number being read now: concurrent requests share the one read in flight. */
+  private generationRead: Promise<string> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -41,8 +44,7 @@ export class SharedCacheStatistics {
   ) {}
 
   async get(now: Date, topGenres: number): Promise<SharedFigures> {
-    const { rows } = await this.pool.query<{ generation: string }>(GENERATION);
-    const generation = rows[0]?.generation ?? '';
+    const generation = await this.readGeneration();
     const current = this.latest.get(topGenres);
     // Under a stream of writes the number changes between any two requests: those arriving while a
     // computation runs still share it, so there is never more than one computation per maxAge.
@@ -62,6 +64,16 @@ export class SharedCacheStatistics {
       },
     );
     return await computation.figures;
+  }
+
+  private readGeneration(): Promise<string> {
+    this.generationRead ??= this.pool
+      .query<{ generation: string }>(GENERATION)
+      .then((result) => result.rows[0]?.generation ?? '')
+      .finally(() => {
+        this.generationRead = undefined;
+      });
+    return this.generationRead;
   }
 
   private async compute(now: Date, topGenres: number): Promise<SharedFigures> {
