@@ -35,6 +35,8 @@ export interface AudioMuseSimulator extends SimulatorHandle {
   setToken(token: string | null): void;
 }
 
+const GUNICORN_REQUEST_LINE_LIMIT = 4094;
+
 export const DEFAULT_AUDIOMUSE_TOKEN = 'audiomuse-simulator-token';
 
 const FLASK_NOT_FOUND =
@@ -108,6 +110,15 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
   };
 
   const handler = (request: SimRequest): SimResponse => {
+    // AudioMuse runs behind gunicorn (deployment/supervisord.conf) with its default --limit-request-line of
+    // 4094 bytes: a longer request line never reaches Flask. This bounds how many ids one ?ids= call can carry.
+    const requestLine = `${request.method} ${request.target} HTTP/1.1`.length;
+    if (requestLine > GUNICORN_REQUEST_LINE_LIMIT) {
+      return {
+        ...text(400, `<html><head><title>Bad Request</title></head><body><h1><p>Bad Request</p></h1>Request Line is too large (${requestLine} &gt; ${GUNICORN_REQUEST_LINE_LIMIT})</body></html>`, 'text/html'),
+        note: 'request-line-too-large',
+      };
+    }
     if (request.path.startsWith('/static/') || request.path === '/api/health') return flaskJson(200, { status: 'ok' });
     if (request.path === '/login') return text(200, LOGIN_PAGE, 'text/html; charset=utf-8');
     if (!authorised(request)) {
