@@ -47,6 +47,20 @@ export interface RateLimiterOptions {
   maxPauseMs: number;
   /** Pause after a 429 that gave no Retry-After. */
   defaultPauseMs: number;
+  /** Told when this process's own requests were refused for good (`pause`) or got through again after one (undefined). */
+  onPauseChange?: (pause: ProviderPause | undefined) => void;
+}
+
+/**
+ * A refusal that means "stop asking" (an invalid or suspended key, an app whose owner lost Premium):
+ * every request would get the same answer, so none is sent until the pause ends.
+ */
+export interface ProviderPause {
+  /** The provider's own words, e.g. `error 26: Suspended API key - …`. */
+  reason: string;
+  since: Date;
+  /** When requests are tried again on their own; a success then ends the pause, a refusal renews it. */
+  retryAt: Date;
 }
 
 export type RateLimitOutcome =
@@ -70,6 +84,8 @@ export class RateLimiter {
   private pauseGeneration = 0;
   private unavailableUntil = 0;
   private lastAdjustment: number;
+  private pause: ProviderPause | undefined;
+  private readonly onPauseChange: ((pause: ProviderPause | undefined) => void) | undefined;
 
   constructor(options: RateLimiterOptions) {
     this.provider = options.provider;
@@ -77,6 +93,7 @@ export class RateLimiter {
     this.logger = options.logger;
     this.maxPauseMs = options.maxPauseMs;
     this.defaultPauseMs = options.defaultPauseMs;
+    this.onPauseChange = options.onPauseChange;
     this.ceiling = validRate(options.requestsPerSecond);
     this.rate = this.ceiling;
     this.adaptive =
@@ -165,6 +182,45 @@ export class RateLimiter {
     );
   }
 
+  /**
+   * This process's request was refused for good: nothing more is sent (callers waiting for a slot fail
+   * at once) until `retryAt`. Concurrent refusals of requests already in flight only log once.
+   */
+  refuse(reason: string, retryAfterMs: number): ProviderPause {
+    const current = this.activePause;
+    if (current !== undefined) return current;
+    const now = this.clock();
+    const pause: ProviderPause = { reason, since: now, retryAt: new Date(now.getTime() + retryAfterMs) };
+    this.applyPause(pause);
+    this.logger?.warn(
+      { provider: this.provider, reason, retryAt: pause.retryAt.toISOString() },
+      `${this.provider} refused our credentials (${reason}); paused for the whole installation until ${pause.retryAt.toISOString()}`,
+    );
+    this.onPauseChange?.(pause);
+    return pause;
+  }
+
+  /** A pause decided elsewhere (another process, the stored state), or undefined to lift it. No callback. */
+  applyPause(pause: ProviderPause | undefined): void {
+    this.pause = pause;
+    // The caller sleeping at the head of the gate looks again when it wakes, and fails instead of sending.
+    this.pauseGeneration += 1;
+  }
+
+  /** An answer came through: a pause whose retry time had come is over. */
+  confirmAccess(): void {
+    if (this.pause === undefined || this.activePause !== undefined) return;
+    this.pause = undefined;
+    this.logger?.info({ provider: this.provider }, `${this.provider} answers again; pause lifted`);
+    this.onPauseChange?.(undefined);
+  }
+
+  /** The pause in force now (undefined once its retry time has come). */
+  get activePause(): ProviderPause | undefined {
+    const pause = this.pause;
+    return pause !== undefined && this.clock().getTime() < pause.retryAt.getTime() ? pause : undefined;
+  }
+
   /** Changes the sustained rate at run time; undefined removes the rate limit. */
   setRate(requestsPerSecond: number | undefined): void {
     const rate = validRate(requestsPerSecond);
@@ -201,6 +257,16 @@ export class RateLimiter {
   }
 
   assertAvailable(): void {
+    const pause = this.activePause;
+    if (pause !== undefined) {
+      throw new ProviderError({
+        provider: this.provider,
+        kind: 'unauthorised',
+        code: 'paused',
+        retryAt: pause.retryAt,
+        message: `paused since ${pause.since.toISOString()} (${pause.reason}); tried again at ${pause.retryAt.toISOString()}`,
+      });
+    }
     const until = this.unavailableUntil;
     if (this.clock().getTime() < until) {
       throw new ProviderError({

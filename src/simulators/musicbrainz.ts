@@ -1,6 +1,6 @@
-// The MusicBrainz web service, version 2 (providers.md §5): `/ws/2/artist/{mbid}?inc=genres&fmt=json`
+// The MusicBrainz web service, version 2: `/ws/2/artist/{mbid}?inc=genres&fmt=json`
 // and `/ws/2/artist?query=…&fmt=json`, a User-Agent required (403 without one), and one request per second
-// per client, excess refused with 503 as the real rate limiter does.
+// per client, excess refused with 503 and X-RateLimit-* headers (no Retry-After) as the real rate limiter does.
 import { FaultInjector, type Fault } from './faults.ts';
 import { json, startHttpServer, text, type SimRequest, type SimResponse } from './http.ts';
 import { createLibrary, type MusicBrainzArtistTruth } from './library.ts';
@@ -29,8 +29,13 @@ export interface MusicBrainzQuirks {
   requireUserAgent: boolean;
   /** User-Agents treated as missing: the defaults of HTTP libraries (Node's fetch sends `node`). */
   blockedUserAgents: RegExp;
-  /** Send Retry-After with the 503 (UNCONFIRMED whether the real service does, §7.5). Default false. */
+  /** Send Retry-After with the 503 (not seen from the real service). Default false. */
   retryAfterOn503: boolean;
+  /**
+   * Send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (a Unix time in seconds) with the
+   * 503, as the real rate limiter does. Default true.
+   */
+  rateLimitHeaders: boolean;
 }
 
 export interface MusicBrainzSimulatorOptions extends SimulatorBaseOptions {
@@ -72,6 +77,7 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     requireUserAgent: true,
     blockedUserAgents: GENERIC_USER_AGENTS,
     retryAfterOn503: false,
+    rateLimitHeaders: true,
     ...options.quirks,
   };
   const limiter = new SlidingWindowLimiter(quirks.rateLimit, now);
@@ -164,9 +170,16 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     }
     const decision = limiter.tryAcquire(request.remoteAddress);
     if (!decision.allowed) {
-      const headers: Record<string, string | number> = quirks.retryAfterOn503
-        ? { 'Retry-After': Math.max(1, Math.ceil(decision.retryAfterMs / 1000)) }
-        : {};
+      const headers: Record<string, string | number> = {};
+      if (quirks.retryAfterOn503) headers['Retry-After'] = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      if (quirks.rateLimitHeaders) {
+        headers['X-RateLimit-Limit'] = quirks.rateLimit?.limit ?? 1;
+        headers['X-RateLimit-Remaining'] = 0;
+        // Whole seconds, rounded up: the window is open at that instant.
+        headers['X-RateLimit-Reset'] = Math.ceil((now() + decision.retryAfterMs) / 1000);
+        // The reset is read against the Date header when clocks disagree: both on the simulator's clock.
+        headers['Date'] = new Date(now()).toUTCString();
+      }
       return failure(format, 503, RATE_LIMIT_MESSAGE, 'rate-limited', headers);
     }
     if (request.method !== 'GET') return failure(format, 405, 'Method not allowed');

@@ -72,6 +72,26 @@ describe('MusicBrainz client', () => {
     await expect(musicbrainz.artistGenresById(sims.library.artist(2).plex.mbid ?? '')).rejects.toMatchObject({ kind: 'bad-response' });
   });
 
+  it('pauses the shared limiter on a 503 with X-RateLimit-Reset, and sends nothing before the reset', async () => {
+    sims.musicbrainz.setQuirks({ rateLimit: PROVIDER_RATE_LIMITS.musicbrainz, rateLimitHeaders: true, retryAfterOn503: false });
+    // Three times what MusicBrainz accepts, so that it refuses.
+    const eager = providersFor(sims, { perProvider: { musicbrainz: { requestsPerSecond: 3 } } });
+    const since = Date.now();
+    const ids = [4, 5, 6, 7].map((index) => sims.library.artist(index).plex.mbid ?? '');
+    await Promise.all(ids.map((id) => eager.require('musicbrainz').artistGenresById(id)));
+    const entries = sims.log.filter({ provider: 'musicbrainz', since });
+    const refused = entries.filter((entry) => entry.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(eager.stats().musicbrainz.counters?.rateLimited).toBe(refused.length);
+    for (const refusal of refused) {
+      // The window the refusal named: one second after the last accepted arrival (less the jitter tolerance), in whole seconds.
+      const accepted = entries.filter((entry) => entry.status !== 503 && entry.startedAt <= refusal.startedAt).at(-1);
+      const resetMs = Math.ceil(((accepted?.startedAt ?? 0) + 975) / 1000) * 1000;
+      const next = entries.find((entry) => entry.startedAt > refusal.startedAt);
+      expect(next?.startedAt ?? Number.POSITIVE_INFINITY).toBeGreaterThanOrEqual(resetMs - 5);
+    }
+  });
+
   it('keeps to the real 1 request/s with the default limiter', async () => {
     sims.musicbrainz.setQuirks({ rateLimit: PROVIDER_RATE_LIMITS.musicbrainz });
     const defaults = providersFor(sims);
