@@ -21,7 +21,7 @@ export { ProviderError, isProviderError, notConfiguredError, redact } from './er
 export type { ProviderErrorCode } from './errors.ts';
 export type { PlexPage, PlexListOptions } from './plex.ts';
 export type { LastfmArtistTags, LastfmAlbumTags } from './lastfm.ts';
-export type { MusicbrainzArtistGenres } from './musicbrainz.ts';
+export type { MusicbrainzArtistGenres, MusicbrainzAmbiguity, MusicbrainzArtistAnswer } from './musicbrainz.ts';
 export type { SpotifyGenresResult, SpotifyCapabilities, SpotifyArtistRef } from './spotify.ts';
 export type { ProviderCountersSnapshot, BreakerState } from './counters.ts';
 export type { ProviderPause } from './rate-limiter.ts';

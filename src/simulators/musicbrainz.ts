@@ -1,4 +1,5 @@
-// The MusicBrainz web service, version 2: `/ws/2/artist/{mbid}?inc=genres&fmt=json`
+// The MusicBrainz web service, version 2 (and release groups browsed by artist,
+// `/ws/2/release-group?artist={mbid}&fmt=json`): `/ws/2/artist/{mbid}?inc=genres&fmt=json`
 // and `/ws/2/artist?query=…&fmt=json`, a User-Agent required (403 without one), and one request per second
 // per client, excess refused with 503 and X-RateLimit-* headers (no Retry-After) as the real rate limiter does.
 import { FaultInjector, type Fault } from './faults.ts';
@@ -36,6 +37,11 @@ export interface MusicBrainzQuirks {
    * 503, as the real rate limiter does. Default true.
    */
   rateLimitHeaders: boolean;
+  /**
+   * Every artist of the library has a namesake: another artist of exactly the same name (as MusicBrainz
+   * has two Nirvanas), with other genres and other release groups. Default false.
+   */
+  namesakes: boolean;
 }
 
 export interface MusicBrainzSimulatorOptions extends SimulatorBaseOptions {
@@ -78,6 +84,7 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     blockedUserAgents: GENERIC_USER_AGENTS,
     retryAfterOn503: false,
     rateLimitHeaders: true,
+    namesakes: false,
     ...options.quirks,
   };
   const limiter = new SlidingWindowLimiter(quirks.rateLimit, now);
@@ -98,7 +105,7 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
   const artistById = (mbid: string): MusicBrainzArtistTruth | undefined => {
     const index = library.index().musicbrainzById.get(mbid.toLowerCase());
     if (index !== undefined) return library.artist(index).musicbrainz ?? undefined;
-    return decoys.get(mbid.toLowerCase());
+    return decoys.get(mbid.toLowerCase()) ?? namesakes.get(mbid.toLowerCase());
   };
 
   const lookup = (request: SimRequest, format: Format, mbid: string): SimResponse => {
@@ -114,6 +121,61 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     return format === 'json'
       ? json(200, artistLookupJson(artist, includes))
       : text(200, artistLookupXml(artist, includes), 'application/xml; charset=utf-8');
+  };
+
+  const namesakes = new Map<string, MusicBrainzArtistTruth>();
+  const namesakeOf = (artist: MusicBrainzArtistTruth): MusicBrainzArtistTruth => {
+    const rng = rngFor(library.seed, 'musicbrainz-namesake', artist.id);
+    const namesake: MusicBrainzArtistTruth = {
+      ...artist,
+      id: uuidFor(library.seed, 'musicbrainz-namesake-id', artist.id),
+      country: rng.pick(['US', 'GB', 'DE', 'SE', 'FR'].filter((code) => code !== artist.country)),
+      disambiguation: `${rng.pick(['1960s', '1990s', 'Swedish', 'Welsh'])} band`,
+      beginYear: rng.int(1960, 2020),
+      genres: [{ id: uuidFor('musicbrainz-genre', 'polka'), name: 'polka', count: 3 }],
+      tags: [],
+    };
+    namesakes.set(namesake.id, namesake);
+    return namesake;
+  };
+
+  /** Release groups of an artist: a library artist's albums, made-up titles for a namesake or a decoy. */
+  const releaseGroupsOf = (mbid: string): Array<{ id: string; title: string; year: number }> => {
+    const index = library.index().musicbrainzById.get(mbid);
+    if (index !== undefined) {
+      return library.albumsOf(index).map((album) => ({ id: uuidFor(library.seed, 'release-group', album.ratingKey), title: album.title, year: album.year }));
+    }
+    const rng = rngFor(library.seed, 'musicbrainz-release-groups', mbid);
+    return Array.from({ length: rng.int(1, 4) }, (_, n) => ({
+      id: uuidFor(library.seed, 'release-group', mbid, n),
+      title: `${rng.pick(['Live at', 'Songs from', 'Return to', 'Letters from'])} ${rng.pick(['Leeds', 'the Valley', 'Nowhere', 'Harbour Street'])}`,
+      year: rng.int(1965, 2024),
+    }));
+  };
+
+  const browseReleaseGroups = (request: SimRequest, format: Format): SimResponse => {
+    const mbid = (request.query.get('artist') ?? '').toLowerCase();
+    if (!MBID.test(mbid)) return failure(format, 400, 'Invalid mbid.', 'invalid-mbid');
+    if (artistById(mbid) === undefined) return failure(format, 404, 'Not Found', 'not-found');
+    const limitParam = Number(request.query.get('limit') ?? 25);
+    const limit = Number.isInteger(limitParam) ? Math.min(100, Math.max(1, limitParam)) : 25;
+    const offsetParam = Number(request.query.get('offset') ?? 0);
+    const offset = Number.isInteger(offsetParam) && offsetParam > 0 ? offsetParam : 0;
+    const groups = releaseGroupsOf(mbid);
+    return json(200, {
+      'release-group-offset': offset,
+      'release-group-count': groups.length,
+      'release-groups': groups.slice(offset, offset + limit).map((group) => ({
+        id: group.id,
+        title: group.title,
+        'primary-type': 'Album',
+        'primary-type-id': 'f529b476-6e62-324f-b0aa-1f3e33d313fc',
+        'secondary-types': [],
+        'secondary-type-ids': [],
+        'first-release-date': String(group.year),
+        disambiguation: '',
+      })),
+    });
   };
 
   const decoy = (name: string): MusicBrainzArtistTruth => {
@@ -145,7 +207,9 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     const key = foldKey(name);
     const exact = (library.index().musicbrainzByFold.get(key) ?? []).flatMap((index) => {
       const truth = library.artist(index).musicbrainz;
-      return truth === null ? [] : [{ artist: truth, score: 100 }];
+      if (truth === null) return [];
+      // A namesake scores as high as the artist asked for: only other evidence tells them apart.
+      return quirks.namesakes ? [{ artist: namesakeOf(truth), score: 100 }, { artist: truth, score: 100 }] : [{ artist: truth, score: 100 }];
     });
     const rng = rngFor(library.seed, 'musicbrainz-near-miss', key);
     let score = 100;
@@ -185,6 +249,7 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     if (request.method !== 'GET') return failure(format, 405, 'Method not allowed');
     const path = request.path.replace(/\/+$/, '');
     if (path === '/ws/2/artist') return search(request, format);
+    if (path === '/ws/2/release-group') return browseReleaseGroups(request, format);
     const lookupMatch = /^\/ws\/2\/artist\/([^/]+)$/.exec(path);
     if (lookupMatch?.[1] !== undefined) return lookup(request, format, lookupMatch[1]);
     return failure(format, 404, 'Not Found', 'not-found');

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 afterEach(() => {
   sims.musicbrainz.faults.reset();
-  sims.musicbrainz.setQuirks({ rateLimit: FAST_RULE });
+  sims.musicbrainz.setQuirks({ rateLimit: FAST_RULE, namesakes: false });
 });
 
 describe('MusicBrainz client', () => {
@@ -44,6 +44,29 @@ describe('MusicBrainz client', () => {
       const search = sims.log.filter({ provider: 'musicbrainz', path: '/ws/2/artist' }).at(-1);
       expect(search?.query.query).toBe(`artist:"${name}"`);
     }
+  });
+
+  it('tells namesakes apart by the library\'s album titles among their release groups, and says ambiguous when nothing does', async () => {
+    sims.musicbrainz.setQuirks({ namesakes: true });
+    const musicbrainz = providers.require('musicbrainz');
+    const artist = sims.library.artist(3);
+    const titles = sims.library.albumsOf(3).map((album) => album.title);
+    expect(titles.length).toBeGreaterThan(0);
+    // The simulator lists the namesake first: the first exact name would be the wrong artist.
+    const since = Date.now();
+    const picked = await musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => titles.slice(0, 1) });
+    expect(picked).toMatchObject({ outcome: 'genres', mbid: artist.musicbrainz?.id, matchedBy: 'name' });
+    const browsed = sims.log.filter({ provider: 'musicbrainz', path: '/ws/2/release-group', since });
+    expect(browsed.map((entry) => entry.query.artist)).toContain(artist.musicbrainz?.id);
+
+    // No album titles, or titles neither namesake has: no guess, and no release group is read for nothing.
+    const before = sims.log.count({ provider: 'musicbrainz', path: '/ws/2/release-group' });
+    const unknown = await musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => [] });
+    expect(unknown).toMatchObject({ outcome: 'ambiguous', name: artist.name, candidates: [expect.anything(), expect.anything()] });
+    expect(sims.log.count({ provider: 'musicbrainz', path: '/ws/2/release-group' })).toBe(before);
+    await expect(musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => ['No Such Album Anywhere'] })).resolves.toMatchObject({
+      outcome: 'ambiguous',
+    });
   });
 
   it('falls back from an id MusicBrainz does not know to the name', async () => {
