@@ -1,4 +1,4 @@
-// Last.fm top tags for artists and albums (providers.md §2). Asked by name with autocorrect, never by
+// Last.fm top tags for artists and albums. Asked by name with autocorrect, never by
 // MusicBrainz id: Last.fm resolves some ids to the wrong artist. Errors come as `{"error":n}` bodies,
 // often with HTTP 200, and one tag comes back as an object instead of a one-element array.
 import { z } from 'zod';
@@ -49,7 +49,7 @@ export const lastfmTopTagsSchema = z.object({
 
 export const LASTFM_KEY_REFUSED_PAUSE_MS = 24 * 60 * 60_000;
 
-// https://www.last.fm/api/errorcodes; retriable per the lastfm crate and the notes (§2.4).
+// https://www.last.fm/api/errorcodes; retriable per the lastfm crate and the notes.
 function verdictFor(code: number, message: string): BodyVerdict {
   const text = `error ${code}: ${message}`;
   switch (code) {

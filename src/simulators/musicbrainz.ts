@@ -26,7 +26,7 @@ import type { SimulatorBaseOptions, SimulatorHandle } from './simulator-types.ts
 export interface MusicBrainzQuirks {
   /** Per-IP limit; undefined turns it off. Default 1 request per second (25 ms tolerance for jitter). */
   rateLimit?: RateLimitRule;
-  /** No User-Agent, or a generic library one, is refused with 403 (§5). Default true. */
+  /** No User-Agent, or a generic library one, is refused with 403. Default true. */
   requireUserAgent: boolean;
   /** User-Agents treated as missing: the defaults of HTTP libraries (Node's fetch sends `node`). */
   blockedUserAgents: RegExp;

@@ -92,7 +92,7 @@ export class SpotifyCatalogue {
   }
 }
 
-/** An ArtistObject. Development-mode apps lose `followers` and `popularity` (Feb 2026) and maybe `genres` (§3.4). */
+/** An ArtistObject. Development-mode apps lose `followers` and `popularity` (Feb 2026) and maybe `genres`. */
 export function artistObject(truth: SpotifyArtistTruth, shape: ArtistShape): Record<string, unknown> {
   const object: Record<string, unknown> = { external_urls: { spotify: `https://open.spotify.com/artist/${truth.id}` } };
   const development = shape.mode === 'development';

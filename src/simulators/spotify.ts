@@ -13,14 +13,14 @@ import type { SimulatorBaseOptions, SimulatorHandle } from './simulator-types.ts
 import { SpotifyCatalogue, artistObject, type DevGenres, type SpotifyMode } from './spotify-search.ts';
 
 export interface SpotifyQuota extends RateLimitRule {
-  /** Retry-After sent once the quota is spent; default 52531 s (~14.6 h, as seen in the wild, §3.4). */
+  /** Retry-After sent once the quota is spent; default 52531 s (~14.6 h, as seen in the wild). */
   retryAfterSeconds?: number;
 }
 
 export interface SpotifyQuirks {
   /** `development` (the default: what a new self-hosted app gets) or `extended` (the pre-2026 behaviour). */
   mode: SpotifyMode;
-  /** Development-mode artist `genres`: present, `[]`, or missing. Which one Spotify really does is UNCONFIRMED (§3.4). */
+  /** Development-mode artist `genres`: present, `[]`, or missing. Which one Spotify really does is UNCONFIRMED. */
   devGenres: DevGenres;
   /** Token lifetime in seconds. Default 3600. */
   tokenExpiresIn: number;
@@ -72,7 +72,7 @@ function accountsError(error: string, description: string): SimResponse {
   return json(400, { error, error_description: description });
 }
 
-/** Endpoints a development-mode app may no longer call (Nov 2024 and Feb 2026 changes, §3.4). */
+/** Endpoints a development-mode app may no longer call (Nov 2024 and Feb 2026 changes). */
 const REFUSED = [
   /^\/v1\/artists$/,
   /^\/v1\/albums$/,
@@ -147,7 +147,7 @@ export async function startSpotifySimulator(options: SpotifySimulatorOptions = {
     const { fallback, max } = limitsOf(quirks.mode);
     const limitParam = request.query.get('limit');
     const limit = limitParam === null ? fallback : Number(limitParam);
-    // Since February 2026 anything above 10 is refused, not clamped (§3.2).
+    // Since February 2026 anything above 10 is refused, not clamped.
     if (!Number.isInteger(limit) || limit < 0 || limit > max || (limitParam !== null && !/^\d+$/.test(limitParam))) {
       return { ...apiError(400, 'Invalid limit'), note: 'invalid-limit' };
     }
