@@ -44,7 +44,7 @@ export class EntryRefresher {
    */
   refreshArtist(
     input: ArtistEnrichmentInput,
-    options: { signal?: AbortSignal; previousRawTags?: RawTags<ArtistSource> } = {},
+    options: { signal?: AbortSignal; previousRawTags?: RawTags<ArtistSource>; onFallback?: () => void } = {},
   ): Promise<ArtistWrite> {
     const nameKey = normaliseNameKey(input.name);
     if (nameKey === null) return Promise.reject(new Error(`artist name ${JSON.stringify(input.name)} has no letters or digits to key it by`));
@@ -55,6 +55,7 @@ export class EntryRefresher {
         clock,
         signal: options.signal,
         previousRawTags: options.previousRawTags,
+        onFallback: options.onFallback,
       });
       const write: ArtistWrite = {
         nameKey,

@@ -112,6 +112,7 @@ export async function enrichArtist(
   lists.push(...listsOf('plex'), ...listsOf('lastfm'));
 
   if (!hasGenres(lists)) {
+    options.onFallback?.();
     const musicbrainz = await askMusicbrainz(fetchers.musicbrainz, identity, signal);
     rawTags.musicbrainz = rawRecord(musicbrainz, now, (value) => ({ genres: [...value.genres] }), previous.musicbrainz);
     const fromMusicbrainz = listsOf('musicbrainz');

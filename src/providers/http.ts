@@ -287,7 +287,9 @@ export class HttpClient {
             try {
               text = await response.text();
             } finally {
-              counters.recordLatency(performance.now() - attemptStart);
+              const roundTrip = performance.now() - attemptStart;
+              counters.recordLatency(roundTrip);
+              if (spec.rateLimit !== false) limiter.observeRoundTrip(roundTrip);
               endAttempt();
             }
             let body: unknown;
