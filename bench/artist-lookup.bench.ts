@@ -13,7 +13,7 @@ import { startBareYoga, startService } from './support/processes.ts';
 import { reportBenchResult } from './support/report.ts';
 
 const CONNECTIONS = 32;
-const SECONDS = 8;
+const SECONDS = 5;
 const TARGET_RATIO = 0.6;
 const TARGET_LOOKUP_P95_MS = 30;
 const LOOKUP_NAMES = 100;

@@ -13,7 +13,7 @@ import { reportBenchResult } from './support/report.ts';
 import { seedGenreOf } from './support/seed.ts';
 
 const CONNECTIONS = 32;
-const SECONDS = 8;
+const SECONDS = 5;
 const TARGET_P95_MS = 25;
 const QUERY = `query GenrePage($genre: String!) {
   artists(first: 100, filter: { genre: $genre }) {

@@ -18,7 +18,7 @@ import { reportBenchResult } from './support/report.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ARTISTS = 20_000;
 const IDLE_SECONDS = 5;
-const WARM_SECONDS = 45;
+const WARM_SECONDS = 30;
 const IDLE_TARGET_MB = 150;
 const PEAK_TARGET_MB = 250;
 
