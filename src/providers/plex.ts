@@ -3,7 +3,7 @@
 // hoisted onto the container, tags absent rather than empty, statistics absent rather than zero.
 import { z } from 'zod';
 import type { PlexAlbum, PlexArtist, PlexSection, PlexTrack } from '../types.ts';
-import { ProviderError } from './errors.ts';
+import { isProviderError, ProviderError } from './errors.ts';
 import type { HttpClient } from './http.ts';
 import { buildUrl, encodeComponent } from './names.ts';
 
@@ -31,6 +31,17 @@ export interface PlexListOptions {
 // Plex's `type=` numbers for /all (python-plexapi SEARCHTYPES; the spec's MediaType table is wrong here).
 const PLEX_TYPE = { artist: 8, album: 9, track: 10 } as const;
 export const DEFAULT_PLEX_PAGE_SIZE = 200;
+
+/**
+ * ratingKeys per detail request. Plex answers a comma list on `/library/metadata/{k1,k2,…}` with every
+ * item in one container. As many as a listing page holds, so that a page costs one detail request; with
+ * 7-digit keys the path stays near 1.6 KB, far below the 8 KB request-line limit common to web servers
+ * and the proxies put in front of Plex, and a batch of track details (2–3 KB of JSON each, with Media and
+ * Part) stays under a megabyte.
+ */
+export const PLEX_DETAIL_BATCH_SIZE = DEFAULT_PLEX_PAGE_SIZE;
+
+export type PlexItemKind = 'artist' | 'album' | 'track';
 
 const id = z.union([z.string(), z.number()]).transform(String);
 const optionalNumber = z
@@ -168,6 +179,7 @@ function toTrack(item: Metadata, container: Container): PlexTrack {
     lastViewedAt: item.lastViewedAt === undefined || item.lastViewedAt === null ? undefined : new Date(item.lastViewedAt * 1000),
     musicbrainzId: musicbrainzId(item.Guid),
     genres: tagNames(item.Genre),
+    styles: tagNames(item.Style),
     moods: tagNames(item.Mood),
     updatedAt: defined(item.updatedAt),
   };
@@ -271,6 +283,54 @@ export class PlexClient {
   async track(ratingKey: string, signal?: AbortSignal): Promise<PlexTrack> {
     const { item, container } = await this.metadata(ratingKey, 'track', signal);
     return toTrack(item, container);
+  }
+
+  /** Full details of many artists, batched: a map by ratingKey (keys Plex does not know are absent). */
+  artistDetails(ratingKeys: readonly string[], signal?: AbortSignal): Promise<Map<string, PlexArtist>> {
+    return this.details(ratingKeys, 'artist', signal, (item) => toArtist(item));
+  }
+
+  albumDetails(ratingKeys: readonly string[], signal?: AbortSignal): Promise<Map<string, PlexAlbum>> {
+    return this.details(ratingKeys, 'album', signal, toAlbum);
+  }
+
+  /** Tracks with their Genre and Mood tags, which only the detail view carries (list views have neither). */
+  trackDetails(ratingKeys: readonly string[], signal?: AbortSignal): Promise<Map<string, PlexTrack>> {
+    return this.details(ratingKeys, 'track', signal, toTrack);
+  }
+
+  private async details<T>(
+    ratingKeys: readonly string[],
+    kind: PlexItemKind,
+    signal: AbortSignal | undefined,
+    map: (item: Metadata, container: Container) => T,
+  ): Promise<Map<string, T>> {
+    const wanted = [...new Set(ratingKeys)];
+    const found = new Map<string, T>();
+    for (let first = 0; first < wanted.length; first += PLEX_DETAIL_BATCH_SIZE) {
+      const batch = wanted.slice(first, first + PLEX_DETAIL_BATCH_SIZE);
+      const asked = new Set(batch);
+      let container: Container;
+      try {
+        const response = await this.http.request({
+          operation: `${kind} details`,
+          url: buildUrl(this.config.url, `/library/metadata/${batch.map(encodeComponent).join(',')}`, { includeGuids: 1 }),
+          schema: metadataResponseSchema,
+          signal,
+        });
+        container = response.MediaContainer;
+      } catch (error) {
+        // Plex answers 404 when none of the keys exists (items deleted since the listing was read).
+        if (isProviderError(error) && error.kind === 'not-found') continue;
+        throw error;
+      }
+      for (const item of container.Metadata ?? []) {
+        if (!asked.has(item.ratingKey)) continue;
+        if (item.type !== undefined && item.type !== null && item.type !== kind) continue;
+        found.set(item.ratingKey, map(item, container));
+      }
+    }
+    return found;
   }
 
   private async metadata(
