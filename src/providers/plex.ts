@@ -28,6 +28,11 @@ export interface PlexListOptions {
   signal?: AbortSignal;
 }
 
+export interface PlexConcurrentListOptions extends PlexListOptions {
+  /** Pages in flight at once (the limiter's PLEX_CONCURRENCY bounds all Plex requests on top of this). */
+  concurrency: number;
+}
+
 // Plex's `type=` numbers for /all (python-plexapi SEARCHTYPES; the spec's MediaType table is wrong here).
 const PLEX_TYPE = { artist: 8, album: 9, track: 10 } as const;
 export const DEFAULT_PLEX_PAGE_SIZE = 200;
@@ -251,6 +256,14 @@ export class PlexClient {
     return this.pages(sectionKey, PLEX_TYPE.track, 'tracks', options, toTrack);
   }
 
+  /**
+   * Every track, up to `concurrency` pages in flight, pages yielded as they arrive: the track sync,
+   * which stores pages in any order, keeps Plex busy while it writes.
+   */
+  trackPagesConcurrently(sectionKey: string, options: PlexConcurrentListOptions): AsyncGenerator<PlexPage<PlexTrack>> {
+    return this.concurrentPages(sectionKey, PLEX_TYPE.track, 'tracks', options, toTrack);
+  }
+
   /** How many items of a kind a section holds, without listing them (a page of size 0). */
   async count(sectionKey: string, kind: keyof typeof PLEX_TYPE, signal?: AbortSignal): Promise<number> {
     const response = await this.http.request({
@@ -367,6 +380,33 @@ export class PlexClient {
     return { item, container };
   }
 
+  /** One page of a section listing as the server sent it (its offset may differ from what was asked). */
+  private async listPage(
+    sectionKey: string,
+    type: number,
+    label: string,
+    start: number,
+    size: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ items: Metadata[]; container: Container; offset: number; totalSize: number | undefined }> {
+    // Both paging headers on every request, never relying on a server default (providers.md §1.5); the
+    // query forms are accepted by Plex too and cost nothing.
+    const response = await this.http.request({
+      operation: `list ${label}`,
+      url: buildUrl(this.config.url, `/library/sections/${encodeComponent(sectionKey)}/all`, {
+        type,
+        includeGuids: 1,
+        'X-Plex-Container-Start': start,
+        'X-Plex-Container-Size': size,
+      }),
+      headers: { 'X-Plex-Container-Start': String(start), 'X-Plex-Container-Size': String(size) },
+      schema: metadataResponseSchema,
+      signal,
+    });
+    const container = response.MediaContainer;
+    return { items: container.Metadata ?? [], container, offset: container.offset ?? start, totalSize: defined(container.totalSize) };
+  }
+
   private async *pages<T>(
     sectionKey: string,
     type: number,
@@ -377,24 +417,7 @@ export class PlexClient {
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PLEX_PAGE_SIZE));
     let start = 0;
     for (;;) {
-      // Both paging headers on every request, never relying on a server default (providers.md §1.5); the
-      // query forms are accepted by Plex too and cost nothing.
-      const response = await this.http.request({
-        operation: `list ${label}`,
-        url: buildUrl(this.config.url, `/library/sections/${encodeComponent(sectionKey)}/all`, {
-          type,
-          includeGuids: 1,
-          'X-Plex-Container-Start': start,
-          'X-Plex-Container-Size': pageSize,
-        }),
-        headers: { 'X-Plex-Container-Start': String(start), 'X-Plex-Container-Size': String(pageSize) },
-        schema: metadataResponseSchema,
-        signal: options.signal,
-      });
-      const container = response.MediaContainer;
-      const items = container.Metadata ?? [];
-      const offset = container.offset ?? start;
-      const totalSize = defined(container.totalSize);
+      const { items, container, offset, totalSize } = await this.listPage(sectionKey, type, label, start, pageSize, options.signal);
       if (items.length > 0) {
         yield { items: items.map((item) => map(item, container)), offset, totalSize };
       }
@@ -406,6 +429,85 @@ export class PlexClient {
       if (totalSize !== undefined && next >= totalSize) return;
       if (items.length > pageSize || offset !== start || next <= start) return;
       start = next;
+    }
+  }
+
+  /**
+   * The same listing with up to `concurrency` pages in flight, yielded as they arrive (not in order).
+   * The first page tells the total and the server's real page size (it may cap pages below what was
+   * asked); the rest are asked for by offset. A range the server answers short is finished by asking
+   * for what is missing, so every item is still listed once. Without a total (or when the server
+   * ignores paging) this is the sequential listing.
+   */
+  private async *concurrentPages<T>(
+    sectionKey: string,
+    type: number,
+    label: string,
+    options: PlexConcurrentListOptions,
+    map: (item: Metadata, container: Container) => T,
+  ): AsyncGenerator<PlexPage<T>> {
+    const asked = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PLEX_PAGE_SIZE));
+    const concurrency = Math.max(1, Math.floor(options.concurrency));
+    // Stops the requests still in flight when the consumer stops early or one of them fails.
+    const stop = new AbortController();
+    const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
+    try {
+      const first = await this.listPage(sectionKey, type, label, 0, asked, signal);
+      const toPage = (page: { items: Metadata[]; container: Container; offset: number; totalSize: number | undefined }): PlexPage<T> => ({
+        items: page.items.map((item) => map(item, page.container)),
+        offset: page.offset,
+        totalSize: page.totalSize ?? first.totalSize,
+      });
+      const total = first.totalSize;
+      if (first.items.length > 0) yield toPage(first);
+      if (first.items.length === 0 || total === undefined || first.offset !== 0 || first.items.length > asked) {
+        if (total === undefined && first.items.length === asked && first.offset === 0) {
+          // No total to plan by: the rest one page after the other.
+          for await (const page of this.pages(sectionKey, type, label, { ...options, signal }, map)) {
+            if (page.offset >= first.items.length) yield page;
+          }
+        }
+        return;
+      }
+      const step = first.items.length;
+      const ranges: Array<[number, number]> = [];
+      for (let start = step; start < total; start += step) ranges.push([start, Math.min(total, start + step)]);
+
+      const fetchRange = async ([from, to]: [number, number]): Promise<PlexPage<T>[]> => {
+        const got: PlexPage<T>[] = [];
+        for (let start = from; start < to; ) {
+          const page = await this.listPage(sectionKey, type, label, start, to - start, signal);
+          // An empty or misplaced answer ends this range; the caller's count shows the listing short.
+          if (page.items.length === 0 || page.offset !== start) break;
+          const items = page.items.slice(0, to - start);
+          got.push(toPage({ ...page, items }));
+          start += items.length;
+        }
+        return got;
+      };
+
+      const inFlight = new Map<number, Promise<{ id: number; pages: PlexPage<T>[] }>>();
+      let next = 0;
+      const launch = () => {
+        const range = ranges[next];
+        if (range === undefined) return;
+        const id = next;
+        next += 1;
+        const promise = fetchRange(range).then((pages) => ({ id, pages }));
+        // Settled through the race below; this only keeps a failure after an early stop from going unhandled.
+        promise.catch(() => undefined);
+        inFlight.set(id, promise);
+      };
+      while (inFlight.size < concurrency && next < ranges.length) launch();
+      while (inFlight.size > 0) {
+        const { id, pages } = await Promise.race(inFlight.values());
+        inFlight.delete(id);
+        // The next request starts before this page is handed over, so fetching goes on while it is stored.
+        launch();
+        for (const page of pages) yield page;
+      }
+    } finally {
+      stop.abort();
     }
   }
 }
