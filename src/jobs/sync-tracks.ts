@@ -7,8 +7,8 @@
 // request; the stats refresh stays on list pages and asks for details only for tracks it sees first.
 import PQueue from 'p-queue';
 import { trackStaticExpiry, trackStatsExpiry } from '../cache/ttl.ts';
-import { existingTrackKeys } from '../cache/tracks/existing-track-keys.ts';
 import { removeUnseenTracks } from '../cache/tracks/remove-unseen-tracks.ts';
+import { type TrackStatsWrite, updateTrackStats } from '../cache/tracks/update-track-stats.ts';
 import { type TrackTier, type TrackWrite, upsertTrackPage } from '../cache/tracks/upsert-track-page.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
 import type { PlexClient } from '../providers/plex.ts';
@@ -41,6 +41,21 @@ function withDetail(listed: PlexTrack, detail: PlexTrack): PlexTrack {
   };
 }
 
+// Names repeat across a library's tracks (every track of an album shares its artist and album title), and
+// folding a name is the costliest step of building a row: each distinct name is folded once per process.
+const NAME_KEY_MEMO_LIMIT = 50_000;
+const nameKeys = new Map<string, string | null>();
+
+function nameKey(name: string): string | null {
+  let key = nameKeys.get(name);
+  if (key === undefined) {
+    key = normaliseNameKey(name);
+    if (nameKeys.size >= NAME_KEY_MEMO_LIMIT) nameKeys.clear();
+    nameKeys.set(name, key);
+  }
+  return key;
+}
+
 function trackWrite(track: PlexTrack, context: JobContext, now: Date): TrackWrite {
   const ttl = context.deps.config.ttl;
   return {
@@ -49,8 +64,8 @@ function trackWrite(track: PlexTrack, context: JobContext, now: Date): TrackWrit
     artistName: track.artistName,
     albumTitle: track.albumTitle ?? null,
     // A name that normalises to nothing gets an empty key, which never matches an artist entry.
-    artistKey: normaliseNameKey(track.artistName) ?? '',
-    albumKey: track.albumTitle === undefined ? null : normaliseNameKey(track.albumTitle),
+    artistKey: nameKey(track.artistName) ?? '',
+    albumKey: track.albumTitle === undefined ? null : nameKey(track.albumTitle),
     trackNumber: track.trackNumber ?? null,
     discNumber: track.discNumber ?? null,
     durationMs: track.durationMs ?? null,
@@ -70,17 +85,24 @@ function trackWrite(track: PlexTrack, context: JobContext, now: Date): TrackWrit
 /** Stores one listing page; returns how many tracks were new. */
 async function storePage(context: JobContext, plex: PlexClient, tracks: readonly PlexTrack[], tier: TrackTier): Promise<number> {
   const { deps, signal } = context;
-  const keys = tracks.map((track) => track.ratingKey);
-  // The static tier is read from the detail view; a track new to the cache gets its static tier now too.
-  const known = tier === 'static' ? new Set<string>() : await existingTrackKeys(deps.pool, keys);
-  const needDetail = keys.filter((key) => !known.has(key));
-  checkpoint(signal);
-  const details = needDetail.length === 0 ? new Map<string, PlexTrack>() : await plex.trackDetails(needDetail, signal);
-  checkpoint(signal);
   const now = deps.clock();
+  let unknown: readonly PlexTrack[] = tracks;
+  if (tier === 'stats') {
+    // The steady state of the daily refresh: one statement renews the statistics of the tracks the cache
+    // holds; only tracks it did not hold go on to read their details.
+    const updated = await updateTrackStats(deps.pool, tracks.map(statsWrite), now, trackStatsExpiry(deps.config.ttl, { now: () => now }));
+    unknown = tracks.filter((track) => !updated.has(track.ratingKey));
+    if (unknown.length === 0) return 0;
+  }
+  checkpoint(signal);
+  const details = await plex.trackDetails(
+    unknown.map((track) => track.ratingKey),
+    signal,
+  );
+  checkpoint(signal);
   const detailed: TrackWrite[] = [];
   const listedOnly: TrackWrite[] = [];
-  for (const track of tracks) {
+  for (const track of unknown) {
     const detail = details.get(track.ratingKey);
     if (detail !== undefined) detailed.push(trackWrite(withDetail(track, detail), context, now));
     else listedOnly.push(trackWrite(track, context, now));
@@ -88,10 +110,20 @@ async function storePage(context: JobContext, plex: PlexClient, tracks: readonly
   // A track the detail request did not return (deleted in between) keeps its stored static tier: only
   // its statistics are renewed, so its tags are not overwritten by a list view that has none.
   const [addedDetailed, addedListed] = await Promise.all([
-    upsertTrackPage(deps.pool, detailed, tier === 'static' ? 'static' : 'stats', now),
+    upsertTrackPage(deps.pool, detailed, 'static', now),
     upsertTrackPage(deps.pool, listedOnly, 'stats', now),
   ]);
   return addedDetailed + addedListed;
+}
+
+function statsWrite(track: PlexTrack): TrackStatsWrite {
+  return {
+    ratingKey: track.ratingKey,
+    userRating: track.userRating ?? null,
+    viewCount: track.viewCount,
+    skipCount: track.skipCount,
+    lastViewedAt: track.lastViewedAt ?? null,
+  };
 }
 
 export async function syncTracks(context: JobContext, tier: TrackTier): Promise<JobResult> {
