@@ -33,7 +33,8 @@ export async function updateTrackStats(
 ): Promise<Set<string>> {
   if (tracks.length === 0) return new Set();
   const unique = [...new Map(tracks.map((track) => [track.ratingKey, track])).values()];
-  const { rows } = await db.query<{ rating_key: string }>(UPDATE, [
+  // Named, so each connection parses and plans it once for the whole sync instead of once a page.
+  const { rows } = await db.query<{ rating_key: string }>({ name: 'update-track-stats', text: UPDATE, values: [
     unique.map((track) => track.ratingKey),
     unique.map((track) => track.userRating),
     unique.map((track) => track.viewCount),
@@ -41,6 +42,6 @@ export async function updateTrackStats(
     unique.map((track) => track.lastViewedAt),
     fetchedAt,
     expiresAt,
-  ]);
+  ] });
   return new Set(rows.map((row) => row.rating_key));
 }
