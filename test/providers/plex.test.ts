@@ -130,7 +130,8 @@ describe('Plex client', () => {
   });
 
   it('reads details in batches of at most PLEX_DETAIL_BATCH_SIZE keys, one comma list each', async () => {
-    const plex = providers.require('plex');
+    // A batch of 200 track details is half a megabyte: more than the fast test deadline allows on a busy machine.
+    const plex = providersFor(sims, { tuning: { http: { timeoutMs: 15_000 } } }).require('plex');
     const wanted = Array.from({ length: sims.library.trackCount }, (_, index) => sims.library.track(index));
     expect(wanted.length).toBeGreaterThan(PLEX_DETAIL_BATCH_SIZE);
     const since = Date.now();
@@ -148,7 +149,7 @@ describe('Plex client', () => {
   });
 
   it('lists every track once with pages in flight together, also when the server caps pages', async () => {
-    const plex = providers.require('plex');
+    const plex = providersFor(sims, { tuning: { http: { timeoutMs: 15_000 } } }).require('plex');
     for (const maxPageSize of [undefined, 7]) {
       sims.plex.setQuirks({ maxPageSize });
       const { items } = await collect(plex.trackPagesConcurrently(sims.plex.musicSectionId, { concurrency: 3, pageSize: 20 }));
