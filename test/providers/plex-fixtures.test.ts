@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { createProviders } from '../../src/providers/index.ts';
-import type { PlexClient } from '../../src/providers/plex.ts';
+import { type PlexClient, plexMetadataResponseShape, readPlexMetadataResponse } from '../../src/providers/plex.ts';
 import { FAST } from './support.ts';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plex');
@@ -120,5 +120,41 @@ describe('Plex client on the documented shapes', () => {
     await expect(plex.trackDetails(['999'])).resolves.toEqual(new Map());
     await expect(plex.trackDetails([])).resolves.toEqual(new Map());
     expect(seen.map((request) => request.path)).toEqual(['/library/metadata/999']);
+  });
+
+  it('reads each documented body exactly as the zod statement of the shape does, and refuses what it refuses', async () => {
+    for (const file of Object.values(ROUTES)) {
+      const body: unknown = JSON.parse(await readFile(path.join(fixtures, file), 'utf8'));
+      const read = readPlexMetadataResponse(body);
+      expect(read.success, file).toBe(true);
+      expect(read.data).toEqual(plexMetadataResponseShape.parse(body));
+    }
+    const page = JSON.parse(await readFile(path.join(fixtures, 'track-list-page.json'), 'utf8')) as {
+      MediaContainer: { Metadata: Array<Record<string, unknown>> };
+    };
+    const broken = (change: (item: Record<string, unknown>) => void) => {
+      const copy = structuredClone(page);
+      change(copy.MediaContainer.Metadata[0] as Record<string, unknown>);
+      return copy;
+    };
+    const cases = [
+      broken((item) => (item.ratingKey = { id: 1 })),
+      broken((item) => delete item.ratingKey),
+      broken((item) => (item.viewCount = 'many')),
+      broken((item) => (item.Mood = [{ name: 'Dreamy' }])),
+      broken((item) => (item.Guid = 'mbid://x')),
+      { MediaContainer: { Metadata: {} } },
+      { nothing: true },
+    ];
+    for (const body of cases) {
+      expect(plexMetadataResponseShape.safeParse(body).success).toBe(false);
+      expect(readPlexMetadataResponse(body).success).toBe(false);
+    }
+    // Numbers sent as strings and ids sent as numbers are read alike by both.
+    const lenient = broken((item) => {
+      item.viewCount = '12';
+      item.grandparentRatingKey = 156;
+    });
+    expect(readPlexMetadataResponse(lenient).data).toEqual(plexMetadataResponseShape.parse(lenient));
   });
 });
