@@ -56,6 +56,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         logger,
         taskList: createTaskList({ deps: runtime.deps, cancellation: runtime.cancellation }),
         onWorkerCreated: (workerId) => runtime.registry.addGraphileWorker(workerId),
+        onWorkerReplaced: (workerId) => runtime.registry.releaseReplacedWorker(workerId),
       });
       cleanups.push(worker.stop);
     }
