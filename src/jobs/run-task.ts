@@ -17,6 +17,8 @@ import type { JobKind } from '../types.ts';
 export interface WorkerRuntime {
   deps: JobDependencies;
   cancellation: CancellationWatcher;
+  /** Resolves once this process's graphile-worker pools are registered, so a kill after the claim can be swept. */
+  workersRecorded?: () => Promise<void>;
 }
 
 const payloadSchema = z.union([
@@ -97,6 +99,7 @@ async function claimAndExecute<Options>(
   onRun: (runId: number) => void,
 ): Promise<ExecutionOutcome | undefined> {
   const { deps } = runtime;
+  await runtime.workersRecorded?.();
   let run;
   if ('runId' in payload) {
     run = await claimRun(deps.pool, payload.runId, workerJobId, deps.processId);

@@ -25,6 +25,7 @@ export class ProcessRegistry {
   private readonly staleAfterMs: number;
   /** When a beat last failed (0: never), in this process's clock. */
   private lastFailedBeatAt = 0;
+  private recorded: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -47,8 +48,18 @@ export class ProcessRegistry {
     this.timer.unref();
   }
 
+  /**
+   * Records a graphile-worker pool of this process at once (not at the next beat): if the process is
+   * killed right after the pool locks its first job, the sweep must know which locks were its own.
+   */
   addGraphileWorker(workerId: string): void {
     this.graphileWorkerIds.add(workerId);
+    this.recorded = this.beating = this.beating.then(() => this.beat());
+  }
+
+  /** Resolves once every graphile-worker pool added so far is recorded (tasks wait for it before claiming a run). */
+  async workersRecorded(): Promise<void> {
+    await this.recorded;
   }
 
   private async beat(): Promise<void> {
