@@ -9,6 +9,8 @@ export interface WorkerFleet {
   start(extraEnv?: Record<string, string>): RunningCli;
   /** SIGKILL: no shutdown code runs, as with a power cut or the OOM killer. */
   kill(worker: RunningCli): Promise<void>;
+  /** Everything each worker started so far printed. */
+  outputs(): string[];
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function workerFleet(env: Record<string, string>): Promise<WorkerFl
       worker.child.kill('SIGKILL');
       await worker.exited;
     },
+    outputs: () => children.map((child) => child.output()),
     close: async () => {
       for (const child of children) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
       await Promise.all(children.map((child) => child.exited));
