@@ -11,6 +11,8 @@ export interface SimRequest {
   /** Decoded path, e.g. `/library/metadata/123` or `/ws/2/artist/…`. */
   path: string;
   query: URLSearchParams;
+  /** The request target exactly as sent (path and encoded query), for servers that limit its length. */
+  target: string;
   headers: IncomingHttpHeaders;
   body: string;
   remoteAddress: string;
@@ -168,6 +170,7 @@ export async function startHttpServer(options: HttpSimulatorOptions): Promise<Ru
       method: entry.method,
       path,
       query: url.searchParams,
+      target: incoming.url ?? '/',
       headers: incoming.headers,
       body: await readBody(incoming),
       remoteAddress: incoming.socket.remoteAddress ?? 'unknown',
