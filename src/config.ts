@@ -201,7 +201,7 @@ const environmentSchema = z.object({
   TRACK_STATIC_TTL_DAYS: integer(1, 3650, 90),
   TRACK_STATS_TTL_HOURS: integer(1, 8760, 24),
 
-  CACHE_WARM_CONCURRENCY: integer(1, 16, 2),
+  CACHE_WARM_CONCURRENCY: integer(1, 16, 8),
   ALBUM_WARM_CONCURRENCY: integer(1, 16, 3),
   WORKER_CONCURRENCY: integer(1, 32, 4),
   WORKER_STALE_SECONDS: integer(2, 3600, 30),
