@@ -32,7 +32,8 @@ async function serve(options: { worker: boolean; api: boolean }): Promise<void> 
   const logger = createLogger(config.logLevel);
   try {
     const { startService } = await import('./service.ts');
-    const { exitOnSignals } = await import('./lifecycle.ts');
+    const { exitOnSignals, survivePromiseRejections } = await import('./lifecycle.ts');
+    survivePromiseRejections(logger);
     const service = await startService({ config, logger, ...options });
     exitOnSignals(service.stop, logger);
   } catch (error) {

@@ -39,3 +39,20 @@ export function exitOnSignals(stop: () => Promise<void>, logger: Logger): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
+
+let guarded = false;
+
+/**
+ * A promise rejected with nobody listening would end the process (Node's default since v15); a
+ * library doing that during a database outage (graphile-worker's job bookkeeping, a pool client's
+ * query) must not take down an API or a worker that recovers by itself a moment later. It is logged
+ * (the message only: an error object may hold a connection and its settings) and the process goes on.
+ */
+export function survivePromiseRejections(logger: Logger): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason: unknown) => {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    logger.error({ error: message, name: reason instanceof Error ? reason.name : typeof reason }, 'unhandled promise rejection; the process goes on');
+  });
+}

@@ -54,8 +54,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         config,
         databaseUrl: location.url,
         logger,
-        taskList: createTaskList({ deps: runtime.deps, cancellation: runtime.cancellation }),
+        taskList: createTaskList({
+          deps: runtime.deps,
+          cancellation: runtime.cancellation,
+          workersRecorded: () => runtime.registry.workersRecorded(),
+        }),
         onWorkerCreated: (workerId) => runtime.registry.addGraphileWorker(workerId),
+        onWorkerReplaced: (workerId) => runtime.registry.releaseReplacedWorker(workerId),
       });
       cleanups.push(worker.stop);
     }

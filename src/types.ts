@@ -93,7 +93,10 @@ export interface PlexTrack {
   skipCount: number;
   lastViewedAt?: Date;
   musicbrainzId?: string;
+  /** Genre and Style tags: only the detail view carries them (`PlexClient.trackDetails`), list views never. */
   genres: string[];
+  styles: string[];
+  /** Mood tags (Plex's sonic analysis): detail view only, like genres. */
   moods: string[];
   updatedAt?: number;
 }

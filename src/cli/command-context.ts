@@ -4,6 +4,7 @@ import { ConfigError, type Config, loadConfig } from '../config.ts';
 import { connectDatabase, type Database, locateDatabase } from '../db/database.ts';
 import { prepareDatabase } from '../db/prepare-database.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { survivePromiseRejections } from '../lifecycle.ts';
 import { type ProcessRuntime, startProcessRuntime } from '../process-runtime.ts';
 
 export interface CommandContext {
@@ -37,6 +38,7 @@ export async function openCommandContext(options: { runtime: boolean }): Promise
   const config = await configOrExit();
   // A progress bar and log lines do not mix: only warnings and errors unless LOG_LEVEL asks for more.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'stderr');
+  survivePromiseRejections(logger);
   const location = await locateDatabase(config, logger);
   const cleanups: Array<() => Promise<void>> = [];
   if (location.embedded) cleanups.push(location.embedded.stop);

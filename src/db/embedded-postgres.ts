@@ -137,7 +137,12 @@ async function waitUntilAccepting(url: string, child: ChildProcess, logFile: str
   }
 }
 
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  logger: Logger,
+  /** A fixed port (a restart that clients reconnect to); a free one by default. */
+  options: { port?: number } = {},
+): Promise<EmbeddedDatabase> {
   const root = path.resolve(dataDir);
   const clusterDir = path.join(root, 'postgres');
   const ownerFile = path.join(root, 'embedded-postgres.owner.json');
@@ -179,7 +184,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   // whole foreground group, and PostgreSQL would shut down under our feet before our graceful stop
   // had let running jobs finish. embedded-postgres's start() offers no such option.
   const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const log = openSync(logFile, 'a', 0o644);
   const child = spawn(
     binaries.postgres,

@@ -29,8 +29,11 @@ export interface AlbumIdentity {
 }
 
 export interface AlbumEnrichmentInput extends AlbumIdentity {
-  /** Plex tags already read from the album's full metadata; when absent, the plex fetcher is asked. */
-  plex?: PlexTagSet;
+  /**
+   * What Plex's detail view already said about the album (a batched read of its listing page); when
+   * absent, the plex fetcher is asked.
+   */
+  plex?: ProviderOutcome<PlexTagSet>;
 }
 
 export interface AlbumFetchers {
@@ -80,7 +83,7 @@ export async function enrichAlbum(
   const [lastfm, plex] = await Promise.all([
     callProvider(fetchers.lastfm, identity, signal),
     inlinePlex !== undefined
-      ? Promise.resolve<ProviderOutcome<PlexTagSet>>({ status: 'answered', value: inlinePlex })
+      ? Promise.resolve(inlinePlex)
       : callProvider(fetchers.plex, identity, signal),
   ]);
   rawTags.lastfm = rawRecord(lastfm, now, (value) => ({ genres: [...value.tags] }), previous.lastfm);

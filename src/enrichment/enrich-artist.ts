@@ -27,8 +27,11 @@ export interface ArtistIdentity {
 }
 
 export interface ArtistEnrichmentInput extends ArtistIdentity {
-  /** Plex tags already read from the artist's full metadata; when absent, the plex fetcher is asked. */
-  plex?: PlexTagSet;
+  /**
+   * What Plex's detail view already said about the artist (a batched read of its listing page); when
+   * absent, the plex fetcher is asked.
+   */
+  plex?: ProviderOutcome<PlexTagSet>;
 }
 
 /** Spotify's answer: an artist object without a `genres` field says nothing, which is not "no genres". */
@@ -102,7 +105,7 @@ export async function enrichArtist(
 
   const [plex, lastfm] = await Promise.all([
     input.plex !== undefined
-      ? Promise.resolve<ProviderOutcome<PlexTagSet>>({ status: 'answered', value: input.plex })
+      ? Promise.resolve(input.plex)
       : callProvider(fetchers.plex, identity, signal),
     callProvider(fetchers.lastfm, identity, signal),
   ]);

@@ -6,6 +6,7 @@ import type { EnrichmentSettings } from '../enrichment/settings.ts';
 import type { JobDependencies } from '../jobs/dependencies.ts';
 import type { Logger } from '../logger.ts';
 import type { RequestAuth } from './auth.ts';
+import type { SubscriptionGuard } from './guards.ts';
 import type { Loaders } from './loaders.ts';
 import type { RunEventPubSub } from './pubsub.ts';
 
@@ -24,6 +25,8 @@ export interface GraphQLServices {
   isLoopback?: (address: string | undefined) => boolean;
   /** How often a progress subscription re-reads its run, in case a notification was lost (default 15 s). */
   progressRecheckMs?: number;
+  /** Bounds open subscriptions and their first reads; one per process (made by createGraphQLHandler when absent). */
+  subscriptionGuard?: SubscriptionGuard;
 }
 
 /**
@@ -34,6 +37,7 @@ export interface GraphQLServices {
 export interface GraphQLContext extends GraphQLServices {
   auth: RequestAuth;
   loaders: Loaders;
+  subscriptionGuard: SubscriptionGuard;
   now: Date;
   /** Genre rules (built once from config): a track without album or artist genres normalises its own tags. */
   genreSettings: EnrichmentSettings;

@@ -1,14 +1,17 @@
 // The expected failures of mutations: GraphQL errors whose `extensions.code` clients switch on
-// (NOT_ALLOWED, INVALID_INPUT, NOT_FOUND, NOT_CONFIGURED), with the details in the other extensions.
+// (NOT_ALLOWED, INVALID_INPUT, NOT_FOUND, NOT_CONFIGURED; UNAVAILABLE while the database is out), with
+// the details in the other extensions.
 // Mutations return their result type itself (a JobRun, the cleared counts, the entries looked up),
 // as the contract says; a failure is `data: null` plus one of these. Any other error is masked by
 // yoga, so no stack trace or secret reaches a client.
 import { GraphQLError } from 'graphql';
+import { maskError as maskUnexpectedError } from 'graphql-yoga';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { ZodError } from 'zod';
 import type { ProviderName } from '../types.ts';
 import type { AccessDenial } from './auth.ts';
 
-export type ErrorCode = 'NOT_ALLOWED' | 'INVALID_INPUT' | 'NOT_FOUND' | 'NOT_CONFIGURED';
+export type ErrorCode = 'NOT_ALLOWED' | 'INVALID_INPUT' | 'NOT_FOUND' | 'NOT_CONFIGURED' | 'UNAVAILABLE';
 
 /** What every typed failure carries: a code and details, both in `extensions`. */
 export abstract class ApiError extends GraphQLError {
@@ -70,4 +73,31 @@ export class NotConfiguredError extends ApiError {
   ) {
     super(message, 'NOT_CONFIGURED', { provider: provider.toUpperCase() });
   }
+}
+
+/** Seconds a client should wait before retrying after UNAVAILABLE: about what a PostgreSQL restart takes. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The database cannot be reached: nothing was done, and the same request can be sent again shortly. */
+export class UnavailableError extends ApiError {
+  override name = 'UnavailableError';
+  constructor() {
+    super(`the database is unavailable; retry in ${RETRY_AFTER_SECONDS} s`, 'UNAVAILABLE', { retryAfterSeconds: RETRY_AFTER_SECONDS });
+  }
+}
+
+/**
+ * yoga's error masking, with one exception: an error whose cause is a database that cannot be reached
+ * becomes UNAVAILABLE (a client can retry it) instead of "Unexpected error." (a bug). Everything else
+ * unexpected stays masked, so no stack, SQL or setting reaches a client.
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  if (isDatabaseUnavailable(error) || (error instanceof GraphQLError && isDatabaseUnavailable(error.originalError))) {
+    const unavailable = new UnavailableError();
+    if (error instanceof GraphQLError) {
+      return new GraphQLError(unavailable.message, { nodes: error.nodes, path: error.path, extensions: unavailable.extensions });
+    }
+    return unavailable;
+  }
+  return maskUnexpectedError(error, message, isDev);
 }

@@ -1,8 +1,133 @@
+import { type DocumentNode, visit } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { GraphQLContext } from './context.ts';
-import { NotAllowedError } from './errors.ts';
+import { ApiError, type InputProblem, InvalidInputError, NotAllowedError } from './errors.ts';
 
 /** The first thing every mutation does: a request that may not mutate changes nothing and learns why. */
 export function assertCanMutate(context: GraphQLContext): void {
   const access = context.auth.mutate;
   if (!access.allowed) throw new NotAllowedError(access.reason, access.message);
+}
+
+/** What one WebSocket may have open at once, and what the whole process may (graphql-ws and SSE together). */
+export const SUBSCRIPTION_LIMITS = { perConnection: 100, perProcess: 2_000 } as const;
+/** At most this many subscriptions read their run at once when they start (see SubscriptionGuard.firstRead). */
+const FIRST_READ_CONCURRENCY = 2;
+
+/** Refusal of one subscription too many: the client learns the limit and that closing others frees room. */
+export class SubscriptionLimitError extends ApiError {
+  override name = 'SubscriptionLimitError';
+  constructor(scope: 'connection' | 'process', limit: number) {
+    super(
+      scope === 'connection'
+        ? `at most ${limit} operations at once on one connection; complete some first`
+        : `the server has ${limit} subscriptions open, its limit; try again later`,
+      'NOT_ALLOWED',
+      { reason: 'SUBSCRIPTION_LIMIT', scope: scope.toUpperCase(), limit },
+    );
+  }
+}
+
+/**
+ * Bounds this process's open subscriptions, and queues their first reads behind each other rather than
+ * ahead of everyone's: ten thousand subscriptions started at once would otherwise take every pool
+ * connection and make a plain query wait behind all of them.
+ */
+export class SubscriptionGuard {
+  private open = 0;
+  private readonly firstReads: LimitFunction;
+
+  constructor(readonly limits: { perConnection: number; perProcess: number } = SUBSCRIPTION_LIMITS) {
+    this.firstReads = pLimit(FIRST_READ_CONCURRENCY);
+  }
+
+  get openCount(): number {
+    return this.open;
+  }
+
+  /** The subscription's stream, counted until it ends however it ends (completed, returned or thrown). */
+  hold<T>(stream: AsyncIterable<T>): AsyncIterableIterator<T> {
+    if (this.open >= this.limits.perProcess) throw new SubscriptionLimitError('process', this.limits.perProcess);
+    this.open += 1;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.open -= 1;
+    };
+    const inner = stream[Symbol.asyncIterator]();
+    const iterator: AsyncIterableIterator<T> = {
+      next: async () => {
+        try {
+          const result = await inner.next();
+          if (result.done) release();
+          return result;
+        } catch (error) {
+          release();
+          throw error;
+        }
+      },
+      return: async (value?: unknown) => {
+        release();
+        return (await inner.return?.(value)) ?? { done: true, value: undefined };
+      },
+      throw: async (error?: unknown) => {
+        release();
+        if (inner.throw) return await inner.throw(error);
+        throw error;
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** A subscription's first read of the database, a few at a time. */
+  firstRead<T>(read: () => Promise<T>): Promise<T> {
+    return this.firstReads(read);
+  }
+}
+
+/** A string argument or variable holding U+0000, which PostgreSQL cannot store or compare. */
+function nulProblems(document: DocumentNode, variables: Readonly<Record<string, unknown>> | null | undefined): InputProblem[] {
+  const problems: InputProblem[] = [];
+  visit(document, {
+    Argument(node) {
+      visit(node.value, {
+        StringValue(value) {
+          if (value.value.includes('\u0000')) problems.push({ field: node.name.value, message: 'must not contain the NUL character (U+0000)' });
+        },
+      });
+    },
+  });
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) problems.push({ field: path, message: 'must not contain the NUL character (U+0000)' });
+    } else if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}.${index}`));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
+  };
+  for (const [name, value] of Object.entries(variables ?? {})) walk(value, `$${name}`);
+  return problems;
+}
+
+/**
+ * Refuses, before anything runs, an operation whose string input holds a NUL character: every string
+ * reaches PostgreSQL as text (filters, keys, names), which rejects U+0000; that is the client's mistake
+ * (INVALID_INPUT), not an internal error. Covers queries, mutations and subscriptions on every transport.
+ */
+export function nulInputPlugin(): Plugin {
+  const check = (args: { document: DocumentNode; variableValues?: Readonly<Record<string, unknown>> | null }) => {
+    const problems = nulProblems(args.document, args.variableValues);
+    return problems.length > 0 ? new InvalidInputError(problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), problems) : undefined;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = check(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = check(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
 }

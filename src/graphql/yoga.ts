@@ -4,6 +4,8 @@ import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'gr
 import { SharedCacheStatistics } from '../cache/stats/shared-statistics.ts';
 import { enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { armorPlugin } from './armor.ts';
+import { maskError } from './errors.ts';
+import { nulInputPlugin, SubscriptionGuard } from './guards.ts';
 import { authorise, isLoopbackAddress, tokenFromAuthorization, tokenFromConnectionParams } from './auth.ts';
 import type { GraphQLContext, GraphQLServices } from './context.ts';
 import { createLoaders } from './loaders.ts';
@@ -36,6 +38,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
   const genreSettings = enrichmentSettingsFromConfig(config.genres);
   const isLoopback = services.isLoopback ?? isLoopbackAddress;
   const statistics = new SharedCacheStatistics(services.db.pool, config);
+  const subscriptionGuard = services.subscriptionGuard ?? new SubscriptionGuard();
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -44,11 +47,13 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     // GraphiQL's scripts are served from this package, not a CDN, so it works on a machine offline.
     renderGraphiQL,
     landingPage: false,
-    plugins: [armorPlugin(), readAccessPlugin()],
+    maskedErrors: { maskError },
+    plugins: [armorPlugin(), readAccessPlugin(), nulInputPlugin()],
     context: (initial): GraphQLContext => ({
       ...services,
       genreSettings,
       statistics,
+      subscriptionGuard,
       auth: authorise({
         token: requestToken(initial),
         // The TCP peer, never X-Forwarded-For: a header anyone can send proves nothing.

@@ -1,5 +1,6 @@
 // One entity fetched by a job (warm or refresh): what it counts in the run's progress. Shared by
 // every job that fetches entries, so they all count sources, partial entries and failures alike.
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { describeFailure } from '../enrichment/provider-call.ts';
 import type { EntryStatus } from '../types.ts';
 import { checkpoint, type JobContext } from './dependencies.ts';
@@ -21,7 +22,8 @@ export async function countEntryFetch(
     progress.advance(1, written.source === 'none' ? ['none'] : written.source.split(','));
     if (written.status === 'partial' || written.status === 'error') progress.count('partial');
   } catch (error) {
-    if (signal.aborted) throw error;
+    // A database outage is not this entity's failure: the attempt ends and is retried.
+    if (signal.aborted || isDatabaseUnavailable(error)) throw error;
     progress.fail(label, describeFailure(error));
   }
 }

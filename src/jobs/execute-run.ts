@@ -1,5 +1,6 @@
 // Runs a job function for a run that is `running`: progress, cancellation, shutdown, and the
 // run's end. Every door (worker task, CLI) goes through here.
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { eventFromRun, eventFromSnapshot, publishRunEvent } from './run-events.ts';
 import type { CancellationWatcher } from './cancellation-watcher.ts';
 import {
@@ -19,7 +20,12 @@ export type ExecutionOutcome =
   /** Interrupted by a worker shutdown: back to `queued`, to be resumed by the next attempt. */
   | { outcome: 'requeued'; run: JobRunRecord | undefined }
   /** Someone else wrote the run's final status first (e.g. it was cancelled while starting). */
-  | { outcome: 'already-final' };
+  | { outcome: 'already-final' }
+  /**
+   * The database went away under the run: nothing final was written, and the caller retries it once
+   * the database is back (the worker through graphile-worker, the CLI in place). Work already stored is kept.
+   */
+  | { outcome: 'database-unavailable'; progress: ProgressSnapshot; error: unknown };
 
 export interface ExecuteRunOptions<Options> {
   run: JobRunRecord;
@@ -102,6 +108,12 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
       if (requeued) await publishRunEvent(deps.pool, eventFromRun(requeued, deps.clock())).catch(() => undefined);
       logger.info('run interrupted by shutdown; it will resume');
       return { outcome: 'requeued', run: requeued };
+    }
+    if (isDatabaseUnavailable(reason)) {
+      await progress.dispose();
+      await lastPublish;
+      logger.warn({ error: reason instanceof Error ? reason.message : String(reason) }, 'the database is unavailable; the run will be retried');
+      return { outcome: 'database-unavailable', progress: progress.snapshot(), error: reason };
     }
     const message = error instanceof Error ? error.message : String(error);
     // The message is the run's error; the stack only helps a developer.

@@ -7,6 +7,8 @@ import type { ProgressSnapshot } from './progress.ts';
 import { jobDefinition } from './registry.ts';
 import type { JobRunRecord } from './runs/run-record.ts';
 import { startImmediateRun } from './runs/start-run.ts';
+import { claimRun } from './runs/claim-run.ts';
+import { DatabaseUnavailableError, waitForDatabase } from '../db/unavailable.ts';
 import type { JobKind } from '../types.ts';
 
 export class RunAlreadyActiveError extends Error {
@@ -32,13 +34,22 @@ export async function runNow(
     ownerProcessId: runtime.deps.processId,
   });
   if (!started.created) throw new RunAlreadyActiveError(started.run);
-  return await executeRun({
-    run: started.run,
-    job,
-    options,
-    deps: runtime.deps,
-    cancellation: runtime.cancellation,
-    cancelSignal: hooks.cancelSignal,
-    onProgress: hooks.onProgress,
-  });
+  let run = started.run;
+  for (;;) {
+    const outcome = await executeRun({
+      run,
+      job,
+      options,
+      deps: runtime.deps,
+      cancellation: runtime.cancellation,
+      cancelSignal: hooks.cancelSignal,
+      onProgress: hooks.onProgress,
+    });
+    if (outcome.outcome !== 'database-unavailable') return outcome;
+    // The database went away under the run: wait for it and go on in this process (what was stored is skipped).
+    if (!(await waitForDatabase(runtime.deps.pool, hooks.cancelSignal))) throw new DatabaseUnavailableError(outcome.error);
+    const claimed = await claimRun(runtime.deps.pool, run.id, null, runtime.deps.processId);
+    if (!claimed) return { outcome: 'already-final' };
+    run = claimed;
+  }
 }

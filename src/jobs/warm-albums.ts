@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { type AlbumKey, albumKeyString } from '../cache/albums/album-row.ts';
 import { getAlbumsByKeys } from '../cache/albums/get-albums-by-keys.ts';
 import { albumKeyOf } from '../cache/entry-refresher.ts';
+import { readPlexDetails } from '../enrichment/plex-details.ts';
 import { countEntryFetch } from './count-entry-fetch.ts';
 import type { PlexAlbum } from '../types.ts';
 import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';
@@ -51,12 +52,24 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
       continue;
     }
 
+    // Plex's full tags for the whole page in one batched detail request (list views carry only a few).
+    const plexDetails = await readPlexDetails(
+      (keys, detailSignal) => plex.albumDetails(keys, detailSignal),
+      toFetch.map(({ album }) => album.ratingKey),
+      signal,
+    );
     await Promise.all(
       toFetch.map(({ album, key }) =>
         limit(() =>
           countEntryFetch(context, `${album.artistName} - ${album.title}`, () =>
             refresher.refreshAlbum(
-              { artistName: album.artistName, title: album.title, plexRatingKey: album.ratingKey, musicbrainzId: album.musicbrainzId },
+              {
+                artistName: album.artistName,
+                title: album.title,
+                plexRatingKey: album.ratingKey,
+                musicbrainzId: album.musicbrainzId,
+                plex: plexDetails(album.ratingKey),
+              },
               { signal, previousRawTags: stored.get(albumKeyString(key))?.rawTags },
             ),
           ),

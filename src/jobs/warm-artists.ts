@@ -1,7 +1,9 @@
 // cache-warm: every artist of the Plex library that the cache lacks (or that expired, or whose
-// identity changed in Plex) is fetched through the merge rules and stored, page by page.
+// identity changed in Plex) is fetched through the merge rules and stored, page by page. Plex's details
+// are read once per listing page (a batched request), not once per artist.
 import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import { getArtistsByKeys } from '../cache/artists/get-artists-by-keys.ts';
+import { readPlexDetails } from '../enrichment/plex-details.ts';
 import { needsRecheck } from '../enrichment/recheck.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
 import { countEntryFetch } from './count-entry-fetch.ts';
@@ -56,6 +58,12 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
       continue;
     }
 
+    // Plex's full tags for the whole page in one batched detail request (list views carry only a few).
+    const plexDetails = await readPlexDetails(
+      (keys, detailSignal) => plex.artistDetails(keys, detailSignal),
+      toFetch.map(({ artist }) => artist.ratingKey),
+      signal,
+    );
     for (const { artist, key } of toFetch) {
       const work = (async () => {
         const release = await slots.acquire();
@@ -71,7 +79,12 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
           }
           await countEntryFetch(context, artist.name, () =>
             refresher.refreshArtist(
-              { name: artist.name, plexRatingKey: artist.ratingKey, musicbrainzId: artist.musicbrainzId },
+              {
+                name: artist.name,
+                plexRatingKey: artist.ratingKey,
+                musicbrainzId: artist.musicbrainzId,
+                plex: plexDetails(artist.ratingKey),
+              },
               { signal, previousRawTags: stored.get(key)?.rawTags, onFallback: release },
             ),
           );

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import { type SubscriberChannel, SubscriptionFanOut, subscribeShared } from '../graphql/fan-out.ts';
 import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
 import { serveDashboard } from './dashboard.ts';
+import { SUBSCRIPTION_LIMITS, SubscriptionLimitError } from '../graphql/guards.ts';
 
 export interface ReadinessCheck {
   (): Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
@@ -69,6 +70,11 @@ export async function startHttpServer(options: {
         return subscribeShared(fanOut, args, root.channel, (sharedArgs) => root.subscribe(sharedArgs));
       },
       onSubscribe: async (ctx, id, params) => {
+        // This operation is already counted in ctx.subscriptions. Beyond the bound it is refused alone;
+        // the connection and its other operations go on.
+        if (Object.keys(ctx.subscriptions).length > SUBSCRIPTION_LIMITS.perConnection) {
+          return [new SubscriptionLimitError('connection', SUBSCRIPTION_LIMITS.perConnection)];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

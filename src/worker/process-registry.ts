@@ -5,8 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
-import { eventFromRun, publishRunEvent } from '../jobs/run-events.ts';
-import { finishRunWith } from '../jobs/runs/finish-run.ts';
+import { releaseJobsOfProcesses, sweepDeadProcesses } from '../jobs/runs/release-jobs.ts';
 import type { Logger } from '../logger.ts';
 
 export interface ProcessRegistryOptions {
@@ -24,6 +23,9 @@ export class ProcessRegistry {
   private beating: Promise<void> = Promise.resolve();
   private readonly intervalMs: number;
   private readonly staleAfterMs: number;
+  /** When a beat last failed (0: never), in this process's clock. */
+  private lastFailedBeatAt = 0;
+  private recorded: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -46,8 +48,18 @@ export class ProcessRegistry {
     this.timer.unref();
   }
 
+  /**
+   * Records a graphile-worker pool of this process at once (not at the next beat): if the process is
+   * killed right after the pool locks its first job, the sweep must know which locks were its own.
+   */
   addGraphileWorker(workerId: string): void {
     this.graphileWorkerIds.add(workerId);
+    this.recorded = this.beating = this.beating.then(() => this.beat());
+  }
+
+  /** Resolves once every graphile-worker pool added so far is recorded (tasks wait for it before claiming a run). */
+  async workersRecorded(): Promise<void> {
+    await this.recorded;
   }
 
   private async beat(): Promise<void> {
@@ -58,57 +70,52 @@ export class ProcessRegistry {
          ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), graphile_worker_ids = EXCLUDED.graphile_worker_ids`,
         [this.id, os.hostname(), process.pid, [...this.graphileWorkerIds]],
       );
-      const dead = await this.pool.query<{ id: string; graphile_worker_ids: string[] | null }>(
-        `DELETE FROM worker_processes WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
-         RETURNING id, graphile_worker_ids`,
-        [this.staleAfterMs],
-      );
-      if (dead.rows.length > 0) await this.releaseDead(dead.rows);
+      // After this process could not reach the database, the others could not either: give them a
+      // whole stale period to beat again before taking any of them for dead.
+      if (Date.now() - this.lastFailedBeatAt > this.staleAfterMs) {
+        const swept = await sweepDeadProcesses(this.pool, this.staleAfterMs);
+        if (swept.dead.length > 0) {
+          this.logger.warn(
+            { processes: swept.dead.map((dead) => dead.id), resumed: swept.resumable, failed: swept.failed },
+            'released the runs of processes that stopped beating',
+          );
+        }
+      }
       const live = await this.pool.query<{ count: string }>(
         `SELECT count(*)::text AS count FROM worker_processes WHERE heartbeat_at >= now() - make_interval(secs => $1::double precision / 1000)`,
         [this.staleAfterMs],
       );
       this.options.onLiveCount?.(Math.max(1, Number(live.rows[0]?.count ?? 1)));
     } catch (error) {
-      this.logger.warn({ err: error }, 'process heartbeat failed');
+      this.lastFailedBeatAt = Date.now();
+      this.logger.warn({ error: (error as Error).message }, 'process heartbeat failed');
+    }
+  }
+
+  /**
+   * A graphile-worker pool of this process that died (its database connection lost) and was replaced:
+   * the jobs it still held are unlocked and given their attempt back, so the new pool resumes them now.
+   */
+  async releaseReplacedWorker(workerId: string): Promise<void> {
+    this.graphileWorkerIds.delete(workerId);
+    const released = await releaseJobsOfProcesses(this.pool, [this.id], [workerId]);
+    if (released.resumable.length > 0 || released.failed.length > 0) {
+      this.logger.info({ worker: workerId, resumed: released.resumable, failed: released.failed }, 'released the runs of a replaced worker pool');
     }
   }
 
   /**
    * Deregisters. Call after the worker has stopped: a job it still holds (a run interrupted by the
-   * shutdown) is unlocked so another worker takes it now, not when graphile-worker's lock expires.
+   * shutdown) is unlocked and given back the attempt the shutdown cost, so another worker takes it now,
+   * not when graphile-worker's lock or retry delay expires.
    */
-  /**
-   * What the dead left behind: their graphile-worker jobs are unlocked (graphile-worker retries them and
-   * the runs resume), and a run they executed outside the queue (a CLI run) can never resume, so it ends
-   * as failed rather than blocking its kind for ever.
-   */
-  private async releaseDead(dead: Array<{ id: string; graphile_worker_ids: string[] | null }>): Promise<void> {
-    const workerIds = dead.flatMap((process) => process.graphile_worker_ids ?? []);
-    if (workerIds.length > 0) {
-      await this.pool.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
-      this.logger.warn({ workers: workerIds }, 'unlocked the jobs of worker processes that stopped beating');
-    }
-    const orphans = await this.pool.query<{ id: number }>(
-      `SELECT id FROM job_runs WHERE status IN ('queued', 'running') AND worker_job_id IS NULL AND owner_process_id = ANY($1::text[])`,
-      [dead.map((process) => process.id)],
-    );
-    for (const orphan of orphans.rows) {
-      const finished = await finishRunWith(this.pool, orphan.id, {
-        status: 'failed',
-        error: 'the process running it stopped without finishing it (killed or lost); start the job again',
-      });
-      if (finished) await publishRunEvent(this.pool, eventFromRun(finished));
-    }
-  }
-
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.beating;
     if (this.graphileWorkerIds.size > 0) {
-      await this.pool
-        .query('SELECT graphile_worker.force_unlock_workers($1::text[])', [[...this.graphileWorkerIds]])
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not unlock the jobs of this process'));
+      await releaseJobsOfProcesses(this.pool, [this.id], [...this.graphileWorkerIds]).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not unlock the jobs of this process'),
+      );
     }
     await this.pool.query('DELETE FROM worker_processes WHERE id = $1', [this.id]).catch(() => undefined);
   }

@@ -1,5 +1,7 @@
-// graphile-worker inside this process: the task list from tasks/ and the crontab from the settings.
+// graphile-worker inside this process: the task list from tasks/ and the crontab from the settings,
+// kept running through database outages.
 import { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -7,53 +9,116 @@ import { buildCronItems } from './crontab.ts';
 import { graphileLogger } from './graphile-logger.ts';
 
 export interface WorkerHandle {
-  runner: Runner;
   isRunning(): boolean;
+  /** How many times graphile-worker was started again after it stopped on its own (a lost database). */
+  restarts(): number;
   stop(): Promise<void>;
 }
+
+const FIRST_RESTART_DELAY_MS = 500;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 export async function startWorker(options: {
   config: Config;
   databaseUrl: string;
   logger: Logger;
   taskList: TaskList;
-  /** Called with each graphile-worker worker id, so a process that dies can have its jobs unlocked. */
+  /** Called with each graphile-worker pool id, so a process that dies can have its jobs unlocked. */
   onWorkerCreated?: (workerId: string) => void;
+  /**
+   * Called before a replacement is started, with the id of the pool that stopped: the jobs it still
+   * holds are locked in its name and must be released (src/worker/process-registry.ts).
+   */
+  onWorkerReplaced?: (workerId: string) => Promise<void>;
 }): Promise<WorkerHandle> {
   const { config, databaseUrl, logger, taskList } = options;
-  const events: WorkerEvents = new EventEmitter();
-  // graphile-worker 0.17 locks jobs in the name of the pool (`locked_by = pool-…`), older versions per worker.
-  events.on('pool:create', ({ workerPool }) => options.onWorkerCreated?.(workerPool.id));
-  events.on('worker:create', ({ worker }) => options.onWorkerCreated?.(worker.workerId));
-  const runner = await run({
-    events,
-    // Its own pool: graphile-worker holds a LISTEN connection and sizes the pool to its concurrency.
-    connectionString: databaseUrl,
-    maxPoolSize: config.concurrency.worker + 2,
-    concurrency: config.concurrency.worker,
-    // We own SIGINT/SIGTERM (src/lifecycle.ts) and stop the runner ourselves, after the HTTP server.
-    noHandleSignals: true,
-    taskList,
-    parsedCronItems: buildCronItems(config, new Set(Object.keys(taskList))),
-    logger: graphileLogger(logger),
-  });
-  let running = true;
-  runner.promise.then(
-    () => {
+  const log = logger.child({ component: 'worker' });
+  let stopping = false;
+  let running = false;
+  let restarts = 0;
+  let current: { runner: Runner; poolIds: string[] } | undefined;
+  const stopController = new AbortController();
+
+  const startRunner = async (): Promise<{ runner: Runner; poolIds: string[] }> => {
+    const events: WorkerEvents = new EventEmitter();
+    const poolIds: string[] = [];
+    // graphile-worker 0.17 locks jobs in the name of the pool (`locked_by = pool-…`).
+    events.on('pool:create', ({ workerPool }) => {
+      poolIds.push(workerPool.id);
+      options.onWorkerCreated?.(workerPool.id);
+    });
+    const runner = await run({
+      events,
+      // Its own pool: graphile-worker holds a LISTEN connection and sizes the pool to its concurrency.
+      connectionString: databaseUrl,
+      maxPoolSize: config.concurrency.worker + 2,
+      concurrency: config.concurrency.worker,
+      // We own SIGINT/SIGTERM (src/lifecycle.ts) and stop the runner ourselves, after the HTTP server.
+      noHandleSignals: true,
+      taskList,
+      parsedCronItems: buildCronItems(config, new Set(Object.keys(taskList))),
+      logger: graphileLogger(logger),
+      preset: {
+        worker: {
+          // With these at -1 (the default) graphile-worker 0.17 calls completeJob/failJob without awaiting
+          // them: a database that is down while a job ends is an unhandled rejection that ends the
+          // process. Through its batcher (delay 0: no batching in effect) a failure is handled instead:
+          // the pool stops with an error, and the loop below starts a new one once the database is back.
+          completeJobBatchDelay: 0,
+          failJobBatchDelay: 0,
+        },
+      },
+    });
+    return { runner, poolIds };
+  };
+
+  // Restarts graphile-worker whenever it stops without being asked to, backing off while it cannot start.
+  const supervise = async (first: { runner: Runner; poolIds: string[] }): Promise<void> => {
+    let instance = first;
+    for (;;) {
+      current = instance;
+      running = true;
+      try {
+        await instance.runner.promise;
+        if (stopping) return;
+        log.warn('graphile-worker stopped by itself; starting it again');
+      } catch (error) {
+        if (stopping) return;
+        log.error({ error: (error as Error).message }, 'graphile-worker stopped with an error; starting it again');
+      }
       running = false;
-    },
-    (error: unknown) => {
-      running = false;
-      logger.error({ err: error }, 'the worker stopped with an error');
-    },
-  );
+      let pause = FIRST_RESTART_DELAY_MS;
+      for (;;) {
+        try {
+          await delay(pause, undefined, { signal: stopController.signal });
+        } catch {
+          return; // stopping
+        }
+        try {
+          for (const poolId of instance.poolIds) await options.onWorkerReplaced?.(poolId);
+          instance = await startRunner();
+          restarts += 1;
+          log.info({ restarts }, 'graphile-worker running again');
+          break;
+        } catch (error) {
+          log.warn({ error: (error as Error).message, retryInMs: pause }, 'could not start graphile-worker yet');
+          pause = Math.min(MAX_RESTART_DELAY_MS, pause * 2);
+        }
+      }
+    }
+  };
+
+  const supervision = supervise(await startRunner());
   return {
-    runner,
     isRunning: () => running,
+    restarts: () => restarts,
     stop: async () => {
-      if (!running) return;
-      await runner.stop();
+      if (stopping) return;
+      stopping = true;
+      stopController.abort();
+      if (current && running) await current.runner.stop().catch((error: unknown) => log.warn({ error: (error as Error).message }, 'error stopping graphile-worker'));
       running = false;
+      await supervision;
     },
   };
 }

@@ -224,7 +224,7 @@ describe('enrichArtist merge rules', () => {
   it('reads Plex tags given with the input instead of asking Plex again', async () => {
     const calls: string[] = [];
     const entry = await enrichArtist(
-      { ...artist, plex: plexTags(['Electronic']) },
+      { ...artist, plex: { status: 'answered', value: plexTags(['Electronic']) } },
       artistFetchers({ plex: fail('unavailable'), lastfm: notFound }, calls),
       settings,
       { clock },
@@ -232,6 +232,19 @@ describe('enrichArtist merge rules', () => {
     expect(calls).toEqual(['lastfm']);
     expect(entry.source).toBe('plex');
     expect(entry.status).toBe('ok');
+  });
+
+  it('takes a failed batched Plex read as a Plex failure for the entity, without asking Plex alone', async () => {
+    const calls: string[] = [];
+    const entry = await enrichArtist(
+      { ...artist, plex: { status: 'failed', failure: { kind: 'unavailable', message: 'plex: HTTP 503' } } },
+      artistFetchers({ plex: { answer: plexTags(['Rock']) }, lastfm: { answer: tags(['rock', 100]) } }, calls),
+      settings,
+      { clock },
+    );
+    expect(calls).toEqual(['lastfm']);
+    expect(entry.status).toBe('partial');
+    expect(entry.rawTags.plex).toMatchObject({ outcome: 'failed' });
   });
 
   it('on a failed refresh keeps what the provider said last time (Plex moods are never erased)', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.ts';
 import type { Providers } from '../../src/providers/index.ts';
-import type { PlexPage } from '../../src/providers/plex.ts';
+import { PLEX_DETAIL_BATCH_SIZE, type PlexPage } from '../../src/providers/plex.ts';
 import { SPECIAL_ARTIST_NAMES, type Simulators } from '../../src/simulators/index.ts';
 import type { PlexArtist } from '../../src/types.ts';
 import { providersFor, simulators } from './support.ts';
@@ -127,6 +127,36 @@ describe('Plex client', () => {
     await expect(plex.album(album.ratingKey)).resolves.toMatchObject({ genres: album.plex.genres, styles: album.plex.styles, moods: album.plex.moods });
     const track = sims.library.track(album.firstTrack);
     await expect(plex.track(track.ratingKey)).resolves.toMatchObject({ ratingKey: track.ratingKey, moods: track.moods, viewCount: track.viewCount });
+  });
+
+  it('reads details in batches of at most PLEX_DETAIL_BATCH_SIZE keys, one comma list each', async () => {
+    // A batch of 200 track details is half a megabyte: more than the fast test deadline allows on a busy machine.
+    const plex = providersFor(sims, { tuning: { http: { timeoutMs: 15_000 } } }).require('plex');
+    const wanted = Array.from({ length: sims.library.trackCount }, (_, index) => sims.library.track(index));
+    expect(wanted.length).toBeGreaterThan(PLEX_DETAIL_BATCH_SIZE);
+    const since = Date.now();
+    const details = await plex.trackDetails(wanted.map((track) => track.ratingKey));
+    expect(details.size).toBe(wanted.length);
+    for (const track of wanted) expect(details.get(track.ratingKey)).toMatchObject({ moods: track.moods, genres: track.genres });
+    const requests = sims.log.filter({ provider: 'plex', path: /^\/library\/metadata\/[\d,]+$/, since });
+    expect(requests).toHaveLength(Math.ceil(wanted.length / PLEX_DETAIL_BATCH_SIZE));
+    expect(requests.every((request) => request.path.split(',').length <= PLEX_DETAIL_BATCH_SIZE)).toBe(true);
+    // Artists and albums alike; a key of another type is not taken for an artist.
+    const artists = await plex.artistDetails([sims.library.artist(0).ratingKey, sims.library.album(0).ratingKey]);
+    expect([...artists.keys()]).toEqual([sims.library.artist(0).ratingKey]);
+    const album = sims.library.album(1);
+    expect((await plex.albumDetails([album.ratingKey])).get(album.ratingKey)).toMatchObject({ styles: album.plex.styles, moods: album.plex.moods });
+  });
+
+  it('lists every track once with pages in flight together, also when the server caps pages', async () => {
+    const plex = providersFor(sims, { tuning: { http: { timeoutMs: 15_000 } } }).require('plex');
+    for (const maxPageSize of [undefined, 7]) {
+      sims.plex.setQuirks({ maxPageSize });
+      const { items } = await collect(plex.trackPagesConcurrently(sims.plex.musicSectionId, { concurrency: 3, pageSize: 20 }));
+      expect(items.map((track) => track.ratingKey).sort()).toEqual(
+        Array.from({ length: sims.library.trackCount }, (_, index) => sims.library.track(index).ratingKey).sort(),
+      );
+    }
   });
 
   it('copes with the legacy agent (no Guid, so no MusicBrainz id)', async () => {

@@ -19,7 +19,15 @@ async function* progressOf(context: GraphQLContext, id: string): AsyncGenerator<
     yield* followRun({
       runId,
       listen: () => context.pubsub.subscribe('run-event', runId)[Symbol.asyncIterator](),
-      load: (runIdToLoad) => getRun(context.db.pool, runIdToLoad),
+      // The first read waits its turn among subscriptions starting at once; re-reads are rare and go straight.
+      load: (() => {
+        let first = true;
+        return (runIdToLoad: number) => {
+          if (!first) return getRun(context.db.pool, runIdToLoad);
+          first = false;
+          return context.subscriptionGuard.firstRead(() => getRun(context.db.pool, runIdToLoad));
+        };
+      })(),
       recheckIntervalMs: context.progressRecheckMs ?? DEFAULT_RECHECK_MS,
     });
   } catch (error) {
@@ -34,7 +42,7 @@ builder.subscriptionFields((t) => ({
     description:
       'One run: its current state first, then every change, completing after its final state (SUCCEEDED, FAILED or CANCELLED). An unknown id is an error with code NOT_FOUND.',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: (_root, args, context) => progressOf(context, String(args.id)),
+    subscribe: (_root, args, context) => context.subscriptionGuard.hold(progressOf(context, String(args.id))),
     resolve: (run) => run,
   }),
   jobRunEvents: t.field({
@@ -44,7 +52,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, context) => {
       const kind = args.kind;
       const events = context.pubsub.subscribe('run-events');
-      return kind === null || kind === undefined ? events : pipe(events, filter((event: RunEvent) => event.kind === kind));
+      return context.subscriptionGuard.hold(kind === null || kind === undefined ? events : pipe(events, filter((event: RunEvent) => event.kind === kind)));
     },
     resolve: (event) => event,
   }),

@@ -11,7 +11,9 @@ export interface StartRunResult {
 /**
  * Queues a run through graphile-worker, or returns the active run of that kind. The row and the
  * graphile-worker job are written in one transaction, serialised per kind by an advisory lock, so
- * any number of simultaneous starts make one run.
+ * any number of simultaneous starts make one run. created_at is the moment of the insert, after the
+ * lock (now() would be the transaction's start, before a wait for the lock, and could predate the end
+ * of the run it waited behind).
  */
 export async function startQueuedRun(
   pool: pg.Pool,
@@ -30,7 +32,7 @@ export async function startQueuedRun(
       return { run: existing.rows[0], created: false };
     }
     const inserted = await client.query<{ id: number }>(
-      `INSERT INTO job_runs (kind, status, trigger, options) VALUES ($1, 'queued', $2, $3) RETURNING id`,
+      `INSERT INTO job_runs (kind, status, trigger, options, created_at) VALUES ($1, 'queued', $2, $3, clock_timestamp()) RETURNING id`,
       [request.kind, request.trigger, JSON.stringify(request.options)],
     );
     const runId = inserted.rows[0]?.id;
@@ -82,8 +84,8 @@ export async function startImmediateRun(
       return { run: existing.rows[0], created: false };
     }
     const inserted = await client.query<JobRunRecord>(
-      `INSERT INTO job_runs (kind, status, trigger, options, started_at, worker_job_id, attempt, owner_process_id)
-       VALUES ($1, 'running', $2, $3, now(), $4, $5, $6) RETURNING ${RUN_COLUMNS}`,
+      `INSERT INTO job_runs (kind, status, trigger, options, created_at, started_at, worker_job_id, attempt, owner_process_id)
+       VALUES ($1, 'running', $2, $3, clock_timestamp(), clock_timestamp(), $4, $5, $6) RETURNING ${RUN_COLUMNS}`,
       [request.kind, request.trigger, JSON.stringify(request.options), request.workerJobId ?? null, request.attempt ?? 1, request.ownerProcessId],
     );
     await client.query('COMMIT');
