@@ -8,7 +8,8 @@
 // Hand-written because graphql-ws serializes each `next` message itself (JSON.stringify of the whole
 // message, once per subscriber) and offers no hook to send pre-serialized payloads; the sharing has to
 // sit between the subscription's source and the sockets.
-import { type ExecutionArgs, type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, getOperationAST, GraphQLError, Kind } from 'graphql';
+import type { SubscriptionGuard } from './guards.ts';
 
 /** Where a hub writes one subscriber's messages: its socket, with its message id. */
 export interface FanOutSink {
@@ -48,6 +49,11 @@ export interface SharedStream extends AsyncIterableIterator<never, void, undefin
 
 export class SubscriptionFanOut {
   private readonly hubs = new Map<string, Hub>();
+
+  /** Whether a hub is executing this key now (a join would share it). */
+  has(key: string): boolean {
+    return this.hubs.has(key);
+  }
 
   /** Distinct subscriptions being executed now (tests and diagnostics). */
   get activeHubs(): number {
@@ -186,11 +192,14 @@ export function subscribeShared(
   args: ExecutionArgs,
   channel: SubscriberChannel,
   subscribe: (args: ExecutionArgs) => Promise<Source> | Source,
-): SharedStream {
-  const auth: unknown = (args.contextValue as { auth?: unknown } | undefined)?.auth;
-  const key = JSON.stringify([channel.query, args.operationName ?? null, args.variableValues ?? null, auth ?? null]);
+): AsyncIterableIterator<never> | ExecutionResult {
+  const context = args.contextValue as { auth?: unknown; subscriptionGuard?: SubscriptionGuard } | undefined;
+  const key = JSON.stringify([channel.query, args.operationName ?? null, args.variableValues ?? null, context?.auth ?? null]);
   const field = rootField(args);
-  return fanOut.join(key, {
+  // The first subscriber of a hub is counted against the process's bound by the subscription's own
+  // resolver; one that joins a running hub runs no resolver, so it is counted here, as many as there are.
+  const joining = fanOut.has(key);
+  const stream = fanOut.join(key, {
     replayLatest: field !== undefined && STATE_SUBSCRIPTIONS.has(field),
     start: () => subscribe(args),
     sink: {
@@ -199,4 +208,12 @@ export function subscribeShared(
       },
     },
   });
+  if (!joining || !context?.subscriptionGuard) return stream;
+  try {
+    return context.subscriptionGuard.hold(stream);
+  } catch (error) {
+    void stream.return();
+    if (error instanceof GraphQLError) return { errors: [error] };
+    throw error;
+  }
 }
