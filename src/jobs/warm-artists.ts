@@ -1,6 +1,7 @@
 // cache-warm: every artist of the Plex library that the cache lacks (or that expired, or whose
 // identity changed in Plex) is fetched through the merge rules and stored, page by page.
 import pLimit from 'p-limit';
+import { countArtists } from '../cache/artists/count-artists.ts';
 import { getArtistsByKeys } from '../cache/artists/get-artists-by-keys.ts';
 import { needsRecheck } from '../enrichment/recheck.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
@@ -16,6 +17,10 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   checkpoint(signal);
   const section = await plex.musicSection(signal);
   const limit = pLimit(options.concurrency);
+  // The fresh entries will be skipped: the ETA counts only what is left to fetch.
+  if (options.skipCached) {
+    progress.expectSkips(await countArtists(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }));
+  }
   let wouldFetch = 0;
 
   for await (const page of plex.artistPages(section.key, { signal })) {
@@ -38,11 +43,11 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
       );
       return reason !== null;
     });
-    progress.advance(valid.length - toFetch.length, ['cached']);
+    progress.skip(valid.length - toFetch.length, ['cached']);
 
     if (options.dryRun) {
       wouldFetch += toFetch.length;
-      progress.advance(toFetch.length, ['would-fetch']);
+      progress.skip(toFetch.length, ['would-fetch']);
       continue;
     }
 
@@ -54,7 +59,7 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
           if (options.skipCached) {
             const latest = (await getArtistsByKeys(deps.pool, [key])).get(key);
             if (latest && latest.expiresAt > deps.clock() && latest.fetchedAt > now) {
-              progress.advance(1, ['cached']);
+              progress.skip(1, ['cached']);
               return;
             }
           }

@@ -73,11 +73,14 @@ describe('cache-warm against the simulators', () => {
     expect(outcome.outcome === 'finished' && outcome.run.sourceCounts).toEqual({ cached: artists.length });
   }, 60_000);
 
-  it('counts what it would fetch in a dry run and writes nothing', async () => {
+  it('counts what it would fetch in a dry run and writes nothing, not even a run', async () => {
     await harness.db.pool.query(`DELETE FROM artist_cache WHERE name_key IN (SELECT name_key FROM artist_cache LIMIT 5)`);
+    const runsBefore = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
     const before = harness.sims.log.entries.length;
     const outcome = await runNow(harness.runtime, 'cache-warm', { dryRun: true });
-    expect(outcome.outcome === 'finished' && outcome.run.message).toBe(`dry run: 5 of ${artists.length} artists would be fetched`);
+    expect(outcome.outcome === 'dry-run' && outcome.message).toBe(`dry run: 5 of ${artists.length} artists would be fetched`);
+    expect(outcome.outcome === 'dry-run' && outcome.progress.sourceCounts).toEqual({ cached: artists.length - 5, 'would-fetch': 5 });
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(runsBefore);
     expect(harness.sims.log.entries.slice(before).filter((entry) => entry.provider !== 'plex')).toEqual([]);
     const { rows } = await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache');
     expect(rows[0]).toEqual({ count: artists.length - 5 });
