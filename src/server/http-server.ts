@@ -55,6 +55,15 @@ export async function startHttpServer(options: {
     void yoga.requestListener(request, response);
   });
 
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // Attached once listening: a WebSocketServer on a server whose listen fails re-emits the error, and
+  // graphql-ws prints it with a stack before the caller can say what went wrong in one line.
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
   // The graphql-ws recipe from graphql-yoga's docs: yoga's envelop (plugins, context) runs each operation.
   useServer(
@@ -92,13 +101,6 @@ export async function startHttpServer(options: {
     wsServer,
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
