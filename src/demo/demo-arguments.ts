@@ -1,6 +1,7 @@
 // `npm run demo -- [options]`: command-line options and the few environment variables the demo reads.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_DEMO_DATA_DIR } from './demo-env-file.ts';
 
 export interface DemoArguments {
   port: number;
@@ -68,7 +69,7 @@ export function parseDemoArguments(
     artists: integer('--artists', values.artists, 2000, 1, 50_000),
     fast: values.fast,
     reset: values.reset,
-    dataDir: path.resolve(cwd, values['data-dir'] ?? path.join('.data', 'demo')),
+    dataDir: path.resolve(cwd, values['data-dir'] ?? DEFAULT_DEMO_DATA_DIR),
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
     apiToken: env.API_TOKEN?.trim() || undefined,
   };

@@ -27,6 +27,8 @@ export interface Demo {
   library: { artists: number; albums: number; tracks: number };
   sims: Simulators;
   service: Service;
+  /** The environment linernotes runs with here: what `linernotes --demo` needs to work on this demo. */
+  env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       library: { artists: sims.library.artistCount, albums: sims.library.albumCount, tracks: sims.library.trackCount },
       sims,
       service,
+      env,
       // The service first (it stops the worker, which lets running jobs stop at a check point, and the
       // embedded PostgreSQL), then the simulators the jobs were talking to.
       stop: () => {
