@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.ts';
 import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
 import { serveDashboard } from './dashboard.ts';
+import { sendGraphiQL, wantsGraphiQL } from './graphiql-page.ts';
 
 export interface ReadinessCheck {
   (): Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
@@ -39,7 +40,7 @@ export async function startHttpServer(options: {
   const { yoga, logger, readiness } = options;
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
       sendJson(response, 200, { status: 'ok' });
       return;
@@ -52,6 +53,14 @@ export async function startHttpServer(options: {
       return;
     }
     if (serveDashboard(request, response)) return;
+    if (wantsGraphiQL(request, path, GRAPHQL_PATH)) {
+      sendGraphiQL(request, response).catch((error: unknown) => {
+        logger.error({ err: error }, 'could not render GraphiQL');
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+      return;
+    }
     void yoga.requestListener(request, response);
   });
 
