@@ -77,7 +77,9 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
 
     await page.evaluate(RECORD_PROGRESS);
     await page.click('[data-job="warm-artists"]');
-    await text(page, '#notice', /Warm artists queued \(#\d+\)/).waitFor();
+    // Queued, then (once the worker has it) running: the notice never lags behind the card.
+    await text(page, '#notice', /Warm artists (queued|running) \(#\d+\)/).waitFor();
+    await text(page, '#notice', /Warm artists (running \(#\d+\)|#\d+ succeeded)\./).waitFor();
     const card = page.locator('.run-card[data-kind="cache-warm"]');
     await card.locator('[role="progressbar"]').waitFor();
     await page.locator('.run-card[data-kind="cache-warm"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
@@ -99,6 +101,10 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
     expect(await page.locator('#genres-chart .bar-row').count()).toBeGreaterThan(3);
     expect(await page.locator('#sources .bar-row').count()).toBeGreaterThan(1);
     expect(await page.locator('[data-table="job-runs"] [data-stat="total"]').textContent()).toBe('1');
+    // No tracks yet, and the card says where they come from.
+    expect(await page.locator('[data-table="tracks"] [data-hint="tracks"]').textContent()).toContain('Track statistics job');
+    // Providers: "not found" answers in a column of their own, apart from errors.
+    expect(await page.locator('table.providers th', { hasText: 'not found' }).count()).toBe(1);
 
     // An album warm, caught half-way for the screenshot, then cancelled with its button.
     await page.click('[data-job="warm-albums"]');
