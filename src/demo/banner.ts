@@ -21,7 +21,7 @@ export function demoBanner(options: {
   const body = JSON.stringify({ query: WARM_MUTATION });
   const auth = options.apiToken ? ` -H "authorization: Bearer $API_TOKEN"` : '';
   const pace = options.fast
-    ? 'Rate limits are lifted (--fast): a warm takes seconds.'
+    ? 'Rate limits are lifted (--fast): a warm of 2,000 artists takes about 15 s, their albums under a minute.'
     : 'Providers answer with real latencies and rate limits (Last.fm 5 requests/s, MusicBrainz 1/s):\n  the first warm takes minutes, as it would against the real services. `--fast` lifts the limits.';
   return [
     '',

@@ -32,12 +32,15 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
+// `--fast`: the simulators have no limits, so linernotes need not keep any either. The rates are a
+// budget shared by every process on the cache (the demo's worker and a `linernotes --demo` CLI split
+// it), so they are set far above what 16 entries in flight can use.
 const UNLIMITED_RATES: Record<string, string> = {
-  LASTFM_RPS: '50',
-  MUSICBRAINZ_RPS: '50',
-  SPOTIFY_RPS: '50',
-  CACHE_WARM_CONCURRENCY: '8',
-  ALBUM_WARM_CONCURRENCY: '8',
+  LASTFM_RPS: '1000',
+  MUSICBRAINZ_RPS: '1000',
+  SPOTIFY_RPS: '1000',
+  CACHE_WARM_CONCURRENCY: '16',
+  ALBUM_WARM_CONCURRENCY: '16',
 };
 
 /** A URL a browser on this machine can open, also when the server listens on every interface. */

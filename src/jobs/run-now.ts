@@ -85,7 +85,10 @@ async function dryRun(
     const result = await run({ deps, progress, signal: controller.signal, logger: deps.logger.child({ kind, dryRun: true }) });
     if (controller.signal.aborted) throw controller.signal.reason;
     await progress.dispose();
-    return { outcome: 'dry-run', status: 'succeeded', message: result.message ?? null, progress: { ...progress.snapshot(), status: 'succeeded' } };
+    const final = { ...progress.snapshot(), status: 'succeeded' as const };
+    // The last counts, which the throttle may have held back: a bar ends full.
+    hooks.onProgress?.(final);
+    return { outcome: 'dry-run', status: 'succeeded', message: result.message ?? null, progress: final };
   } catch (error) {
     await progress.dispose();
     if (controller.signal.aborted && controller.signal.reason instanceof RunCancelledError) {
