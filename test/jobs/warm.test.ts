@@ -85,4 +85,21 @@ describe('cache-warm against the simulators', () => {
     const { rows } = await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache');
     expect(rows[0]).toEqual({ count: artists.length - 5 });
   }, 60_000);
+
+  it('keeps 16 entries in flight on one run signal without a MaxListenersExceededWarning', async () => {
+    // Every entry in flight waits on the Last.fm limiter with the run's signal: 16 of them are more
+    // than Node's default of 10 abort listeners, which is not a leak and must not be reported as one.
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => {
+      if (warning.name === 'MaxListenersExceededWarning') warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const outcome = await runNow(harness.runtime, 'cache-warm', { skipCached: false, concurrency: 16 });
+      expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.message)).toEqual([]);
+  }, 60_000);
 });
