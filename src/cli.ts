@@ -1,7 +1,7 @@
 // The `linernotes` command. Handlers only parse arguments and call into the service and jobs.
 // Command modules are imported when their command runs: loading the GraphQL server and Prisma for
 // `linernotes jobs` would cost seconds of start-up.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CLEARABLE_TABLES } from './cache/maintenance/clear-cache.ts';
 import { JOB_KINDS, type JobKind } from './types.ts';
 
@@ -171,6 +171,17 @@ program
       exitWith(jobsCommand({ kind: options.kind, status: options.status, limit: options.limit, json: options.json ?? false })),
     ),
   );
+
+program
+  .command('providers')
+  .description('provider pauses')
+  .command('resume')
+  .description('end the pause of a provider that refused our credentials (after fixing the key or the subscription)')
+  .addArgument(new Argument('<provider>', 'the paused provider').choices(['lastfm', 'spotify']))
+  .action(async (provider: 'lastfm' | 'spotify') => {
+    const { providerResumeCommand } = await import('./cli/provider-resume-command.ts');
+    await exitWith(providerResumeCommand(provider));
+  });
 
 program
   .command('cancel')

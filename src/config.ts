@@ -184,6 +184,7 @@ const environmentSchema = z.object({
   MUSICBRAINZ_CONTACT: optionalString,
   AUDIOMUSE_URL: url(),
   AUDIOMUSE_TOKEN: optionalString,
+  AUDIOMUSE_SERVER: optionalString,
   HTTP_TIMEOUT_MS: integer(100, 300_000, 15_000),
 
   LASTFM_RPS: decimal(0.1, 1000, 4),
@@ -200,7 +201,7 @@ const environmentSchema = z.object({
   TRACK_STATIC_TTL_DAYS: integer(1, 3650, 90),
   TRACK_STATS_TTL_HOURS: integer(1, 8760, 24),
 
-  CACHE_WARM_CONCURRENCY: integer(1, 16, 2),
+  CACHE_WARM_CONCURRENCY: integer(1, 16, 8),
   ALBUM_WARM_CONCURRENCY: integer(1, 16, 3),
   WORKER_CONCURRENCY: integer(1, 32, 4),
   WORKER_STALE_SECONDS: integer(2, 3600, 30),
@@ -265,6 +266,8 @@ function buildConfig(env: z.output<typeof environmentSchema>, cwd: string) {
       audiomuse: configuredWhen(env.AUDIOMUSE_URL !== undefined, {
         url: env.AUDIOMUSE_URL ?? '',
         token: env.AUDIOMUSE_TOKEN,
+        /** The media server (AudioMuse's name or id for this Plex) ids resolve against; unset = AudioMuse's default. */
+        server: env.AUDIOMUSE_SERVER,
         concurrency: env.AUDIOMUSE_CONCURRENCY,
       }),
     },

@@ -10,6 +10,7 @@ import { CancellationWatcher } from './jobs/cancellation-watcher.ts';
 import type { JobDependencies } from './jobs/dependencies.ts';
 import type { Logger } from './logger.ts';
 import { createProviders, type Providers } from './providers/index.ts';
+import { followProviderPauses } from './providers/pause-sync.ts';
 import { systemClock, type Clock } from './types.ts';
 import { ProcessRegistry } from './worker/process-registry.ts';
 import { shareProviderRates } from './worker/rate-share.ts';
@@ -33,12 +34,15 @@ export async function startProcessRuntime(options: {
   const { config, db, logger } = options;
   const clock = options.clock ?? systemClock;
   const providers = options.providers ?? createProviders(config.providers, { logger: logger.child({ component: 'providers' }), clock, contact: config.providers.contact });
-  // What the Spotify credentials can get (dev-mode apps may get no genres) is probed once, in the background.
-  void providers.spotify?.probeCapabilities();
   const refresher = new EntryRefresher({ db: db.pool, providers, config, clock });
   const listener = new NotificationListener(db.url, logger);
   const cancellation = new CancellationWatcher(db.pool, listener, logger);
   await cancellation.start();
+  // A provider that refused our credentials for good is paused for every process, restarts included.
+  const stopFollowingPauses = await followProviderPauses({ db: db.pool, listener, providers, logger });
+  // What the Spotify credentials can get (dev-mode apps may get no genres) is probed once, in the
+  // background, and not while Spotify is paused.
+  if (providers.spotify !== undefined && providers.pause('spotify') === undefined) void providers.spotify.probeCapabilities();
   // Heartbeats get a connection of their own: a pool saturated by jobs or API reads must not delay
   // them past WORKER_STALE_SECONDS, or a live process would be taken for dead.
   const heartbeatPool = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -56,6 +60,7 @@ export async function startProcessRuntime(options: {
     cancellation,
     registry,
     stop: async () => {
+      stopFollowingPauses();
       cancellation.stop();
       await registry.stop();
       await heartbeatPool.end();

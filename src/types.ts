@@ -98,8 +98,9 @@ export interface PlexTrack {
   updatedAt?: number;
 }
 
-/** One row of AudioMuse's `score` table as GET /external/get_score returns it, parsed. */
+/** One track's analysis by AudioMuse, from GET /external/get_score or GET /api/sync, parsed. */
 export interface AudioMuseScore {
+  /** The id the caller asked with (the Plex ratingKey), as AudioMuse echoes it. */
   itemId: string;
   title?: string;
   artist?: string;
@@ -108,6 +109,10 @@ export interface AudioMuseScore {
   scale?: string;
   energy?: number;
   moodVector: Record<string, number>;
+  /** Empty when AudioMuse has not run its CLAP step (it stores all-zero placeholders until then). */
   otherFeatures: Record<string, number>;
+  /** get_score only: the sync rows carry no duration. */
   durationSeconds?: number;
+  /** /api/sync only: AudioMuse's fingerprint of this analysis; it changes when the track is re-analysed. */
+  fingerprint?: string;
 }

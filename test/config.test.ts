@@ -21,7 +21,7 @@ describe('configuration', () => {
       port: 4000,
       logLevel: 'info',
       ttl: { artistDays: 180, albumDays: 90, jitter: 0.1, negativeDays: 30 },
-      concurrency: { artistWarm: 2, albumWarm: 3 },
+      concurrency: { artistWarm: 8, albumWarm: 3 },
       refresh: { lookaheadDays: 7, hourlyLimit: 10 },
       cron: { cacheWarm: '0 3 * * 0', cacheRefresh: '0 * * * *', trackStatsRefresh: '0 2 * * *' },
     });

@@ -6,6 +6,7 @@ import type { Queryable } from '../db/queryable.ts';
 import { enrichAlbum, type AlbumEnrichmentInput } from '../enrichment/enrich-album.ts';
 import { enrichArtist, type ArtistEnrichmentInput } from '../enrichment/enrich-artist.ts';
 import { albumFetchers, artistFetchers } from '../enrichment/provider-fetchers.ts';
+import { findAlbumTitlesOfArtist } from './albums/find-album-titles-of-artist.ts';
 import { type EnrichmentSettings, enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
 import type { Providers } from '../providers/index.ts';
@@ -43,16 +44,18 @@ export class EntryRefresher {
    */
   refreshArtist(
     input: ArtistEnrichmentInput,
-    options: { signal?: AbortSignal; previousRawTags?: RawTags<ArtistSource> } = {},
+    options: { signal?: AbortSignal; previousRawTags?: RawTags<ArtistSource>; onFallback?: () => void } = {},
   ): Promise<ArtistWrite> {
     const nameKey = normaliseNameKey(input.name);
     if (nameKey === null) return Promise.reject(new Error(`artist name ${JSON.stringify(input.name)} has no letters or digits to key it by`));
     return this.artistFlights.run(nameKey, async () => {
       const { db, providers, config, clock } = this.deps;
-      const entry = await enrichArtist(input, artistFetchers(providers), this.settings, {
+      const albumTitles = () => findAlbumTitlesOfArtist(db, nameKey);
+      const entry = await enrichArtist(input, artistFetchers(providers, albumTitles), this.settings, {
         clock,
         signal: options.signal,
         previousRawTags: options.previousRawTags,
+        onFallback: options.onFallback,
       });
       const write: ArtistWrite = {
         nameKey,

@@ -1,7 +1,8 @@
 import { getCacheStatistics } from '../cache/stats/get-cache-statistics.ts';
 import { countTableTotals } from '../cache/table-totals.ts';
 import { lastRunPerKind } from '../jobs/runs/list-runs.ts';
-import { PROVIDER_NAMES } from '../providers/index.ts';
+import { PROVIDER_NAMES, credentialDigest } from '../providers/index.ts';
+import { readActivePauses } from '../providers/pause-store.ts';
 import { openCommandContext } from './command-context.ts';
 import { formatTable } from './format-table.ts';
 
@@ -9,14 +10,16 @@ export async function statsCommand(options: { json: boolean }): Promise<number> 
   const context = await openCommandContext({ runtime: false });
   try {
     const now = new Date();
-    const [statistics, totals, lastRuns] = await Promise.all([
+    const [statistics, totals, lastRuns, pauses] = await Promise.all([
       getCacheStatistics(context.db.pool, now, context.config),
       countTableTotals(context.db.pool),
       lastRunPerKind(context.db.pool),
+      readActivePauses(context.db.pool, (name) => credentialDigest(context.config.providers, name)),
     ]);
     const providers = Object.fromEntries(PROVIDER_NAMES.map((name) => [name, context.config.providers[name] !== undefined]));
+    const paused = [...pauses.values()].map(({ provider, reason, since, retryAt }) => ({ provider, reason, since, retryAt }));
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ totals, statistics, providers, lastRuns }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ totals, statistics, providers, paused, lastRuns }, null, 2)}\n`);
       return 0;
     }
     const { artists, albums, tracks } = statistics;
@@ -35,6 +38,10 @@ export async function statsCommand(options: { json: boolean }): Promise<number> 
       `artists by source: ${artists.bySource.map((entry) => `${entry.source} ${entry.count}`).join(', ') || '-'}`,
       `top genres: ${artists.topGenres.map((entry) => `${entry.genre} ${entry.count}`).join(', ') || '-'}`,
       `providers configured: ${Object.entries(providers).map(([name, on]) => `${name} ${on ? 'yes' : 'no'}`).join(', ')}`,
+      ...paused.map(
+        (pause) =>
+          `${pause.provider} PAUSED since ${pause.since.toISOString()}: ${pause.reason}; tried again at ${pause.retryAt.toISOString()} (or: linernotes providers resume ${pause.provider})`,
+      ),
       '',
       lastRuns.length === 0
         ? 'no runs yet'

@@ -58,6 +58,7 @@ export const DASHBOARD_QUERY = /* GraphQL */ `
         currentRate
         breaker
         latency { p50Ms }
+        pause { reason since retryAt }
       }
       reads { sinceStart { reads hitRate } }
     }

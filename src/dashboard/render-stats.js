@@ -1,6 +1,6 @@
 // The statistics half of the page: a card per table, the top genres, the sources and the providers.
 import { fill, h } from './dom.js';
-import { count, percent, PROVIDER_NAMES, rate, sourceLabel } from './format.js';
+import { ago, count, percent, PROVIDER_NAMES, rate, sourceLabel } from './format.js';
 
 /** A horizontal bar split into fresh, expiring soon and expired, with a legend under it. */
 function freshnessBar(table) {
@@ -131,11 +131,28 @@ function notFound(provider) {
   return provider.errorsByKind.find((item) => item.kind === 'not-found')?.count ?? 0;
 }
 
+/** A provider that refused our credentials for good: why, since when, and how the pause ends. */
+function pauseRow(provider) {
+  const { pause } = provider;
+  return h(
+    'tr',
+    { class: 'pause-reason' },
+    h(
+      'td',
+      { colspan: '8' },
+      h('strong', {}, `${PROVIDER_NAMES[provider.provider] ?? provider.provider} paused`),
+      ` ${ago(pause.since)}: ${pause.reason}. Tried again ${new Date(pause.retryAt).toLocaleString()}, or at once with `,
+      h('code', {}, `linernotes providers resume ${provider.provider}`),
+      ' once the key or subscription is fixed.',
+    ),
+  );
+}
+
 export function renderProviders(container, stats) {
-  const rows = stats.providers.map((provider) =>
+  const rows = stats.providers.flatMap((provider) => [
     h(
       'tr',
-      { class: provider.configured ? '' : 'off' },
+      { class: provider.pause ? 'paused' : provider.configured ? '' : 'off' },
       h('th', { scope: 'row' }, PROVIDER_NAMES[provider.provider] ?? provider.provider),
       h('td', { 'data-label': 'requests' }, provider.configured ? count(provider.requests) : 'not configured'),
       // "Not found" is an answer (Last.fm knows no such artist), not a failure: counted apart.
@@ -144,8 +161,15 @@ export function renderProviders(container, stats) {
       h('td', { 'data-label': 'rate limited' }, count(provider.rateLimited)),
       h('td', { 'data-label': 'limit' }, provider.currentRate === null ? '–' : rate(provider.currentRate)),
       h('td', { 'data-label': 'p50' }, provider.latency?.p50Ms == null ? '–' : `${count(provider.latency.p50Ms)} ms`),
-      h('td', { 'data-label': 'breaker' }, h('span', { class: `breaker breaker-${provider.breaker.toLowerCase()}` }, provider.breaker.toLowerCase().replace('_', ' '))),
+      h(
+        'td',
+        { 'data-label': 'breaker' },
+        provider.pause
+          ? h('span', { class: 'breaker breaker-paused', title: provider.pause.reason }, 'paused')
+          : h('span', { class: `breaker breaker-${provider.breaker.toLowerCase()}` }, provider.breaker.toLowerCase().replace('_', ' ')),
+      ),
     ),
-  );
+    ...(provider.pause ? [pauseRow(provider)] : []),
+  ]);
   fill(container, ...rows);
 }

@@ -34,11 +34,14 @@ export interface ArtistEnrichmentInput extends ArtistIdentity {
 /** Spotify's answer: an artist object without a `genres` field says nothing, which is not "no genres". */
 export type SpotifyGenresAnswer = { outcome: 'genres'; genres: readonly string[] } | { outcome: 'cannot-say'; reason: string };
 
+/** MusicBrainz's answer: several artists of the name and nothing to tell which is meant is "cannot say". */
+export type MusicbrainzGenresAnswer = { genres: readonly WeightedTag[] } | { outcome: 'cannot-say'; reason: string };
+
 /** One async function per provider; leave a provider out when it is not configured. */
 export interface ArtistFetchers {
   plex?: ProviderFetcher<ArtistIdentity, PlexTagSet>;
   lastfm?: ProviderFetcher<ArtistIdentity, { tags: readonly WeightedTag[] }>;
-  musicbrainz?: ProviderFetcher<ArtistIdentity, { genres: readonly WeightedTag[] }>;
+  musicbrainz?: ProviderFetcher<ArtistIdentity, MusicbrainzGenresAnswer>;
   spotify?: ProviderFetcher<ArtistIdentity, SpotifyGenresAnswer>;
 }
 
@@ -70,6 +73,17 @@ async function askSpotify(
     : { status: 'answered', value: answer.genres };
 }
 
+async function askMusicbrainz(
+  fetcher: ArtistFetchers['musicbrainz'],
+  identity: ArtistIdentity,
+  signal: AbortSignal | undefined,
+): Promise<ProviderOutcome<{ genres: readonly WeightedTag[] }>> {
+  const outcome = await callProvider(fetcher, identity, signal);
+  if (outcome.status !== 'answered') return outcome;
+  const answer = outcome.value;
+  return 'reason' in answer ? { status: 'cannot-say', reason: answer.reason } : { status: 'answered', value: answer };
+}
+
 /** Enriches one artist and returns the entry to store. Rethrows only cancellation. */
 export async function enrichArtist(
   input: ArtistEnrichmentInput,
@@ -98,7 +112,8 @@ export async function enrichArtist(
   lists.push(...listsOf('plex'), ...listsOf('lastfm'));
 
   if (!hasGenres(lists)) {
-    const musicbrainz = await callProvider(fetchers.musicbrainz, identity, signal);
+    options.onFallback?.();
+    const musicbrainz = await askMusicbrainz(fetchers.musicbrainz, identity, signal);
     rawTags.musicbrainz = rawRecord(musicbrainz, now, (value) => ({ genres: [...value.genres] }), previous.musicbrainz);
     const fromMusicbrainz = listsOf('musicbrainz');
     lists.push(...fromMusicbrainz);

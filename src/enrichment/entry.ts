@@ -44,6 +44,8 @@ export interface EnrichRunOptions<S extends string> {
   signal?: AbortSignal;
   /** The stored entry's raw tags: a provider that fails now keeps its last answer instead of losing it. */
   previousRawTags?: RawTags<S>;
+  /** Called once when the entry goes on to the slow fallback providers (a warm gives its slot back then). */
+  onFallback?: () => void;
 }
 
 function hasTags(record: RawTagRecord | undefined): record is RawTagRecord {

@@ -1,14 +1,18 @@
 // cache-warm: every artist of the Plex library that the cache lacks (or that expired, or whose
 // identity changed in Plex) is fetched through the merge rules and stored, page by page.
-import pLimit from 'p-limit';
+import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import { countArtists } from '../cache/artists/count-artists.ts';
 import { getArtistsByKeys } from '../cache/artists/get-artists-by-keys.ts';
 import { needsRecheck } from '../enrichment/recheck.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
 import { countEntryFetch } from './count-entry-fetch.ts';
+import { EntitySlots } from './entity-slots.ts';
 import type { PlexArtist } from '../types.ts';
 import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';
 import type { WarmArtistsOptions } from './job-options.ts';
+
+// Artists read ahead of the ones being fetched: enough that a page boundary never idles the providers.
+const PAGE_OVERLAP = 100;
 
 export async function warmArtists(context: JobContext, options: WarmArtistsOptions): Promise<JobResult> {
   const { deps, progress, signal } = context;
@@ -16,11 +20,17 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   const plex = deps.providers.require('plex');
   checkpoint(signal);
   const section = await plex.musicSection(signal);
-  const limit = pLimit(options.concurrency);
   // The fresh entries will be skipped: the ETA counts only what is left to fetch.
   if (options.skipCached) {
     progress.expectSkips(await countArtists(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }));
   }
+  // Slots follow Last.fm's rate (every artist asks it once) up to the configured concurrency.
+  const slots = new EntitySlots(options.concurrency, () => deps.providers.limiter('lastfm')?.currentRate);
+  // Artists still waiting for a fallback provider do not hold up the next page; this many at most.
+  const maxPending = 4 * PAGE_OVERLAP;
+  const pending = new Set<Promise<void>>();
+  // Every request waiting at a provider's limiter listens to the run's signal: that many, not Node's default ten.
+  setMaxListeners(Math.max(maxPending, defaultMaxListeners) * 4, signal);
   let wouldFetch = 0;
 
   for await (const page of plex.artistPages(section.key, { signal })) {
@@ -51,9 +61,10 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
       continue;
     }
 
-    await Promise.all(
-      toFetch.map(({ artist, key }) =>
-        limit(async () => {
+    for (const { artist, key } of toFetch) {
+      const work = (async () => {
+        const release = await slots.acquire();
+        try {
           checkpoint(signal);
           // Check once more: a lookup or another worker may have stored it since the page was read.
           if (options.skipCached) {
@@ -66,13 +77,22 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
           await countEntryFetch(context, artist.name, () =>
             refresher.refreshArtist(
               { name: artist.name, plexRatingKey: artist.ratingKey, musicbrainzId: artist.musicbrainzId },
-              { signal, previousRawTags: stored.get(key)?.rawTags },
+              { signal, previousRawTags: stored.get(key)?.rawTags, onFallback: release },
             ),
           );
-        }),
-      ),
-    );
+        } finally {
+          release();
+        }
+      })();
+      pending.add(work);
+      void work.then(
+        () => pending.delete(work),
+        () => pending.delete(work),
+      );
+      while (pending.size >= maxPending) await Promise.race(pending);
+    }
   }
+  await Promise.all(pending);
 
   const done = progress.snapshot();
   if (options.dryRun) return { message: `dry run: ${wouldFetch} of ${done.total} artists would be fetched` };

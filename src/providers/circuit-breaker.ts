@@ -26,7 +26,7 @@ export const DEFAULT_BREAKER_OPTIONS: CircuitBreakerOptions = {
 
 type Outcome = 'success' | 'failure' | 'neutral';
 
-const NEUTRAL_CODES = new Set(['circuit-open', 'quota', 'rate-limit']);
+const NEUTRAL_CODES = new Set(['circuit-open', 'quota', 'rate-limit', 'paused']);
 
 /**
  * Only a provider that looks unwell counts against it; "not found" or a bad key says it answered. Being

@@ -16,7 +16,9 @@ export type ProviderErrorCode =
   | 'api-error'
   | 'auth'
   | 'not-found'
-  | 'not-configured';
+  | 'not-configured'
+  /** The provider refused our credentials for good (bad or suspended key, app owner without Premium): paused. */
+  | 'paused';
 
 const TRANSIENT_CODES: ReadonlySet<ProviderErrorCode> = new Set(['network', 'timeout', 'server-error']);
 

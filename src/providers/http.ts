@@ -48,6 +48,11 @@ export interface BodyVerdict {
   /** A "slow down": pauses the whole provider through its limiter, then retries. */
   rateLimited?: boolean;
   retryAfterMs?: number;
+  /**
+   * A refusal every further request would get too (Last.fm's invalid or suspended key, Spotify's app
+   * owner without Premium): the provider is paused for the whole installation, tried again after this.
+   */
+  pauseProviderMs?: number;
 }
 
 export interface AuthHooks {
@@ -90,6 +95,11 @@ export interface HttpClientOptions {
   tuning: HttpTuning;
   headers: Record<string, string>;
   auth?: AuthHooks;
+  /**
+   * Statuses that are this provider's "slow down" even without Retry-After (MusicBrainz refuses excess
+   * requests with a bare 503): they pause the limiter like a 429. Default: 429 only.
+   */
+  slowDownStatuses?: readonly number[];
 }
 
 class AttemptTimeoutError extends Error {
@@ -107,6 +117,26 @@ interface Exchange {
 
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 const MAX_DETAIL_LENGTH = 200;
+
+// Below this an X-RateLimit-Reset is a number of seconds to wait, above it a Unix time (MusicBrainz sends the latter).
+const EPOCH_SECONDS_FLOOR = 1_000_000_000;
+// The Date header has a resolution of one second; only a larger difference says our clock is off.
+const CLOCK_SKEW_TOLERANCE_MS = 2_000;
+
+/**
+ * How long to wait according to `X-RateLimit-Reset` (MusicBrainz's 503 carries it without Retry-After).
+ * The reset is an instant on the server's clock, so it is measured against the server's Date header when
+ * ours is visibly off.
+ */
+export function parseRateLimitReset(headers: Headers, nowMs: number): number | undefined {
+  const raw = headers.get('x-ratelimit-reset')?.trim();
+  if (raw === undefined || !/^\d+(\.\d+)?$/.test(raw)) return undefined;
+  const value = Number(raw);
+  if (value < EPOCH_SECONDS_FLOOR) return Math.round(value * 1000);
+  const served = Date.parse(headers.get('date') ?? '');
+  const reference = Number.isFinite(served) && Math.abs(served - nowMs) > CLOCK_SKEW_TOLERANCE_MS ? served : nowMs;
+  return Math.max(0, Math.round(value * 1000 - reference));
+}
 
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (value === null || value.trim() === '') return undefined;
@@ -183,6 +213,7 @@ export class HttpClient {
 
   private async send<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
     const { limiter, counters, tuning, logger, clock } = this.options;
+    const slowDownStatuses = this.options.slowDownStatuses ?? [429];
     const auth = spec.auth === false ? undefined : this.auth;
     let exchange: Exchange | undefined;
     let attempts = 0;
@@ -256,7 +287,9 @@ export class HttpClient {
             try {
               text = await response.text();
             } finally {
-              counters.recordLatency(performance.now() - attemptStart);
+              const roundTrip = performance.now() - attemptStart;
+              counters.recordLatency(roundTrip);
+              if (spec.rateLimit !== false) limiter.observeRoundTrip(roundTrip);
               endAttempt();
             }
             let body: unknown;
@@ -269,9 +302,15 @@ export class HttpClient {
             const rebuilt = () =>
               new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
 
-            const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock().getTime());
-            if (response.status === 429 || (response.status === 503 && retryAfterMs !== undefined)) {
-              if (response.status === 429) counters.recordRateLimited();
+            const refused = response.status === 429 || response.status === 503;
+            const retryAfterMs = refused
+              ? (parseRetryAfter(response.headers.get('retry-after'), clock().getTime()) ??
+                parseRateLimitReset(response.headers, clock().getTime()))
+              : undefined;
+            if (slowDownStatuses.includes(response.status) || (response.status === 503 && retryAfterMs !== undefined)) {
+              // Every refused request pauses the limiter at once, so the next attempt waits for the window
+              // to open instead of spending the budget on another refusal.
+              counters.recordRateLimited();
               exchange.rateLimit = limiter.onRateLimited(retryAfterMs);
               return rebuilt();
             }
@@ -283,6 +322,21 @@ export class HttpClient {
               }
             }
             const verdict = response.status < 500 && body !== INVALID_JSON ? spec.inspect?.(body, response.status) : undefined;
+            if (verdict?.pauseProviderMs !== undefined) {
+              const pause = limiter.refuse(verdict.message, verdict.pauseProviderMs);
+              throw this.error(
+                spec,
+                'unauthorised',
+                'paused',
+                `${verdict.message}; paused for the whole installation until ${pause.retryAt.toISOString()}`,
+                response.status,
+                pause.retryAt,
+              );
+            }
+            // An answer (a "not found" too) says the credentials work: a pause whose retry time came is over.
+            if (spec.rateLimit !== false && (response.status < 400 || response.status === 404) && verdict?.kind !== 'unauthorised') {
+              limiter.confirmAccess();
+            }
             if (verdict === undefined) return rebuilt();
             if (verdict.rateLimited) {
               counters.recordRateLimited();
@@ -345,14 +399,15 @@ export class HttpClient {
       if (rateLimit?.outcome === 'unavailable') {
         return this.error(spec, 'unavailable', 'quota', `HTTP ${status} with a long Retry-After; unavailable until ${rateLimit.until.toISOString()}`, status, rateLimit.until);
       }
-      const mapped = kindForStatus(status);
+      // A refusal that paused the limiter is a "slow down", even when the provider says it with a 503.
+      const mapped = rateLimit !== undefined ? { kind: 'rate-limited' as const, code: 'rate-limit' as const } : kindForStatus(status);
       const kind = spec.statusKinds?.[status] ?? mapped.kind;
       const answered = exchange?.status === status ? exchange : undefined;
       const detail =
         status >= 300 && status < 400
           ? `redirected to ${safeUrl(answered?.location ?? 'an unknown location')}`
           : providerMessage(answered?.body);
-      const message = `HTTP ${status}${detail === undefined ? '' : ` (${detail})`}${mapped.code === 'server-error' || status === 429 ? ` after ${tries}` : ''}`;
+      const message = `HTTP ${status}${detail === undefined ? '' : ` (${detail})`}${mapped.code === 'server-error' || mapped.code === 'rate-limit' ? ` after ${tries}` : ''}`;
       return this.error(spec, kind, mapped.code, message, status, rateLimit?.until);
     }
     return this.error(spec, 'unavailable', 'network', `network error ${networkDetail(error)} (${tries})`);

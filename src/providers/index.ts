@@ -13,16 +13,18 @@ import { DEFAULT_HTTP_TUNING, HttpClient, type HttpTuning, type AuthHooks } from
 import { LastfmClient } from './lastfm.ts';
 import { MusicbrainzClient } from './musicbrainz.ts';
 import { PlexClient } from './plex.ts';
-import { type AdaptiveRateOptions, RateLimiter } from './rate-limiter.ts';
+import { type AdaptiveRateOptions, type ProviderPause, RateLimiter } from './rate-limiter.ts';
+import { createHash } from 'node:crypto';
 import { SpotifyClient, SpotifyToken, spotifyAuth } from './spotify.ts';
 
 export { ProviderError, isProviderError, notConfiguredError, redact } from './errors.ts';
 export type { ProviderErrorCode } from './errors.ts';
 export type { PlexPage, PlexListOptions } from './plex.ts';
 export type { LastfmArtistTags, LastfmAlbumTags } from './lastfm.ts';
-export type { MusicbrainzArtistGenres } from './musicbrainz.ts';
+export type { MusicbrainzArtistGenres, MusicbrainzAmbiguity, MusicbrainzArtistAnswer } from './musicbrainz.ts';
 export type { SpotifyGenresResult, SpotifyCapabilities, SpotifyArtistRef } from './spotify.ts';
 export type { ProviderCountersSnapshot, BreakerState } from './counters.ts';
+export type { ProviderPause } from './rate-limiter.ts';
 export { PlexClient, LastfmClient, MusicbrainzClient, SpotifyClient, AudiomuseClient, RateLimiter };
 
 export type ProvidersConfig = Config['providers'];
@@ -78,6 +80,35 @@ export interface Providers {
   limiter(name: ProviderName): RateLimiter | undefined;
   /** Counters, breaker state and current rate of every provider (unconfigured ones included). */
   stats(): Record<ProviderName, ProviderStatus>;
+  /** The pause in force for a provider in this process, if any. */
+  pause(name: ProviderName): ProviderPause | undefined;
+  /** Applies a pause decided elsewhere (another process, the stored state); undefined lifts it. */
+  applyPause(name: ProviderName, pause: ProviderPause | undefined): void;
+  /**
+   * Told when this process's own requests paused a provider (its credentials were refused for good), or
+   * got through again after such a pause (undefined). Returns the unsubscribe function.
+   */
+  onPauseChange(listener: PauseListener): () => void;
+  /**
+   * A short one-way digest of the provider's credentials: a stored pause applies only while the same
+   * credentials are configured, so changing the key ends it. Undefined for providers without a key.
+   */
+  credentialDigest(name: ProviderName): string | undefined;
+}
+
+export type PauseListener = (name: ProviderName, pause: ProviderPause | undefined) => void;
+
+/** What a refusal "for good" is about: the providers whose keys can be refused, and what identifies them. */
+export function credentialDigest(config: ProvidersConfig, name: ProviderName): string | undefined {
+  const parts =
+    name === 'lastfm' && config.lastfm !== undefined
+      ? [config.lastfm.apiKey]
+      : name === 'spotify' && config.spotify !== undefined
+        ? [config.spotify.clientId, config.spotify.clientSecret]
+        : undefined;
+  if (parts === undefined) return undefined;
+  // Sixteen hex digits of SHA-256 tell keys apart and say nothing usable about them.
+  return createHash('sha256').update(JSON.stringify([name, ...parts])).digest('hex').slice(0, 16);
 }
 
 export const DEFAULT_CONTACT = 'https://github.com/linernotes/linernotes';
@@ -98,10 +129,11 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
   const logger = dependencies.logger;
   const agent = userAgent(dependencies.contact);
   const plumbing = new Map<ProviderName, Plumbing>();
+  const pauseListeners = new Set<PauseListener>();
 
   const build = (
     provider: ProviderName,
-    defaults: { requestsPerSecond?: number; concurrency?: number; adaptive?: boolean },
+    defaults: { requestsPerSecond?: number; concurrency?: number; adaptive?: boolean; slowDownStatuses?: readonly number[] },
     headers: Record<string, string>,
     auth?: (http: HttpClient) => AuthHooks,
   ): HttpClient => {
@@ -123,6 +155,9 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
       adaptive: defaults.adaptive ? (tuning.adaptive ?? true) : undefined,
       maxPauseMs: httpTuning.maxRetryAfterMs,
       defaultPauseMs: httpTuning.defaultRateLimitPauseMs,
+      onPauseChange: (pause) => {
+        for (const listener of pauseListeners) listener(provider, pause);
+      },
     });
     const breaker = new CircuitBreaker(provider, { ...DEFAULT_BREAKER_OPTIONS, ...tuning.breaker }, clock, logger);
     counters.attach({
@@ -140,6 +175,7 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
       logger,
       tuning: httpTuning,
       headers: { 'user-agent': agent, ...headers },
+      slowDownStatuses: defaults.slowDownStatuses,
     });
     if (auth !== undefined) http.useAuth(auth(http));
     plumbing.set(provider, { http, limiter, counters });
@@ -171,7 +207,8 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
 
   let musicbrainz: MusicbrainzClient | undefined;
   if (config.musicbrainz !== undefined) {
-    const http = build('musicbrainz', { requestsPerSecond: config.musicbrainz.requestsPerSecond }, {});
+    // MusicBrainz refuses excess requests with a 503 (with X-RateLimit-Reset, or with nothing at all).
+    const http = build('musicbrainz', { requestsPerSecond: config.musicbrainz.requestsPerSecond, slowDownStatuses: [429, 503] }, {});
     musicbrainz = new MusicbrainzClient(http, config.musicbrainz);
   }
 
@@ -219,6 +256,13 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
       ]);
       return Object.fromEntries(entries) as Record<ProviderName, ProviderStatus>;
     },
+    pause: (name) => plumbing.get(name)?.limiter.activePause,
+    applyPause: (name, pause) => plumbing.get(name)?.limiter.applyPause(pause),
+    onPauseChange(listener) {
+      pauseListeners.add(listener);
+      return () => pauseListeners.delete(listener);
+    },
+    credentialDigest: (name) => credentialDigest(config, name),
   };
 }
 

@@ -1,4 +1,4 @@
-// Last.fm top tags for artists and albums (providers.md §2). Asked by name with autocorrect, never by
+// Last.fm top tags for artists and albums. Asked by name with autocorrect, never by
 // MusicBrainz id: Last.fm resolves some ids to the wrong artist. Errors come as `{"error":n}` bodies,
 // often with HTTP 200, and one tag comes back as an object instead of a one-element array.
 import { z } from 'zod';
@@ -47,7 +47,9 @@ export const lastfmTopTagsSchema = z.object({
   ]),
 });
 
-// https://www.last.fm/api/errorcodes; retriable per the lastfm crate and the notes (§2.4).
+export const LASTFM_KEY_REFUSED_PAUSE_MS = 24 * 60 * 60_000;
+
+// https://www.last.fm/api/errorcodes; retriable per the lastfm crate and the notes.
 function verdictFor(code: number, message: string): BodyVerdict {
   const text = `error ${code}: ${message}`;
   switch (code) {
@@ -57,6 +59,9 @@ function verdictFor(code: number, message: string): BodyVerdict {
       return { kind: 'rate-limited', code: 'rate-limit', message: text, rateLimited: true };
     case 10:
     case 26:
+      // An invalid (10) or suspended (26) key: every request would get the same answer, so Last.fm is
+      // paused for the whole installation. A day later one request tries again (a suspension can be lifted).
+      return { kind: 'unauthorised', code: 'auth', message: text, pauseProviderMs: LASTFM_KEY_REFUSED_PAUSE_MS };
     case 4:
     case 9:
     case 14:

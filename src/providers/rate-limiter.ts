@@ -33,6 +33,45 @@ export const DEFAULT_ADAPTIVE: AdaptiveRateOptions = {
   decreaseFactor: 0.5,
 };
 
+// A request arrives at the provider some time after its slot: the way there varies, and so does how
+// late a timer fires. Two requests sent exactly 1/rate apart may arrive closer than the provider's window
+// and be refused, so slots are spaced a little wider, by a margin that follows what is observed:
+// - the spread (p90 - p10) of recent round trips, of which the way in is taken to be a fraction (most of
+//   the spread is the provider's own work, after its rate limiter has counted the request);
+// - how late the limiter's own timers fire (p90), when the event loop is busy.
+// The margin never exceeds a small share of the spacing, so pacing stays within a few percent of the rate.
+const INBOUND_SHARE_OF_SPREAD = 0.15;
+const MAX_MARGIN_SHARE = 0.05;
+/** Until enough round trips were seen. */
+const INITIAL_MARGIN_SHARE = 0.05;
+const SAMPLE_WINDOW = 64;
+const MIN_SAMPLES = 8;
+
+/** A small ring of recent values and a quantile over it. */
+class RecentSamples {
+  private readonly values: number[] = [];
+  private cursor = 0;
+
+  add(value: number): void {
+    if (!Number.isFinite(value) || value < 0) return;
+    if (this.values.length < SAMPLE_WINDOW) this.values.push(value);
+    else {
+      this.values[this.cursor] = value;
+      this.cursor = (this.cursor + 1) % SAMPLE_WINDOW;
+    }
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  quantile(q: number): number {
+    if (this.values.length === 0) return 0;
+    const sorted = [...this.values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+  }
+}
+
 export interface RateLimiterOptions {
   provider: ProviderName;
   clock: Clock;
@@ -47,6 +86,20 @@ export interface RateLimiterOptions {
   maxPauseMs: number;
   /** Pause after a 429 that gave no Retry-After. */
   defaultPauseMs: number;
+  /** Told when this process's own requests were refused for good (`pause`) or got through again after one (undefined). */
+  onPauseChange?: (pause: ProviderPause | undefined) => void;
+}
+
+/**
+ * A refusal that means "stop asking" (an invalid or suspended key, an app whose owner lost Premium):
+ * every request would get the same answer, so none is sent until the pause ends.
+ */
+export interface ProviderPause {
+  /** The provider's own words, e.g. `error 26: Suspended API key - …`. */
+  reason: string;
+  since: Date;
+  /** When requests are tried again on their own; a success then ends the pause, a refusal renews it. */
+  retryAt: Date;
 }
 
 export type RateLimitOutcome =
@@ -70,6 +123,11 @@ export class RateLimiter {
   private pauseGeneration = 0;
   private unavailableUntil = 0;
   private lastAdjustment: number;
+  private pause: ProviderPause | undefined;
+  private readonly roundTrips = new RecentSamples();
+  private readonly lateTimers = new RecentSamples();
+  private jitterMs = 0;
+  private readonly onPauseChange: ((pause: ProviderPause | undefined) => void) | undefined;
 
   constructor(options: RateLimiterOptions) {
     this.provider = options.provider;
@@ -77,6 +135,7 @@ export class RateLimiter {
     this.logger = options.logger;
     this.maxPauseMs = options.maxPauseMs;
     this.defaultPauseMs = options.defaultPauseMs;
+    this.onPauseChange = options.onPauseChange;
     this.ceiling = validRate(options.requestsPerSecond);
     this.rate = this.ceiling;
     this.adaptive =
@@ -105,7 +164,7 @@ export class RateLimiter {
           this.assertAvailable();
           this.creepUp();
           const now = performance.now();
-          const spacing = this.rate === undefined ? 0 : 1000 / this.rate;
+          const spacing = this.spacingMs;
           const next = Math.max(this.pausedUntil, this.lastGrant + spacing);
           if (next <= now) {
             this.lastGrant = now;
@@ -113,9 +172,11 @@ export class RateLimiter {
           }
           const generation = this.pauseGeneration;
           await sleep(next - now, undefined, { signal });
+          const woke = performance.now();
+          this.lateTimers.add(woke - next);
           // A 429 that arrived while we slept moved the pause: look again instead of going.
           if (generation === this.pauseGeneration) {
-            this.lastGrant = Math.max(next, performance.now());
+            this.lastGrant = Math.max(next, woke);
             return;
           }
         }
@@ -165,6 +226,62 @@ export class RateLimiter {
     );
   }
 
+  /**
+   * This process's request was refused for good: nothing more is sent (callers waiting for a slot fail
+   * at once) until `retryAt`. Concurrent refusals of requests already in flight only log once.
+   */
+  refuse(reason: string, retryAfterMs: number): ProviderPause {
+    const current = this.activePause;
+    if (current !== undefined) return current;
+    const now = this.clock();
+    const pause: ProviderPause = { reason, since: now, retryAt: new Date(now.getTime() + retryAfterMs) };
+    this.applyPause(pause);
+    this.logger?.warn(
+      { provider: this.provider, reason, retryAt: pause.retryAt.toISOString() },
+      `${this.provider} refused our credentials (${reason}); paused for the whole installation until ${pause.retryAt.toISOString()}`,
+    );
+    this.onPauseChange?.(pause);
+    return pause;
+  }
+
+  /** A pause decided elsewhere (another process, the stored state), or undefined to lift it. No callback. */
+  applyPause(pause: ProviderPause | undefined): void {
+    this.pause = pause;
+    // The caller sleeping at the head of the gate looks again when it wakes, and fails instead of sending.
+    this.pauseGeneration += 1;
+  }
+
+  /** An answer came through: a pause whose retry time had come is over. */
+  confirmAccess(): void {
+    if (this.pause === undefined || this.activePause !== undefined) return;
+    this.pause = undefined;
+    this.logger?.info({ provider: this.provider }, `${this.provider} answers again; pause lifted`);
+    this.onPauseChange?.(undefined);
+  }
+
+  /** The pause in force now (undefined once its retry time has come). */
+  get activePause(): ProviderPause | undefined {
+    const pause = this.pause;
+    return pause !== undefined && this.clock().getTime() < pause.retryAt.getTime() ? pause : undefined;
+  }
+
+  /** One round trip's duration, from sending to the last byte: the spread of these widens the spacing. */
+  observeRoundTrip(milliseconds: number): void {
+    this.roundTrips.add(milliseconds);
+    if (this.roundTrips.size >= MIN_SAMPLES && this.roundTrips.size % 4 === 0) {
+      const spread = this.roundTrips.quantile(0.9) - this.roundTrips.quantile(0.1);
+      this.jitterMs = INBOUND_SHARE_OF_SPREAD * spread + this.lateTimers.quantile(0.9);
+    }
+  }
+
+  /** The time between two slots: 1/rate, widened by the observed-jitter margin. */
+  get spacingMs(): number {
+    if (this.rate === undefined) return 0;
+    const base = 1000 / this.rate;
+    const margin = this.roundTrips.size < MIN_SAMPLES ? INITIAL_MARGIN_SHARE * base : Math.min(MAX_MARGIN_SHARE * base, this.jitterMs);
+    return base + margin;
+  }
+
   /** Changes the sustained rate at run time; undefined removes the rate limit. */
   setRate(requestsPerSecond: number | undefined): void {
     const rate = validRate(requestsPerSecond);
@@ -201,6 +318,16 @@ export class RateLimiter {
   }
 
   assertAvailable(): void {
+    const pause = this.activePause;
+    if (pause !== undefined) {
+      throw new ProviderError({
+        provider: this.provider,
+        kind: 'unauthorised',
+        code: 'paused',
+        retryAt: pause.retryAt,
+        message: `paused since ${pause.since.toISOString()} (${pause.reason}); tried again at ${pause.retryAt.toISOString()}`,
+      });
+    }
     const until = this.unavailableUntil;
     if (this.clock().getTime() < until) {
       throw new ProviderError({

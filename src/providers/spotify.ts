@@ -1,10 +1,10 @@
-// Spotify artist genres (providers.md §3), the enrichment's last resort. Development-mode apps (the only
+// Spotify artist genres, the enrichment's last resort. Development-mode apps (the only
 // kind a self-hosted tool can get) have been losing fields since 2026: an artist object without a
 // `genres` field says nothing about the artist, so it is reported as "cannot say", never as "no genres".
 import { z } from 'zod';
 import type { Clock } from '../types.ts';
 import { ProviderError, forgetSecret, registerSecret } from './errors.ts';
-import type { AuthHooks, HttpClient } from './http.ts';
+import type { AuthHooks, BodyVerdict, HttpClient } from './http.ts';
 import { buildUrl, normaliseName } from './names.ts';
 import { SingleFlight } from './single-flight.ts';
 
@@ -43,10 +43,37 @@ export interface SpotifyCapabilities {
   error: { kind: ProviderError['kind']; message: string } | undefined;
 }
 
-// Since February 2026 Spotify rejects a search `limit` above 10 (providers.md §3.2).
+// Since February 2026 Spotify rejects a search `limit` above 10.
 export const SPOTIFY_SEARCH_LIMIT = 10;
 const DEFAULT_PROBE_ARTIST = 'Radiohead';
 const DEFAULT_CAPABILITY_TTL_MS = 24 * 60 * 60_000;
+// A development-mode app whose owner has no Premium subscription gets this 403 from every Web API call
+// (since February 2026); Spotify adds "When the subscription status changes, it can take a few hours
+// before requests are allowed again", hence the pause of a few hours before one request tries again.
+const PREMIUM_REQUIRED = /active premium subscription required/i;
+export const SPOTIFY_PREMIUM_PAUSE_MS = 6 * 60 * 60_000;
+
+const webApiErrorSchema = z.object({ error: z.object({ status: z.number().optional(), message: z.string() }) });
+
+/** Spotify's Web API errors that mean "stop asking" for the whole installation. */
+export function inspectSpotifyBody(body: unknown, status: number): BodyVerdict | undefined {
+  if (status !== 403) return undefined;
+  const parsed = webApiErrorSchema.safeParse(body);
+  if (!parsed.success || !PREMIUM_REQUIRED.test(parsed.data.error.message)) return undefined;
+  return {
+    kind: 'unauthorised',
+    code: 'auth',
+    message: `HTTP 403: ${parsed.data.error.message.slice(0, 200)}`,
+    pauseProviderMs: SPOTIFY_PREMIUM_PAUSE_MS,
+  };
+}
+
+/** A field filter for the search: the exact artist is not pushed off a 10-item page by fuzzy matches. */
+export function artistQuery(name: string): string {
+  // Spotify's query syntax has no escape for a quote inside a phrase; a quote is dropped, not sent.
+  return `artist:"${name.replace(/"/g, ' ').replace(/\s+/g, ' ').trim()}"`;
+}
+
 // Refresh this long before expiry (capped at a tenth of the token's life, for short test tokens).
 const TOKEN_REFRESH_MARGIN_MS = 60_000;
 
@@ -164,17 +191,18 @@ export class SpotifyClient {
   }
 
   /**
-   * Finds out once (at start-up) whether these credentials get artist genres at all. Never throws: a
-   * failed probe is recorded as `unknown` with its error, and searches will tell later.
+   * Finds out once (at start-up) whether these credentials get artist genres at all, from an artist
+   * Spotify certainly classifies: no genres for it (an empty list as much as a missing field) means none
+   * are given to this app. Never throws: a failed probe is recorded as `unknown` with its error, and
+   * searches will tell later.
    */
   async probeCapabilities(signal?: AbortSignal): Promise<SpotifyCapabilities> {
     try {
       const items = await this.search(this.probeArtist, signal);
-      if (items.length === 0) {
-        this.capabilities = { genres: 'unknown', checkedAt: this.clock(), error: undefined };
-      } else {
-        this.observe(items);
-      }
+      const wanted = normaliseName(this.probeArtist);
+      const probe = items.find((item) => normaliseName(item.name) === wanted);
+      const genres = probe === undefined ? 'unknown' : (probe.genres ?? []).length > 0 ? 'available' : 'unavailable';
+      this.capabilities = { genres, checkedAt: this.clock(), error: undefined };
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       this.capabilities = {
@@ -229,8 +257,9 @@ export class SpotifyClient {
   private async search(name: string, signal: AbortSignal | undefined): Promise<ArtistItem[]> {
     const response = await this.http.request({
       operation: 'search',
-      url: buildUrl(this.config.apiUrl, '/search', { q: name, type: 'artist', limit: SPOTIFY_SEARCH_LIMIT }),
+      url: buildUrl(this.config.apiUrl, '/search', { q: artistQuery(name), type: 'artist', limit: SPOTIFY_SEARCH_LIMIT }),
       schema: searchSchema,
+      inspect: inspectSpotifyBody,
       signal,
     });
     return response.artists.items.filter((item): item is ArtistItem => item !== null);

@@ -1,30 +1,41 @@
-// AudioMuse-AI's external API (providers.md §4.4; app_external.py, app_auth.py @ b01ba093):
+// AudioMuse-AI's external API (app_external.py, app_sync.py, app_auth.py, 2026):
 // `GET /external/get_score?id=<Plex ratingKey>[&server=…]` returns the track's `score` row as Flask's jsonify
-// writes it (sorted keys; mood_vector and other_features as encoded strings). With API_TOKEN set, callers send
+// writes it (sorted keys; mood_vector and other_features as encoded strings), and `GET /api/sync`
+// (audiomuse-sync.ts) exports the analysis library in bulk. With API_TOKEN set, callers send
 // `Authorization: Bearer`; without it a non-/api/ path is redirected to /login, as the real auth barrier does.
+import { AudioMuseAnalysis, encodeFeatures, type AnalysisOptions, type AudioMuseServer } from './audiomuse-analysis.ts';
+import { createSyncHandler, flaskJson } from './audiomuse-sync.ts';
 import { FaultInjector, type Fault } from './faults.ts';
 import { bearerToken, startHttpServer, text, type SimRequest, type SimResponse } from './http.ts';
 import { createLibrary, type AudioMuseTruth, type SyntheticTrack } from './library.ts';
 import { RequestLog } from './request-log.ts';
 import type { SimulatorBaseOptions, SimulatorHandle } from './simulator-types.ts';
 
-export interface AudioMuseServer {
-  id: string;
-  name: string;
-}
+export { encodeFeatures, analysisFingerprint, type AudioMuseServer } from './audiomuse-analysis.ts';
 
 export interface AudioMuseSimulatorOptions extends SimulatorBaseOptions {
   /** AudioMuse's API_TOKEN. Default a fixed token; `null` runs with authentication off (AUTH_ENABLED=false). */
   token?: string | null;
-  /** Media servers the optional `server` parameter may name (by display name or id). */
+  /**
+   * Media servers the optional `server` parameter may name (by display name or id). Default one Plex server
+   * that is the Plex simulator. A server with a `shift` holds the same songs under other ratingKeys.
+   */
   servers?: AudioMuseServer[];
+  /** false: a version from before `GET /api/sync` (2026-05), which answers it with Flask's 404 page. */
+  syncApi?: boolean;
+  /** Progressive analysis: how much of the library is still waiting for AudioMuse's workers. */
+  analysis?: AnalysisOptions;
 }
 
 export interface AudioMuseSimulator extends SimulatorHandle {
   token: string | null;
   servers: readonly AudioMuseServer[];
+  /** What this AudioMuse has analysed; `analyse` and `reanalyse` move it on, as its workers would. */
+  analysis: AudioMuseAnalysis;
   setToken(token: string | null): void;
 }
+
+const GUNICORN_REQUEST_LINE_LIMIT = 4094;
 
 export const DEFAULT_AUDIOMUSE_TOKEN = 'audiomuse-simulator-token';
 
@@ -43,16 +54,6 @@ function redirectToLogin(): SimResponse {
   };
 }
 
-/** Flask's jsonify: keys sorted, compact, a trailing newline; datetimes as RFC 822 dates. */
-function flaskJson(status: number, value: Record<string, unknown>): SimResponse {
-  const sorted = Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { status, headers: { 'Content-Type': 'application/json' }, body: `${JSON.stringify(sorted)}\n` };
-}
-
-/** database.py: `",".join(f"{k}:{v:.3f}")`; song.py other features: `{v:.2f}` in fixed label order. */
-export function encodeFeatures(entries: ReadonlyArray<readonly [string, number]>, places: number): string {
-  return entries.map(([label, score]) => `${label}:${score.toFixed(places)}`).join(',');
-}
 
 function searchText(track: SyntheticTrack): string {
   return `${track.title} ${track.artistName} ${track.albumTitle}`.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
@@ -87,26 +88,37 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
   const faults = new FaultInjector(options.faults);
   const now = options.now ?? Date.now;
   let token = options.token === undefined ? DEFAULT_AUDIOMUSE_TOKEN : options.token;
-  const servers = options.servers ?? [{ id: 'plex-main', name: 'Plex' }];
+  const servers = options.servers ?? [{ id: 'plex-main', name: 'Plex', default: true }];
+  const analysis = new AudioMuseAnalysis(library, servers, options.analysis);
+  const sync = createSyncHandler(library, analysis);
+  const syncApi = options.syncApi ?? true;
 
   const authorised = (request: SimRequest): boolean => token === null || bearerToken(request.headers) === token;
 
   const getScore = (request: SimRequest): SimResponse => {
     const rawId = request.query.get('id');
     if (rawId === null || rawId === '') return { ...flaskJson(400, { error: "Missing 'id' parameter" }), note: 'missing-parameter' };
-    const server = request.query.get('server') ?? request.query.get('server_id');
-    if (server !== null && server !== '' && !servers.some((known) => known.id === server || known.name === server)) {
-      return flaskJson(400, { error: `Unknown server '${server}'` });
-    }
-    const found = library.byRatingKey(rawId);
-    const features = found?.kind === 'track' ? library.audioFeatures(found.item.index) : null;
-    if (found?.kind !== 'track' || features === null) {
+    const requested = request.query.get('server') ?? request.query.get('server_id');
+    const server = analysis.resolveServer(requested);
+    if (server === undefined) return flaskJson(400, { error: `Unknown server '${requested ?? ''}'` });
+    const index = analysis.trackIndexOf(rawId, server);
+    const features = index === undefined ? null : analysis.features(index);
+    if (index === undefined || features === null) {
       return { ...flaskJson(404, { error: `Score not found for id: ${rawId}` }), note: 'not-found' };
     }
-    return flaskJson(200, scoreRow(rawId, found.item, features));
+    return flaskJson(200, scoreRow(rawId, library.track(index), features));
   };
 
   const handler = (request: SimRequest): SimResponse => {
+    // AudioMuse runs behind gunicorn (deployment/supervisord.conf) with its default --limit-request-line of
+    // 4094 bytes: a longer request line never reaches Flask. This bounds how many ids one ?ids= call can carry.
+    const requestLine = `${request.method} ${request.target} HTTP/1.1`.length;
+    if (requestLine > GUNICORN_REQUEST_LINE_LIMIT) {
+      return {
+        ...text(400, `<html><head><title>Bad Request</title></head><body><h1><p>Bad Request</p></h1>Request Line is too large (${requestLine} &gt; ${GUNICORN_REQUEST_LINE_LIMIT})</body></html>`, 'text/html'),
+        note: 'request-line-too-large',
+      };
+    }
     if (request.path.startsWith('/static/') || request.path === '/api/health') return flaskJson(200, { status: 'ok' });
     if (request.path === '/login') return text(200, LOGIN_PAGE, 'text/html; charset=utf-8');
     if (!authorised(request)) {
@@ -116,6 +128,10 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
     if (request.path === '/external/get_score') {
       if (request.method !== 'GET') return text(405, 'Method Not Allowed', 'text/html; charset=utf-8');
       return getScore(request);
+    }
+    if (request.path === '/api/sync' && syncApi) {
+      if (request.method !== 'GET') return text(405, 'Method Not Allowed', 'text/html; charset=utf-8');
+      return sync(request);
     }
     return { ...text(404, FLASK_NOT_FOUND, 'text/html; charset=utf-8'), note: 'not-found' };
   };
@@ -137,6 +153,7 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
       return token;
     },
     servers,
+    analysis,
     setToken(next: string | null) {
       token = next;
     },

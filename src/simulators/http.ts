@@ -11,6 +11,8 @@ export interface SimRequest {
   /** Decoded path, e.g. `/library/metadata/123` or `/ws/2/artist/…`. */
   path: string;
   query: URLSearchParams;
+  /** The request target exactly as sent (path and encoded query), for servers that limit its length. */
+  target: string;
   headers: IncomingHttpHeaders;
   body: string;
   remoteAddress: string;
@@ -120,6 +122,9 @@ async function writeBody(response: ServerResponse, body: SimBody | undefined): P
   response.end();
 }
 
+/** The share of a simulated round trip spent before the request reaches the service (see below). */
+const INBOUND_LATENCY_SHARE = 0.1;
+
 export async function startHttpServer(options: HttpSimulatorOptions): Promise<RunningServer> {
   const { provider, handler, log, faults, renderFault, now } = options;
   const holds = new Set<() => void>();
@@ -168,13 +173,18 @@ export async function startHttpServer(options: HttpSimulatorOptions): Promise<Ru
       method: entry.method,
       path,
       query: url.searchParams,
+      target: incoming.url ?? '/',
       headers: incoming.headers,
       body: await readBody(incoming),
       remoteAddress: incoming.socket.remoteAddress ?? 'unknown',
     };
 
     const decision = faults.decide(path);
-    if (decision.latencyMs > 0) await hold(decision.latencyMs, response);
+    // The latency stands for a round trip. Only its way in (a small, steady part) comes before the
+    // service's rate limiter, which counts requests as they arrive at its front door; the service's own
+    // work and the way back, where most of the spread is, come after.
+    const inbound = Math.round(decision.latencyMs * INBOUND_LATENCY_SHARE);
+    if (inbound > 0) await hold(inbound, response);
     const fault = decision.fault;
     if (fault !== undefined) entry.fault = fault.kind;
     if (response.destroyed) {
@@ -209,6 +219,12 @@ export async function startHttpServer(options: HttpSimulatorOptions): Promise<Ru
       answer = { ...answer, status: 200, body: whole.slice(0, Math.floor(whole.length / 2)) };
     }
 
+    const outbound = decision.latencyMs - inbound;
+    if (outbound > 0) await hold(outbound, response);
+    if (response.destroyed) {
+      finish(0, 'client-gone');
+      return;
+    }
     response.statusCode = answer.status;
     for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
     await writeBody(response, answer.body);

@@ -1,4 +1,4 @@
-// Last.fm response bodies (providers.md §2.3, §2.4, §2.6): JSON converted from XML, with its quirks
+// Last.fm response bodies: JSON converted from XML, with its quirks
 // (`@attr`, `#text`, a one-element list collapsed to an object), and the XML they come from.
 import type { LastfmTag } from './library-types.ts';
 import { XML_DECLARATION, escapeXml } from './xml.ts';

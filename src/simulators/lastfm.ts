@@ -1,4 +1,4 @@
-// Last.fm API 2.0 (providers.md §2): one endpoint, `/2.0/`, dispatching on `method` (artist.getTopTags,
+// Last.fm API 2.0: one endpoint, `/2.0/`, dispatching on `method` (artist.getTopTags,
 // album.getTopTags, artist.getInfo), `api_key` checked, JSON only with `format=json` (XML otherwise),
 // errors as JSON with a code, most of them inside HTTP 200, autocorrect, and 5 requests/s per IP.
 import { FaultInjector, type Fault } from './faults.ts';
@@ -22,17 +22,17 @@ import { RequestLog } from './request-log.ts';
 import type { SimulatorBaseOptions, SimulatorHandle } from './simulator-types.ts';
 
 export interface LastfmQuirks {
-  /** A one-tag list comes back as an object, not an array (XML→JSON collapse, §2.6). Default true. */
+  /** A one-tag list comes back as an object, not an array (XML→JSON collapse). Default true. */
   singleTagAsObject: boolean;
-  /** How an empty tag list looks: `tag: []` (default, lastfm-docs bugs.md), `tag: ""`, or no `tag` key (§2.6). */
+  /** How an empty tag list looks: `tag: []` (default, lastfm-docs bugs.md), `tag: ""`, or no `tag` key. */
   emptyTags: EmptyTags;
-  /** HTTP status sent with error 29: 429 (lastfm-docs codes.md, the default) or 200 (§2.4: handle both). */
+  /** HTTP status sent with error 29: 429 (lastfm-docs codes.md, the default) or 200 (handle both). */
   rateLimitStatus: 200 | 429;
   /** Per-IP limit; undefined turns it off. Default 5 requests in any 1 s. */
   rateLimit?: RateLimitRule;
   /** Every request gets error 26 (suspended key, HTTP 403). */
   suspended: boolean;
-  /** Some lookups by `mbid` answer with a different artist (§2.6 "data for the wrong entity"). Default true. */
+  /** Some lookups by `mbid` answer with a different artist ("data for the wrong entity"). Default true. */
   mbidMismatch: boolean;
 }
 
@@ -142,7 +142,7 @@ export async function startLastfmSimulator(options: LastfmSimulatorOptions = {})
     if ((mbid === null || mbid === '') && (albumName === null || albumName.trim() === '' || !params.get('artist'))) {
       return { status: 200, body: errorBody(6), note: 'missing-parameter' };
     }
-    // Album mbids are not something the simulated Last.fm knows; the real one often does not either (§2.6).
+    // Album mbids are not something the simulated Last.fm knows; the real one often does not either.
     if (mbid !== null && mbid !== '') return { status: 200, body: errorBody(6, ALBUM_NOT_FOUND), note: 'not-found' };
     const artistName = params.get('artist') ?? '';
     const resolution = resolveByName(artistName, params.get('autocorrect') === '1');
@@ -167,7 +167,7 @@ export async function startLastfmSimulator(options: LastfmSimulatorOptions = {})
   const artistInfo = (params: URLSearchParams): Answer => {
     const resolution = resolve(params);
     if (resolution === 'missing') return { status: 200, body: errorBody(6), note: 'missing-parameter' };
-    // getInfo differs from getTopTags: an unknown artist is an HTTP 404 (§2.4).
+    // getInfo differs from getTopTags: an unknown artist is an HTTP 404.
     if (resolution.kind === 'unknown') return { status: 404, body: errorBody(6, ARTIST_NOT_FOUND), note: 'not-found' };
     const name = resolution.kind === 'found' ? resolution.lastfm.name : resolution.name;
     const truth = resolution.kind === 'found' ? resolution.lastfm : undefined;
@@ -241,7 +241,7 @@ export async function startLastfmSimulator(options: LastfmSimulatorOptions = {})
 
   const renderFault = (fault: Fault, request: SimRequest): SimResponse => {
     if (fault.kind === 'api-error') {
-      // Transient API errors (8, 11, 16) come inside HTTP 200, like every other Last.fm error (§2.4).
+      // Transient API errors (8, 11, 16) come inside HTTP 200, like every other Last.fm error.
       const code = fault.code ?? 16;
       return render({ status: code === 29 ? quirks.rateLimitStatus : 200, body: errorBody(code) }, parameters(request));
     }

@@ -1,4 +1,4 @@
-// MusicBrainz web service bodies (providers.md §5): artist lookups with `inc=genres`/`tags`, search results
+// MusicBrainz web service bodies: artist lookups with `inc=genres`/`tags`, search results
 // with scores, the `{error, help}` envelope, in JSON (`fmt=json` or Accept) or the default XML.
 import type { MusicBrainzArtistTruth } from './library-types.ts';
 import { uuidFor } from './random.ts';

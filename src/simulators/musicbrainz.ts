@@ -1,6 +1,7 @@
-// The MusicBrainz web service, version 2 (providers.md §5): `/ws/2/artist/{mbid}?inc=genres&fmt=json`
+// The MusicBrainz web service, version 2 (and release groups browsed by artist,
+// `/ws/2/release-group?artist={mbid}&fmt=json`): `/ws/2/artist/{mbid}?inc=genres&fmt=json`
 // and `/ws/2/artist?query=…&fmt=json`, a User-Agent required (403 without one), and one request per second
-// per client, excess refused with 503 as the real rate limiter does.
+// per client, excess refused with 503 and X-RateLimit-* headers (no Retry-After) as the real rate limiter does.
 import { FaultInjector, type Fault } from './faults.ts';
 import { json, startHttpServer, text, type SimRequest, type SimResponse } from './http.ts';
 import { createLibrary, type MusicBrainzArtistTruth } from './library.ts';
@@ -25,12 +26,22 @@ import type { SimulatorBaseOptions, SimulatorHandle } from './simulator-types.ts
 export interface MusicBrainzQuirks {
   /** Per-IP limit; undefined turns it off. Default 1 request per second (25 ms tolerance for jitter). */
   rateLimit?: RateLimitRule;
-  /** No User-Agent, or a generic library one, is refused with 403 (§5). Default true. */
+  /** No User-Agent, or a generic library one, is refused with 403. Default true. */
   requireUserAgent: boolean;
   /** User-Agents treated as missing: the defaults of HTTP libraries (Node's fetch sends `node`). */
   blockedUserAgents: RegExp;
-  /** Send Retry-After with the 503 (UNCONFIRMED whether the real service does, §7.5). Default false. */
+  /** Send Retry-After with the 503 (not seen from the real service). Default false. */
   retryAfterOn503: boolean;
+  /**
+   * Send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (a Unix time in seconds) with the
+   * 503, as the real rate limiter does. Default true.
+   */
+  rateLimitHeaders: boolean;
+  /**
+   * Every artist of the library has a namesake: another artist of exactly the same name (as MusicBrainz
+   * has two Nirvanas), with other genres and other release groups. Default false.
+   */
+  namesakes: boolean;
 }
 
 export interface MusicBrainzSimulatorOptions extends SimulatorBaseOptions {
@@ -72,6 +83,8 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     requireUserAgent: true,
     blockedUserAgents: GENERIC_USER_AGENTS,
     retryAfterOn503: false,
+    rateLimitHeaders: true,
+    namesakes: false,
     ...options.quirks,
   };
   const limiter = new SlidingWindowLimiter(quirks.rateLimit, now);
@@ -92,7 +105,7 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
   const artistById = (mbid: string): MusicBrainzArtistTruth | undefined => {
     const index = library.index().musicbrainzById.get(mbid.toLowerCase());
     if (index !== undefined) return library.artist(index).musicbrainz ?? undefined;
-    return decoys.get(mbid.toLowerCase());
+    return decoys.get(mbid.toLowerCase()) ?? namesakes.get(mbid.toLowerCase());
   };
 
   const lookup = (request: SimRequest, format: Format, mbid: string): SimResponse => {
@@ -108,6 +121,61 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     return format === 'json'
       ? json(200, artistLookupJson(artist, includes))
       : text(200, artistLookupXml(artist, includes), 'application/xml; charset=utf-8');
+  };
+
+  const namesakes = new Map<string, MusicBrainzArtistTruth>();
+  const namesakeOf = (artist: MusicBrainzArtistTruth): MusicBrainzArtistTruth => {
+    const rng = rngFor(library.seed, 'musicbrainz-namesake', artist.id);
+    const namesake: MusicBrainzArtistTruth = {
+      ...artist,
+      id: uuidFor(library.seed, 'musicbrainz-namesake-id', artist.id),
+      country: rng.pick(['US', 'GB', 'DE', 'SE', 'FR'].filter((code) => code !== artist.country)),
+      disambiguation: `${rng.pick(['1960s', '1990s', 'Swedish', 'Welsh'])} band`,
+      beginYear: rng.int(1960, 2020),
+      genres: [{ id: uuidFor('musicbrainz-genre', 'polka'), name: 'polka', count: 3 }],
+      tags: [],
+    };
+    namesakes.set(namesake.id, namesake);
+    return namesake;
+  };
+
+  /** Release groups of an artist: a library artist's albums, made-up titles for a namesake or a decoy. */
+  const releaseGroupsOf = (mbid: string): Array<{ id: string; title: string; year: number }> => {
+    const index = library.index().musicbrainzById.get(mbid);
+    if (index !== undefined) {
+      return library.albumsOf(index).map((album) => ({ id: uuidFor(library.seed, 'release-group', album.ratingKey), title: album.title, year: album.year }));
+    }
+    const rng = rngFor(library.seed, 'musicbrainz-release-groups', mbid);
+    return Array.from({ length: rng.int(1, 4) }, (_, n) => ({
+      id: uuidFor(library.seed, 'release-group', mbid, n),
+      title: `${rng.pick(['Live at', 'Songs from', 'Return to', 'Letters from'])} ${rng.pick(['Leeds', 'the Valley', 'Nowhere', 'Harbour Street'])}`,
+      year: rng.int(1965, 2024),
+    }));
+  };
+
+  const browseReleaseGroups = (request: SimRequest, format: Format): SimResponse => {
+    const mbid = (request.query.get('artist') ?? '').toLowerCase();
+    if (!MBID.test(mbid)) return failure(format, 400, 'Invalid mbid.', 'invalid-mbid');
+    if (artistById(mbid) === undefined) return failure(format, 404, 'Not Found', 'not-found');
+    const limitParam = Number(request.query.get('limit') ?? 25);
+    const limit = Number.isInteger(limitParam) ? Math.min(100, Math.max(1, limitParam)) : 25;
+    const offsetParam = Number(request.query.get('offset') ?? 0);
+    const offset = Number.isInteger(offsetParam) && offsetParam > 0 ? offsetParam : 0;
+    const groups = releaseGroupsOf(mbid);
+    return json(200, {
+      'release-group-offset': offset,
+      'release-group-count': groups.length,
+      'release-groups': groups.slice(offset, offset + limit).map((group) => ({
+        id: group.id,
+        title: group.title,
+        'primary-type': 'Album',
+        'primary-type-id': 'f529b476-6e62-324f-b0aa-1f3e33d313fc',
+        'secondary-types': [],
+        'secondary-type-ids': [],
+        'first-release-date': String(group.year),
+        disambiguation: '',
+      })),
+    });
   };
 
   const decoy = (name: string): MusicBrainzArtistTruth => {
@@ -139,7 +207,9 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     const key = foldKey(name);
     const exact = (library.index().musicbrainzByFold.get(key) ?? []).flatMap((index) => {
       const truth = library.artist(index).musicbrainz;
-      return truth === null ? [] : [{ artist: truth, score: 100 }];
+      if (truth === null) return [];
+      // A namesake scores as high as the artist asked for: only other evidence tells them apart.
+      return quirks.namesakes ? [{ artist: namesakeOf(truth), score: 100 }, { artist: truth, score: 100 }] : [{ artist: truth, score: 100 }];
     });
     const rng = rngFor(library.seed, 'musicbrainz-near-miss', key);
     let score = 100;
@@ -164,14 +234,22 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     }
     const decision = limiter.tryAcquire(request.remoteAddress);
     if (!decision.allowed) {
-      const headers: Record<string, string | number> = quirks.retryAfterOn503
-        ? { 'Retry-After': Math.max(1, Math.ceil(decision.retryAfterMs / 1000)) }
-        : {};
+      const headers: Record<string, string | number> = {};
+      if (quirks.retryAfterOn503) headers['Retry-After'] = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      if (quirks.rateLimitHeaders) {
+        headers['X-RateLimit-Limit'] = quirks.rateLimit?.limit ?? 1;
+        headers['X-RateLimit-Remaining'] = 0;
+        // Whole seconds, rounded up: the window is open at that instant.
+        headers['X-RateLimit-Reset'] = Math.ceil((now() + decision.retryAfterMs) / 1000);
+        // The reset is read against the Date header when clocks disagree: both on the simulator's clock.
+        headers['Date'] = new Date(now()).toUTCString();
+      }
       return failure(format, 503, RATE_LIMIT_MESSAGE, 'rate-limited', headers);
     }
     if (request.method !== 'GET') return failure(format, 405, 'Method not allowed');
     const path = request.path.replace(/\/+$/, '');
     if (path === '/ws/2/artist') return search(request, format);
+    if (path === '/ws/2/release-group') return browseReleaseGroups(request, format);
     const lookupMatch = /^\/ws\/2\/artist\/([^/]+)$/.exec(path);
     if (lookupMatch?.[1] !== undefined) return lookup(request, format, lookupMatch[1]);
     return failure(format, 404, 'Not Found', 'not-found');

@@ -12,7 +12,7 @@ export interface RateLimitRule {
   toleranceMs?: number;
 }
 
-/** The limits each real provider publishes or is observed to apply (providers.md §2.5, §3.5, §3.4, §5). */
+/** The limits each real provider publishes or is observed to apply. */
 export const PROVIDER_RATE_LIMITS = {
   /** "5 requests per originating IP address per second" (historic ToS 4.4); refused with error 29. */
   lastfm: { limit: 5, windowMs: 1000 },

@@ -1,4 +1,4 @@
-// Spotify's artist search as a client experiences it (providers.md §3.2, §3.3): case- and accent-insensitive,
+// Spotify's artist search as a client experiences it: case- and accent-insensitive,
 // with near-miss artists ranked around the one asked for, and artist objects shaped by the app's quota mode.
 import type { SpotifyArtistTruth } from './library-types.ts';
 import type { SyntheticLibrary } from './library.ts';
@@ -33,6 +33,20 @@ function decoyTruth(seed: number, name: string): SpotifyArtistTruth {
   };
 }
 
+/**
+ * Artists every Spotify catalogue has, whatever the library: the client's capability probe searches one
+ * of them, and an empty genre list for it means the app is given no genres (the genres as Spotify listed them).
+ */
+const WELL_KNOWN: readonly SpotifyArtistTruth[] = [
+  {
+    id: '4Z8W4fKeB5YxbusRsdQVPb',
+    name: 'Radiohead',
+    genres: ['alternative rock', 'art rock', 'melancholia', 'oxford indie', 'permanent wave', 'rock'],
+    popularity: 79,
+    followers: 11_000_000,
+  },
+];
+
 export class SpotifyCatalogue {
   /** Decoys handed out in searches stay fetchable by id, as real artists would be. */
   private readonly decoys = new Map<string, SpotifyArtistTruth>();
@@ -40,11 +54,13 @@ export class SpotifyCatalogue {
   constructor(private readonly library: SyntheticLibrary) {}
 
   private known(name: string): SpotifyArtistTruth[] {
-    const indexes = this.library.index().spotifyByFold.get(foldKey(name)) ?? [];
-    return indexes.flatMap((index) => {
+    const key = foldKey(name);
+    const indexes = this.library.index().spotifyByFold.get(key) ?? [];
+    const inLibrary = indexes.flatMap((index) => {
       const truth = this.library.artist(index).spotify;
       return truth === null ? [] : [truth];
     });
+    return inLibrary.length > 0 ? inLibrary : WELL_KNOWN.filter((truth) => foldKey(truth.name) === key);
   }
 
   /** Every match for `q`, in Spotify's order: near misses around the artist, which is not always first. */
@@ -72,11 +88,11 @@ export class SpotifyCatalogue {
   byId(id: string): SpotifyArtistTruth | undefined {
     const index = this.library.index().spotifyById.get(id);
     if (index !== undefined) return this.library.artist(index).spotify ?? undefined;
-    return this.decoys.get(id);
+    return this.decoys.get(id) ?? WELL_KNOWN.find((truth) => truth.id === id);
   }
 }
 
-/** An ArtistObject. Development-mode apps lose `followers` and `popularity` (Feb 2026) and maybe `genres` (§3.4). */
+/** An ArtistObject. Development-mode apps lose `followers` and `popularity` (Feb 2026) and maybe `genres`. */
 export function artistObject(truth: SpotifyArtistTruth, shape: ArtistShape): Record<string, unknown> {
   const object: Record<string, unknown> = { external_urls: { spotify: `https://open.spotify.com/artist/${truth.id}` } };
   const development = shape.mode === 'development';

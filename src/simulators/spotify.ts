@@ -1,7 +1,8 @@
-// Spotify (providers.md §3): an accounts server for the client-credentials token and a Web API server for
+// Spotify: an accounts server for the client-credentials token and a Web API server for
 // `/v1/search` and `/v1/artists/{id}`, as a development-mode app sees them since February 2026:
 // search limit at most 10 (default 5), artist objects without followers/popularity, batch endpoints refused,
-// a rolling 30-second rate limit (429 + Retry-After) and a daily quota (429 QUOTA_EXCEEDED, Retry-After of hours).
+// a rolling 30-second rate limit (429 + Retry-After), a daily quota (429 QUOTA_EXCEEDED, Retry-After of hours),
+// and the 403 every call of an app gets whose owner has no Premium.
 import { FaultInjector, type Fault } from './faults.ts';
 import { basicCredentials, bearerToken, json, startHttpServer, text, type SimRequest, type SimResponse } from './http.ts';
 import { createLibrary } from './library.ts';
@@ -12,14 +13,14 @@ import type { SimulatorBaseOptions, SimulatorHandle } from './simulator-types.ts
 import { SpotifyCatalogue, artistObject, type DevGenres, type SpotifyMode } from './spotify-search.ts';
 
 export interface SpotifyQuota extends RateLimitRule {
-  /** Retry-After sent once the quota is spent; default 52531 s (~14.6 h, as seen in the wild, §3.4). */
+  /** Retry-After sent once the quota is spent; default 52531 s (~14.6 h, as seen in the wild). */
   retryAfterSeconds?: number;
 }
 
 export interface SpotifyQuirks {
   /** `development` (the default: what a new self-hosted app gets) or `extended` (the pre-2026 behaviour). */
   mode: SpotifyMode;
-  /** Development-mode artist `genres`: present, `[]`, or missing. Which one Spotify really does is UNCONFIRMED (§3.4). */
+  /** Development-mode artist `genres`: present, `[]`, or missing. Which one Spotify really does is UNCONFIRMED. */
   devGenres: DevGenres;
   /** Token lifetime in seconds. Default 3600. */
   tokenExpiresIn: number;
@@ -27,6 +28,12 @@ export interface SpotifyQuirks {
   rateLimit?: RateLimitRule;
   /** Rolling ~24 h quota per developer account; undefined turns it off. */
   dailyQuota?: SpotifyQuota;
+  /**
+   * The app's owner has no Premium subscription: since February 2026 every Web API call of a
+   * development-mode app answers 403 "Active premium subscription required for the owner of the app"
+   * (tokens are still issued). Default false.
+   */
+  ownerWithoutPremium: boolean;
 }
 
 export interface SpotifySimulatorOptions extends SimulatorBaseOptions {
@@ -54,6 +61,8 @@ export const DEFAULT_SPOTIFY_CLIENT_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 export const DEFAULT_SPOTIFY_CLIENT_SECRET = '0f9e8d7c6b5a49382716f5e4d3c2b1a0';
 
 const QUOTA_RETRY_AFTER_SECONDS = 52_531;
+export const PREMIUM_REQUIRED_MESSAGE =
+  'Active premium subscription required for the owner of the app. When the subscription status changes, it can take a few hours before requests are allowed again.';
 
 function apiError(status: number, message: string, extra: Record<string, string> = {}, headers: Record<string, string | number> = {}): SimResponse {
   return json(status, { error: { status, message, ...extra } }, headers);
@@ -63,7 +72,7 @@ function accountsError(error: string, description: string): SimResponse {
   return json(400, { error, error_description: description });
 }
 
-/** Endpoints a development-mode app may no longer call (Nov 2024 and Feb 2026 changes, §3.4). */
+/** Endpoints a development-mode app may no longer call (Nov 2024 and Feb 2026 changes). */
 const REFUSED = [
   /^\/v1\/artists$/,
   /^\/v1\/albums$/,
@@ -90,6 +99,7 @@ export async function startSpotifySimulator(options: SpotifySimulatorOptions = {
     tokenExpiresIn: 3600,
     rateLimit: PROVIDER_RATE_LIMITS.spotify,
     dailyQuota: PROVIDER_RATE_LIMITS.spotifyDailyQuota,
+    ownerWithoutPremium: false,
     ...options.quirks,
   };
   const rolling = new SlidingWindowLimiter(quirks.rateLimit, now);
@@ -137,7 +147,7 @@ export async function startSpotifySimulator(options: SpotifySimulatorOptions = {
     const { fallback, max } = limitsOf(quirks.mode);
     const limitParam = request.query.get('limit');
     const limit = limitParam === null ? fallback : Number(limitParam);
-    // Since February 2026 anything above 10 is refused, not clamped (§3.2).
+    // Since February 2026 anything above 10 is refused, not clamped.
     if (!Number.isInteger(limit) || limit < 0 || limit > max || (limitParam !== null && !/^\d+$/.test(limitParam))) {
       return { ...apiError(400, 'Invalid limit'), note: 'invalid-limit' };
     }
@@ -196,6 +206,9 @@ export async function startSpotifySimulator(options: SpotifySimulatorOptions = {
     const grant = bearer === undefined ? undefined : tokens.get(bearer);
     if (grant === undefined || grant.expiresAt <= now()) {
       return { ...apiError(401, 'Missing/invalid/expired access token'), note: 'unauthorised' };
+    }
+    if (quirks.ownerWithoutPremium && quirks.mode === 'development') {
+      return { ...apiError(403, PREMIUM_REQUIRED_MESSAGE), note: 'premium-required' };
     }
     const limited = checkLimits(grant.clientId);
     if (limited !== undefined) return limited;

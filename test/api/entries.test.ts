@@ -147,6 +147,7 @@ describe('entry queries', () => {
     expect(track?.qualityScore).toBeLessThanOrEqual(1);
     expect(track?.isUnplayed).toBe(track?.viewCount === 0);
     expect(track?.audioFeatures?.tempo).toEqual(expect.any(Number));
+    expect(track?.audioFeatures?.analysisFingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(track?.audioFeatures?.moods.length).toBeGreaterThan(0);
     expect(dataOf(await request(api.url, TrackDocument, { ratingKey: '999999999' }))).toEqual({ track: null });
   });

@@ -127,15 +127,28 @@ describe('Last.fm client', () => {
     }
   });
 
-  it('sorts a wrong key (10) and a suspended key (26) as unauthorised, never showing the key', async () => {
+  it('pauses on a wrong key (10) and a suspended key (26), sends nothing more, and never shows the key', async () => {
     const wrongKey = providersFor(sims, {}, { LASTFM_API_KEY: 'not-the-right-key-4711' });
     const error = await failure(wrongKey.require('lastfm').artistTopTags('AC/DC'));
-    expect(error.kind).toBe('unauthorised');
+    expect(error).toMatchObject({ kind: 'unauthorised', code: 'paused' });
+    expect(error.message).toContain('error 10');
     expect(error.message).not.toContain('not-the-right-key-4711');
+    expect(wrongKey.pause('lastfm')?.reason).toMatch(/^error 10: Invalid API key/);
+
     sims.lastfm.setQuirks({ suspended: true });
-    const suspended = await failure(providers.require('lastfm').artistTopTags('AC/DC'));
-    expect(suspended).toMatchObject({ kind: 'unauthorised' });
-    expect(suspended.message).toContain('error 26');
+    const suspendedProviders = providersFor(sims);
+    const changes: Array<string | undefined> = [];
+    suspendedProviders.onPauseChange((name, pause) => changes.push(`${name}: ${pause?.reason ?? 'resumed'}`));
+    const before = sims.log.count({ provider: 'lastfm' });
+    const refusals = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((index) => failure(suspendedProviders.require('lastfm').artistTopTags(sims.library.artist(index).name))),
+    );
+    for (const refusal of refusals) expect(refusal).toMatchObject({ kind: 'unauthorised', code: 'paused' });
+    expect(refusals[0]?.message).toContain('error 26');
+    // The first refusal stops the rest: they fail without being sent, and the pause is announced once.
+    expect(sims.log.count({ provider: 'lastfm' }) - before).toBe(1);
+    expect(changes).toEqual(['lastfm: error 26: Suspended API key - Access for your account has been suspended, please contact Last.fm']);
+    expect(suspendedProviders.pause('lastfm')?.retryAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
   });
 
   it('retries 5xx, resets and stalls, and reports malformed or truncated bodies as bad-response', async () => {

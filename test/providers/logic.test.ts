@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeatureString } from '../../src/providers/audiomuse.ts';
 import { CircuitBreaker } from '../../src/providers/circuit-breaker.ts';
 import { ProviderError, redact, registerSecret } from '../../src/providers/errors.ts';
-import { parseRetryAfter } from '../../src/providers/http.ts';
+import { parseRateLimitReset, parseRetryAfter } from '../../src/providers/http.ts';
 import { buildUrl, encodeComponent, normaliseName } from '../../src/providers/names.ts';
 import { RateLimiter } from '../../src/providers/rate-limiter.ts';
 import { SingleFlight } from '../../src/providers/single-flight.ts';
@@ -124,7 +124,36 @@ describe('circuit breaker', () => {
   });
 });
 
+describe('X-RateLimit-Reset', () => {
+  it('reads a Unix time in seconds against our clock, or the Date header when our clock is off, and seconds to wait below 10⁹', () => {
+    const now = Date.parse('2026-12-02T12:00:00Z');
+    expect(parseRateLimitReset(new Headers({ 'x-ratelimit-reset': String(now / 1000 + 2) }), now)).toBe(2000);
+    expect(parseRateLimitReset(new Headers({ 'x-ratelimit-reset': '3' }), now)).toBe(3000);
+    // Our clock is a minute fast: the server's Date says where its reset is.
+    const served = new Headers({ 'x-ratelimit-reset': String(now / 1000 + 2), date: new Date(now).toUTCString() });
+    expect(parseRateLimitReset(served, now + 60_000)).toBe(2000);
+    expect(parseRateLimitReset(new Headers({ 'x-ratelimit-reset': 'soon' }), now)).toBeUndefined();
+    expect(parseRateLimitReset(new Headers(), now)).toBeUndefined();
+  });
+});
+
 describe('rate limiter', () => {
+  it('widens the spacing by a margin that follows the spread of round trips, within a small share of it', () => {
+    const limiter = new RateLimiter({ provider: 'musicbrainz', clock: () => new Date(), requestsPerSecond: 1, maxPauseMs: 60_000, defaultPauseMs: 100 });
+    // Before any round trip: a default margin of 5 %.
+    expect(limiter.spacingMs).toBe(1050);
+    // Steady round trips: hardly any margin.
+    for (let i = 0; i < 16; i++) limiter.observeRoundTrip(200);
+    expect(limiter.spacingMs).toBe(1000);
+    // Round trips spread over 150–450 ms: 15 % of the p90 - p10 spread as a margin.
+    for (let i = 0; i < 64; i++) limiter.observeRoundTrip(150 + (i % 16) * 20);
+    const spread = 150 + 14 * 20 - (150 + 1 * 20);
+    expect(limiter.spacingMs).toBeCloseTo(1000 + 0.15 * spread, 5);
+    // A wild spread never widens it by more than 5 %.
+    for (let i = 0; i < 64; i++) limiter.observeRoundTrip(i % 2 === 0 ? 10 : 5_000);
+    expect(limiter.spacingMs).toBe(1050);
+  });
+
   it('spaces grants by 1/rate and follows setRate at run time', async () => {
     const limiter = new RateLimiter({ provider: 'lastfm', clock: () => new Date(), requestsPerSecond: 20, maxPauseMs: 60_000, defaultPauseMs: 100 });
     const grants: number[] = [];

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 afterEach(() => {
   sims.musicbrainz.faults.reset();
-  sims.musicbrainz.setQuirks({ rateLimit: FAST_RULE });
+  sims.musicbrainz.setQuirks({ rateLimit: FAST_RULE, namesakes: false });
 });
 
 describe('MusicBrainz client', () => {
@@ -44,6 +44,29 @@ describe('MusicBrainz client', () => {
       const search = sims.log.filter({ provider: 'musicbrainz', path: '/ws/2/artist' }).at(-1);
       expect(search?.query.query).toBe(`artist:"${name}"`);
     }
+  });
+
+  it('tells namesakes apart by the library\'s album titles among their release groups, and says ambiguous when nothing does', async () => {
+    sims.musicbrainz.setQuirks({ namesakes: true });
+    const musicbrainz = providers.require('musicbrainz');
+    const artist = sims.library.artist(3);
+    const titles = sims.library.albumsOf(3).map((album) => album.title);
+    expect(titles.length).toBeGreaterThan(0);
+    // The simulator lists the namesake first: the first exact name would be the wrong artist.
+    const since = Date.now();
+    const picked = await musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => titles.slice(0, 1) });
+    expect(picked).toMatchObject({ outcome: 'genres', mbid: artist.musicbrainz?.id, matchedBy: 'name' });
+    const browsed = sims.log.filter({ provider: 'musicbrainz', path: '/ws/2/release-group', since });
+    expect(browsed.map((entry) => entry.query.artist)).toContain(artist.musicbrainz?.id);
+
+    // No album titles, or titles neither namesake has: no guess, and no release group is read for nothing.
+    const before = sims.log.count({ provider: 'musicbrainz', path: '/ws/2/release-group' });
+    const unknown = await musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => [] });
+    expect(unknown).toMatchObject({ outcome: 'ambiguous', name: artist.name, candidates: [expect.anything(), expect.anything()] });
+    expect(sims.log.count({ provider: 'musicbrainz', path: '/ws/2/release-group' })).toBe(before);
+    await expect(musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => ['No Such Album Anywhere'] })).resolves.toMatchObject({
+      outcome: 'ambiguous',
+    });
   });
 
   it('falls back from an id MusicBrainz does not know to the name', async () => {
@@ -70,6 +93,26 @@ describe('MusicBrainz client', () => {
     await expect(musicbrainz.artistGenresById(mbid)).resolves.toMatchObject({ matchedBy: 'mbid' });
     sims.musicbrainz.faults.failNext('malformed');
     await expect(musicbrainz.artistGenresById(sims.library.artist(2).plex.mbid ?? '')).rejects.toMatchObject({ kind: 'bad-response' });
+  });
+
+  it('pauses the shared limiter on a 503 with X-RateLimit-Reset, and sends nothing before the reset', async () => {
+    sims.musicbrainz.setQuirks({ rateLimit: PROVIDER_RATE_LIMITS.musicbrainz, rateLimitHeaders: true, retryAfterOn503: false });
+    // Three times what MusicBrainz accepts, so that it refuses.
+    const eager = providersFor(sims, { perProvider: { musicbrainz: { requestsPerSecond: 3 } } });
+    const since = Date.now();
+    const ids = [4, 5, 6, 7].map((index) => sims.library.artist(index).plex.mbid ?? '');
+    await Promise.all(ids.map((id) => eager.require('musicbrainz').artistGenresById(id)));
+    const entries = sims.log.filter({ provider: 'musicbrainz', since });
+    const refused = entries.filter((entry) => entry.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(eager.stats().musicbrainz.counters?.rateLimited).toBe(refused.length);
+    for (const refusal of refused) {
+      // The window the refusal named: one second after the last accepted arrival (less the jitter tolerance), in whole seconds.
+      const accepted = entries.filter((entry) => entry.status !== 503 && entry.startedAt <= refusal.startedAt).at(-1);
+      const resetMs = Math.ceil(((accepted?.startedAt ?? 0) + 975) / 1000) * 1000;
+      const next = entries.find((entry) => entry.startedAt > refusal.startedAt);
+      expect(next?.startedAt ?? Number.POSITIVE_INFINITY).toBeGreaterThanOrEqual(resetMs - 5);
+    }
   });
 
   it('keeps to the real 1 request/s with the default limiter', async () => {

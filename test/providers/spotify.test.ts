@@ -25,6 +25,7 @@ afterEach(() => {
     tokenExpiresIn: 3600,
     rateLimit: PROVIDER_RATE_LIMITS.spotify,
     dailyQuota: PROVIDER_RATE_LIMITS.spotifyDailyQuota,
+    ownerWithoutPremium: false,
   });
   // The rolling windows count on the frozen clock: move past them so each test starts clean.
   time.advance(86_400_000 * 2);
@@ -67,7 +68,7 @@ describe('Spotify client', () => {
       expect(result.artist?.id).toBe(truth?.id);
       if (result.outcome === 'genres') expect(result.genres).toEqual(truth?.genres);
       const search = sims.log.filter({ provider: 'spotify', path: '/v1/search' }).at(-1);
-      expect(search?.query.q).toBe(name);
+      expect(search?.query.q).toBe(`artist:"${name.replace(/"/g, ' ').trim()}"`);
     }
   });
 
@@ -101,6 +102,28 @@ describe('Spotify client', () => {
 
     sims.spotify.setQuirks({ devGenres: 'present' });
     await expect(fresh().require('spotify').probeCapabilities()).resolves.toMatchObject({ genres: 'available' });
+    // The probe artist is one Spotify certainly classifies: an empty list for it means no genres for this app.
+    sims.spotify.setQuirks({ devGenres: 'empty' });
+    await expect(fresh().require('spotify').probeCapabilities()).resolves.toMatchObject({ genres: 'unavailable' });
+  });
+
+  it('pauses the whole provider on the 403 of an app whose owner has no Premium, and sends nothing more', async () => {
+    sims.spotify.setQuirks({ ownerWithoutPremium: true });
+    const providers = fresh();
+    const spotify = providers.require('spotify');
+    const before = sims.log.count({ provider: 'spotify', path: '/v1/search' });
+    const first = await failure(spotify.artistGenres(sims.library.artist(14).name));
+    expect(first).toMatchObject({ kind: 'unauthorised', code: 'paused', status: 403 });
+    expect(first.message).toContain('Active premium subscription required for the owner of the app');
+    const later = await Promise.all([15, 16, 17].map((index) => failure(spotify.artistGenres(sims.library.artist(index).name))));
+    for (const error of later) expect(error).toMatchObject({ kind: 'unauthorised', code: 'paused' });
+    expect(sims.log.count({ provider: 'spotify', path: '/v1/search' }) - before).toBe(1);
+    // Spotify says a renewed subscription takes a few hours to count: one request tries again after six.
+    expect(providers.pause('spotify')?.retryAt.getTime()).toBe(time.now() + 6 * 3600_000);
+    time.advance(6 * 3600_000);
+    sims.spotify.setQuirks({ ownerWithoutPremium: false });
+    await expect(spotify.artistGenres(sims.library.artist(14).name)).resolves.toMatchObject({ outcome: 'genres' });
+    expect(providers.pause('spotify')).toBeUndefined();
   });
 
   it('refreshes the token before it expires', async () => {

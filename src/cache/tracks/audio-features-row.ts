@@ -9,6 +9,7 @@ export interface AudioFeaturesRow {
   moodVector: Record<string, number>;
   otherFeatures: Record<string, number>;
   durationSeconds: number | null;
+  analysisFingerprint: string | null;
   fetchedAt: Date;
   updatedAt: Date;
 }
@@ -16,4 +17,4 @@ export interface AudioFeaturesRow {
 export const AUDIO_FEATURES_COLUMNS = `
   track_rating_key AS "trackRatingKey", audiomuse_item_id AS "audiomuseItemId", tempo, key, scale, energy,
   mood_vector AS "moodVector", other_features AS "otherFeatures", duration_seconds AS "durationSeconds",
-  fetched_at AS "fetchedAt", updated_at AS "updatedAt"`;
+  analysis_fingerprint AS "analysisFingerprint", fetched_at AS "fetchedAt", updated_at AS "updatedAt"`;

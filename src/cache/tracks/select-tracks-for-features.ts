@@ -1,8 +1,10 @@
 import type { Queryable } from '../../db/queryable.ts';
 
 /**
- * The next page of tracks (by ratingKey, after `after`) that have no audio features yet, or whose
- * features were fetched before `recheckBefore` (AudioMuse may have analysed them again since).
+ * For AudioMuse versions without the sync API: the next page of tracks (by ratingKey, after `after`) that
+ * have no audio features yet (asked again every run, since AudioMuse analyses a library progressively), or
+ * whose features were fetched before `recheckBefore` (AudioMuse may have analysed them again since).
+ * A row without an AudioMuse item id is an older "not analysed" record and counts as no features.
  */
 export async function selectTracksForFeatures(
   db: Queryable,
@@ -11,7 +13,7 @@ export async function selectTracksForFeatures(
   const { rows } = await db.query<{ rating_key: string }>(
     `SELECT t.rating_key FROM track_cache t
        LEFT JOIN audio_features f ON f.track_rating_key = t.rating_key
-      WHERE ($1::text IS NULL OR t.rating_key > $1) AND (f.track_rating_key IS NULL OR f.fetched_at < $2)
+      WHERE ($1::text IS NULL OR t.rating_key > $1) AND (f.audiomuse_item_id IS NULL OR f.fetched_at < $2)
       ORDER BY t.rating_key
       LIMIT $3`,
     [options.after, options.recheckBefore, options.pageSize],
@@ -24,7 +26,7 @@ export async function countTracksForFeatures(db: Queryable, recheckBefore: Date)
   const { rows } = await db.query<{ count: string }>(
     `SELECT count(*)::text AS count FROM track_cache t
        LEFT JOIN audio_features f ON f.track_rating_key = t.rating_key
-      WHERE f.track_rating_key IS NULL OR f.fetched_at < $1`,
+      WHERE f.audiomuse_item_id IS NULL OR f.fetched_at < $1`,
     [recheckBefore],
   );
   return Number(rows[0]?.count ?? 0);

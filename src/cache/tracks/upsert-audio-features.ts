@@ -1,11 +1,11 @@
 import type { Queryable } from '../../db/queryable.ts';
 import type { AudioMuseScore } from '../../types.ts';
 
-/** Features of one track; `score` undefined records "AudioMuse has not analysed it" so it is not asked every run. */
+/** The features of one track, as AudioMuse has them now. */
 export interface AudioFeaturesWrite {
   trackRatingKey: string;
-  score: AudioMuseScore | undefined;
-  analysisHash: string | null;
+  score: AudioMuseScore;
+  analysisHash: string;
 }
 
 /** Writes a batch in one statement; `updated_at` moves only when the analysis changed. */
@@ -13,30 +13,32 @@ export async function upsertAudioFeatures(db: Queryable, entries: readonly Audio
   if (entries.length === 0) return 0;
   const payload = entries.map(({ trackRatingKey, score, analysisHash }) => ({
     track_rating_key: trackRatingKey,
-    audiomuse_item_id: score?.itemId ?? null,
-    tempo: score?.tempo ?? null,
-    key: score?.key ?? null,
-    scale: score?.scale ?? null,
-    energy: score?.energy ?? null,
-    mood_vector: score?.moodVector ?? {},
-    other_features: score?.otherFeatures ?? {},
-    duration_seconds: score?.durationSeconds ?? null,
+    audiomuse_item_id: score.itemId,
+    tempo: score.tempo ?? null,
+    key: score.key ?? null,
+    scale: score.scale ?? null,
+    energy: score.energy ?? null,
+    mood_vector: score.moodVector,
+    other_features: score.otherFeatures,
+    duration_seconds: score.durationSeconds ?? null,
     analysis_hash: analysisHash,
+    analysis_fingerprint: score.fingerprint ?? null,
   }));
   const result = await db.query(
     `INSERT INTO audio_features AS f (track_rating_key, audiomuse_item_id, tempo, key, scale, energy, mood_vector,
-                                      other_features, duration_seconds, analysis_hash, fetched_at, updated_at)
+                                      other_features, duration_seconds, analysis_hash, analysis_fingerprint,
+                                      fetched_at, updated_at)
      SELECT r.track_rating_key, r.audiomuse_item_id, r.tempo, r.key, r.scale, r.energy, r.mood_vector, r.other_features,
-            r.duration_seconds, r.analysis_hash, $2, $2
+            r.duration_seconds, r.analysis_hash, r.analysis_fingerprint, $2, $2
        FROM jsonb_to_recordset($1::jsonb) AS r(track_rating_key text, audiomuse_item_id text, tempo double precision,
             key text, scale text, energy double precision, mood_vector jsonb, other_features jsonb,
-            duration_seconds double precision, analysis_hash text)
+            duration_seconds double precision, analysis_hash text, analysis_fingerprint text)
       WHERE EXISTS (SELECT 1 FROM track_cache t WHERE t.rating_key = r.track_rating_key)
      ON CONFLICT (track_rating_key) DO UPDATE SET
        audiomuse_item_id = EXCLUDED.audiomuse_item_id, tempo = EXCLUDED.tempo, key = EXCLUDED.key,
        scale = EXCLUDED.scale, energy = EXCLUDED.energy, mood_vector = EXCLUDED.mood_vector,
        other_features = EXCLUDED.other_features, duration_seconds = EXCLUDED.duration_seconds,
-       analysis_hash = EXCLUDED.analysis_hash, fetched_at = EXCLUDED.fetched_at,
+       analysis_hash = EXCLUDED.analysis_hash, analysis_fingerprint = EXCLUDED.analysis_fingerprint, fetched_at = EXCLUDED.fetched_at,
        updated_at = CASE WHEN f.analysis_hash IS DISTINCT FROM EXCLUDED.analysis_hash THEN EXCLUDED.updated_at ELSE f.updated_at END`,
     [JSON.stringify(payload), fetchedAt],
   );

@@ -24,10 +24,15 @@ AudioFeaturesRef.implement({
     scale: t.exposeString('scale', { nullable: true, description: 'major or minor.' }),
     energy: t.exposeFloat('energy', { nullable: true }),
     durationSeconds: t.exposeFloat('durationSeconds', { nullable: true }),
+    analysisFingerprint: t.exposeString('analysisFingerprint', {
+      nullable: true,
+      description:
+        'AudioMuse’s fingerprint of this analysis; it changes when AudioMuse analyses the track again (a new pass or model). Null when read from an AudioMuse without the sync API.',
+    }),
     moods: t.field({ type: [LabelScore], description: 'Top mood labels, strongest first.', resolve: (features) => ranked(features.moodVector) }),
     features: t.field({
       type: [LabelScore],
-      description: 'danceable, aggressive, happy, party, relaxed, sad; strongest first.',
+      description: 'danceable, aggressive, happy, party, relaxed, sad; strongest first. Empty until AudioMuse has run its CLAP step.',
       resolve: (features) => ranked(features.otherFeatures),
     }),
     fetchedAt: t.expose('fetchedAt', { type: 'DateTime' }),

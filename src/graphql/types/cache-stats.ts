@@ -9,6 +9,7 @@ import { countTableTotals, type TableTotals } from '../../cache/table-totals.ts'
 import { lastRunPerKind } from '../../jobs/runs/list-runs.ts';
 import { viewOfRun } from '../../jobs/run-view.ts';
 import { PROVIDER_NAMES } from '../../providers/index.ts';
+import { readActivePauses } from '../../providers/pause-store.ts';
 import type { UsageTier } from '../../types.ts';
 import { builder } from '../builder.ts';
 import { sourcesOf } from './cache-entry.ts';
@@ -124,10 +125,13 @@ const CacheStats = builder.objectRef<StatsRequest>('CacheStats').implement({
     jobRuns: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await stats.totals()).jobRuns }) }),
     providers: t.field({
       type: [ProviderStats],
-      description: 'Provider counters of this process.',
-      resolve: (_stats, _args, context) => {
-        const all = context.deps.providers.stats();
-        return PROVIDER_NAMES.map((name) => all[name]);
+      description: 'Provider counters of this process, and the pauses of the whole installation.',
+      resolve: async (_stats, _args, context) => {
+        const { providers } = context.deps;
+        const all = providers.stats();
+        // Pauses are read from the database: the process that was refused may be another one.
+        const pauses = await readActivePauses(context.db.pool, (name) => providers.credentialDigest(name));
+        return PROVIDER_NAMES.map((name) => ({ ...all[name], pause: pauses.get(name) }));
       },
     }),
     lastRuns: t.field({

@@ -17,7 +17,7 @@ const LIMIT = `${LIMIT_BOUNDS.min}–${LIMIT_BOUNDS.max.toLocaleString('en')}`;
 const WarmArtistCacheInput = builder.inputType('WarmArtistCacheInput', {
   fields: (t) => ({
     skipCached: t.boolean({ defaultValue: true, description: 'Skip artists with a fresh entry (default true).' }),
-    concurrency: t.int({ description: `Artists in flight, ${CONCURRENCY} (default CACHE_WARM_CONCURRENCY, 2).` }),
+    concurrency: t.int({ description: `Artists in flight at most, ${CONCURRENCY} (default CACHE_WARM_CONCURRENCY, 8); fewer when the providers' rates need fewer.` }),
     dryRun: t.boolean({ defaultValue: false, description: 'Count what would be fetched; write nothing (default false).' }),
   }),
 });
@@ -34,7 +34,7 @@ const RefreshExpiringCacheInput = builder.inputType('RefreshExpiringCacheInput',
   fields: (t) => ({
     limit: t.int({ description: `At most this many entries, ${LIMIT} (default: what the planner picks, at least HOURLY_REFRESH_LIMIT).` }),
     lookaheadDays: t.int({ description: 'Entries expiring within this many days, 0–365 (default REFRESH_LOOKAHEAD_DAYS, 7).' }),
-    concurrency: t.int({ description: `Entries in flight, ${CONCURRENCY} (default CACHE_WARM_CONCURRENCY, 2).` }),
+    concurrency: t.int({ description: `Entries in flight, ${CONCURRENCY} (default CACHE_WARM_CONCURRENCY, 8).` }),
   }),
 });
 

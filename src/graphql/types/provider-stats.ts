@@ -1,6 +1,6 @@
 // Provider counters of this process (requests, retries, 429s, errors, latency, breaker, rate). An
 // API-only process counts its own lookups; each worker process counts its jobs' requests.
-import type { ProviderStatus } from '../../providers/index.ts';
+import type { ProviderPause, ProviderStatus } from '../../providers/index.ts';
 import { builder } from '../builder.ts';
 import { ProviderEnum } from './enums.ts';
 
@@ -32,7 +32,21 @@ const Latency = builder.objectRef<{ samples: number; averageMs: number | null; p
   }),
 });
 
-export const ProviderStats = builder.objectRef<ProviderStatus>('ProviderStats').implement({
+const ProviderPauseRef = builder.objectRef<ProviderPause>('ProviderPause').implement({
+  description:
+    'The provider refused our credentials for good (Last.fm: invalid or suspended API key; Spotify: the app owner has no Premium), so no process asks it; runs finish without it and the entries it would have served stay partial, to be retried once it answers again.',
+  fields: (t) => ({
+    reason: t.exposeString('reason', { description: 'The provider’s own words, e.g. "error 26: Suspended API key - …".' }),
+    since: t.expose('since', { type: 'DateTime', description: 'When the refusal came.' }),
+    retryAt: t.expose('retryAt', {
+      type: 'DateTime',
+      description:
+        'When requests are tried again on their own (Last.fm: a day later; Spotify: six hours). An answer then ends the pause, a refusal renews it. Configuring other credentials and restarting, or `linernotes providers resume <provider>`, ends it at once.',
+    }),
+  }),
+});
+
+export const ProviderStats = builder.objectRef<ProviderStatus & { pause?: ProviderPause }>('ProviderStats').implement({
   description: 'One provider as seen by this process since it started. Credentials are never shown.',
   fields: (t) => ({
     provider: t.field({ type: ProviderEnum, resolve: (status) => status.provider }),
@@ -54,5 +68,11 @@ export const ProviderStats = builder.objectRef<ProviderStatus>('ProviderStats').
     }),
     pausedUntil: t.field({ type: 'DateTime', nullable: true, description: 'Paused after a 429 until then.', resolve: (status) => status.counters?.pausedUntil ?? null }),
     unavailableUntil: t.field({ type: 'DateTime', nullable: true, resolve: (status) => status.counters?.unavailableUntil ?? null }),
+    pause: t.field({
+      type: ProviderPauseRef,
+      nullable: true,
+      description: 'Set while the provider is paused for the whole installation because it refused our credentials for good; null otherwise.',
+      resolve: (status) => status.pause ?? null,
+    }),
   }),
 });

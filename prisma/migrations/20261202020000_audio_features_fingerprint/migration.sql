@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "audio_features" ADD COLUMN "analysis_fingerprint" TEXT;
