@@ -74,9 +74,12 @@ describe('npm run demo', () => {
     expect((JSON.parse(stats.stdout) as { totals: { artists: number } }).totals.artists).toBe(20);
     expect(existsSync(path.join(scratch, '.data', 'postgres'))).toBe(false);
 
+    let after = '';
+    child.stdout?.on('data', (chunk: Buffer) => (after += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    // What it printed while stopping (its log lines go to stdout), in case it did not stop cleanly.
+    expect(await exited, after).toBe(0);
     expect(isAlive(postmasterPid)).toBe(false);
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     // The CLI is told the demo is gone, rather than pointed at simulators that no longer answer.
