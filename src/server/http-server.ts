@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.ts';
 import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
 import { serveDashboard } from './dashboard.ts';
+import { sendGraphiQL, wantsGraphiQL } from './graphiql-page.ts';
 import { SUBSCRIPTION_LIMITS, SubscriptionLimitError } from '../graphql/guards.ts';
 
 export interface ReadinessCheck {
@@ -40,7 +41,7 @@ export async function startHttpServer(options: {
   const { yoga, logger, readiness } = options;
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
       sendJson(response, 200, { status: 'ok' });
       return;
@@ -53,9 +54,26 @@ export async function startHttpServer(options: {
       return;
     }
     if (serveDashboard(request, response)) return;
+    if (wantsGraphiQL(request, path, GRAPHQL_PATH)) {
+      sendGraphiQL(request, response).catch((error: unknown) => {
+        logger.error({ err: error }, 'could not render GraphiQL');
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+      return;
+    }
     void yoga.requestListener(request, response);
   });
 
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // Attached once listening: a WebSocketServer on a server whose listen fails re-emits the error, and
+  // graphql-ws prints it with a stack before the caller can say what went wrong in one line.
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
   // The graphql-ws recipe from graphql-yoga's docs: yoga's envelop (plugins, context) runs each operation.
   useServer(
@@ -98,13 +116,6 @@ export async function startHttpServer(options: {
     wsServer,
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
