@@ -1,7 +1,6 @@
 // `npm install` runs this: `prisma generate` (client and Pothos types), then GraphQL codegen.
 // Every Prisma 7 CLI command first tries to download the native schema engine, which these
-// machines cannot reach; generate never uses it, so any existing file satisfies the check
-// (see ../shared/notes/stack.md).
+// machines cannot reach; generate never uses it, so any existing file satisfies the check.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,14 +1,17 @@
 // The `linernotes` command. Handlers only parse arguments and call into the service and jobs.
 // Command modules are imported when their command runs: loading the GraphQL server and Prisma for
 // `linernotes jobs` would cost seconds of start-up.
-import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CLEARABLE_TABLES } from './cache/maintenance/clear-cache.ts';
 import { JOB_KINDS, type JobKind } from './types.ts';
 
-function fail(error: unknown): never {
+/** Exit code for bad input: an unknown command or option, a bad value, a port in use. */
+const BAD_INPUT = 2;
+
+function fail(error: unknown, code = 1): never {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`linernotes: ${message}\n`);
-  process.exit(1);
+  process.exit(code);
 }
 
 async function exitWith(work: Promise<number>): Promise<void> {
@@ -28,6 +31,11 @@ function positiveInteger(value: string): number {
 async function serve(options: { worker: boolean; api: boolean }): Promise<void> {
   const { configOrExit } = await import('./cli/command-context.ts');
   const config = await configOrExit();
+  if (options.api) {
+    // Before the database and the worker start: a busy port is one line and exit code 2.
+    const { assertPortFree, PortInUseError } = await import('./server/port-check.ts');
+    await assertPortFree(config.host, config.port).catch((error: unknown) => fail(error, error instanceof PortInUseError ? BAD_INPUT : 1));
+  }
   const { createLogger } = await import('./logger.ts');
   const logger = createLogger(config.logLevel);
   try {
@@ -50,7 +58,23 @@ async function runJob(kind: JobKind, options: Record<string, unknown>): Promise<
 const program = new Command()
   .name('linernotes')
   .description('Metadata cache for Plex music libraries: genres, moods, statistics and audio features behind a GraphQL API.')
-  .showHelpAfterError();
+  .option('--demo', 'work on the running `npm run demo` (its data folder and simulators) instead of .env')
+  .showHelpAfterError()
+  // Commander exits 1 on its own errors (unknown command, bad choice); bad input is 2 here. Help and
+  // --version exit 0 as before. Set before the commands are added, so each of them inherits it.
+  .exitOverride((error: CommanderError) => {
+    process.exit(error.exitCode === 0 ? 0 : BAD_INPUT);
+  })
+  .hook('preAction', async (thisCommand) => {
+    if (!thisCommand.opts<{ demo?: boolean }>().demo) return;
+    const { DEFAULT_DEMO_DATA_DIR, DemoNotRunningError, readDemoEnvFile } = await import('./demo/demo-env-file.ts');
+    const { useDemoEnvironment } = await import('./cli/command-context.ts');
+    try {
+      useDemoEnvironment(await readDemoEnvFile(DEFAULT_DEMO_DATA_DIR));
+    } catch (error) {
+      fail(error, error instanceof DemoNotRunningError ? BAD_INPUT : 1);
+    }
+  });
 
 program
   .command('serve')

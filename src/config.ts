@@ -187,9 +187,9 @@ const environmentSchema = z.object({
   AUDIOMUSE_SERVER: optionalString,
   HTTP_TIMEOUT_MS: integer(100, 300_000, 15_000),
 
-  LASTFM_RPS: decimal(0.1, 50, 4),
-  MUSICBRAINZ_RPS: decimal(0.1, 50, 1),
-  SPOTIFY_RPS: decimal(0.1, 50, 2),
+  LASTFM_RPS: decimal(0.1, 1000, 4),
+  MUSICBRAINZ_RPS: decimal(0.1, 1000, 1),
+  SPOTIFY_RPS: decimal(0.1, 1000, 2),
   PLEX_CONCURRENCY: integer(1, 64, 4),
   AUDIOMUSE_CONCURRENCY: integer(1, 64, 4),
 

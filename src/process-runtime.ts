@@ -11,6 +11,7 @@ import type { JobDependencies } from './jobs/dependencies.ts';
 import type { Logger } from './logger.ts';
 import { createProviders, type Providers } from './providers/index.ts';
 import { followProviderPauses } from './providers/pause-sync.ts';
+import { ensureSpotifyCapabilities } from './providers/capability-store.ts';
 import { systemClock, type Clock } from './types.ts';
 import { ProcessRegistry } from './worker/process-registry.ts';
 import { shareProviderRates } from './worker/rate-share.ts';
@@ -40,9 +41,11 @@ export async function startProcessRuntime(options: {
   await cancellation.start();
   // A provider that refused our credentials for good is paused for every process, restarts included.
   const stopFollowingPauses = await followProviderPauses({ db: db.pool, listener, providers, logger });
-  // What the Spotify credentials can get (dev-mode apps may get no genres) is probed once, in the
-  // background, and not while Spotify is paused.
-  if (providers.spotify !== undefined && providers.pause('spotify') === undefined) void providers.spotify.probeCapabilities();
+  // What the Spotify credentials can get (dev-mode apps may get no genres) is found out in the background:
+  // from a recent finding of any process with the same credentials, else by one probe; not while paused.
+  void ensureSpotifyCapabilities(db.pool, providers).catch((error: unknown) =>
+    logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not read or store what Spotify can provide'),
+  );
   // Heartbeats get a connection of their own: a pool saturated by jobs or API reads must not delay
   // them past WORKER_STALE_SECONDS, or a live process would be taken for dead.
   const heartbeatPool = new pg.Pool({ connectionString: db.url, max: 2 });

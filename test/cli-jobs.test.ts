@@ -24,6 +24,27 @@ function runInTerminal(args: string[], env: Record<string, string>, cwd: string)
   });
 }
 
+/** As runInTerminal, typing Ctrl-C once the output matches `when`: the terminal turns it into SIGINT. */
+function interruptInTerminal(args: string[], env: Record<string, string>, cwd: string, when: RegExp): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd, env: { ...cliEnv(env), TERM: 'xterm-256color', COLUMNS: '160' } });
+    let output = '';
+    let typed = false;
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!typed && when.test(output)) {
+        typed = true;
+        child.stdin.write('\x03');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
 describe('linernotes job commands', () => {
   let harness: Harness;
   let workDir: string;
@@ -78,6 +99,27 @@ describe('linernotes job commands', () => {
     expect((JSON.parse(json.stdout) as unknown[]).length).toBe(2);
   }, 60_000);
 
+  it('stops the bar before printing the cancel message when Ctrl-C is typed on a terminal', async () => {
+    harness.sims.lastfm.faults.set({ latencyMs: 200 });
+    try {
+      const result = await interruptInTerminal(['warm', '--force', '--concurrency', '1'], harness.env, workDir, /cache-warm \[[\u2588\u2591]+\] [1-9]\d*%/);
+      expect(result.code).toBe(130);
+      const lines = result.output.split(/\r?\n/);
+      const cancelling = lines.find((line) => line.includes('cache-warm: cancelling at the next check point'));
+      expect(cancelling, result.output).toBeDefined();
+      expect(cancelling).not.toMatch(/[\u2588\u2591]|ETA/);
+      // cli-progress saves the cursor where the bar starts and restores it (ESC 8) when it stops: a
+      // message written before the stop is overwritten by the lines after it. So: the stop, then the message.
+      const message = result.output.indexOf('cache-warm: cancelling');
+      expect(result.output.lastIndexOf('\u001b8')).toBeGreaterThan(-1);
+      expect(result.output.lastIndexOf('\u001b8')).toBeLessThan(message);
+      expect(result.output.slice(message)).not.toMatch(/[\u2588\u2591]/);
+      expect(result.output).toMatch(/cache-warm run \d+ cancelled/);
+    } finally {
+      harness.sims.lastfm.faults.reset();
+    }
+  }, 60_000);
+
   it('cancels gracefully on Ctrl-C, records the run as cancelled and exits non-zero', async () => {
     harness.sims.lastfm.faults.set({ latencyMs: 200 });
     try {
@@ -101,11 +143,36 @@ describe('linernotes job commands', () => {
     const notANumber = await runCli(['refresh', '--limit', 'lots'], { env: harness.env, cwd: workDir });
     expect(notANumber.code).not.toBe(0);
     expect(notANumber.stderr).toContain("option '--limit <n>' argument 'lots' is invalid. expected a positive integer");
+    expect(notANumber.code).toBe(2);
+    // Commander's own refusals are bad input too.
+    const unknown = await runCli(['wram'], { env: harness.env, cwd: workDir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("error: unknown command 'wram'");
+    const badChoice = await runCli(['jobs', '--status', 'done'], { env: harness.env, cwd: workDir });
+    expect(badChoice.code).toBe(2);
+    expect(badChoice.stderr).toContain("option '--status <status>' argument 'done' is invalid");
+    const noDemo = await runCli(['--demo', 'stats'], { env: harness.env, cwd: workDir });
+    expect(noDemo.code).toBe(2);
+    expect(noDemo.stderr).toBe('linernotes: no demo is running on .data/demo (linernotes-demo.env is missing): start it with `npm run demo` first\n');
+    const help = await runCli(['--help'], { env: harness.env, cwd: workDir });
+    expect(help.code).toBe(0);
     const unconfirmed = await runCli(['cache', 'clear'], { env: harness.env, cwd: workDir });
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toContain('refusing to remove ALL entries of artists, albums, tracks without confirmation; add --yes');
     expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(before);
     expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({ count: ARTISTS });
+  }, 60_000);
+
+  it('records nothing for a dry run: no run in the history, no entry written', async () => {
+    await harness.db.pool.query(`DELETE FROM artist_cache WHERE id IN (SELECT id FROM artist_cache LIMIT 4)`);
+    const runsBefore = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
+    const result = await runCli(['warm', '--dry-run'], { env: harness.env, cwd: workDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`cache-warm dry run: 4 of ${ARTISTS} artists would be fetched (nothing recorded)\nsources: cached ${ARTISTS - 4}, would-fetch 4\n`);
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(runsBefore);
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({ count: ARTISTS - 4 });
+    // Put them back for the tests that follow.
+    expect((await runCli(['warm'], { env: harness.env, cwd: workDir })).code).toBe(0);
   }, 60_000);
 
   it('clears expired entries with --yes and reports the counts', async () => {

@@ -2,7 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocalMigrations } from '../src/db/migrator.ts';
@@ -111,6 +113,67 @@ describe('linernotes serve with the embedded PostgreSQL', () => {
     expect(secondResult.code).toBe(0);
     expect(secondResult.stdout + secondResult.stderr).not.toMatch(/terminating connection|uncaught|Error:/i);
     expect(processAlive(secondPostmaster)).toBe(false);
+  }, 120_000);
+});
+
+describe('linernotes serve on a port in use', () => {
+  it('says so in one line and exits 2, before it touches the database', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const dataDir = path.join(workDir, 'busy-port-data');
+      const result = await runCli(['serve'], { env: { DATA_DIR: dataDir, PORT: String(port) }, cwd: workDir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `linernotes: port ${port} on 127.0.0.1 is in use (another linernotes, or another program): stop it or set PORT to a free port\n`,
+      );
+      expect(result.stdout).toBe('');
+      // No PostgreSQL was started (not even its data folder created), no worker joined.
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
+  }, 60_000);
+});
+
+describe('two linernotes serve on one data directory', () => {
+  it('the second takes the embedded PostgreSQL over when the first stops, and recovers without a restart', async () => {
+    const dataDir = path.join(workDir, 'shared-data');
+    const env = { DATA_DIR: dataDir, PORT: '0', CACHE_WARM_CRON: 'off' };
+    const first = startCli(['serve'], { env, cwd: workDir });
+    await first.waitForOutput(/GraphQL API listening/);
+    const firstPostmaster = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+    const second = startCli(['serve'], { env, cwd: workDir });
+    const [, url] = await second.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/);
+    expect(second.output()).toContain('using the embedded PostgreSQL that another linernotes process runs');
+    const secondUrl = url ?? '';
+    await second.waitForOutput(/Worker connected/);
+    expect((await fetch(`${secondUrl}/readyz`)).status).toBe(200);
+
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    expect(processAlive(firstPostmaster)).toBe(false);
+
+    // The second starts the server again on the same port; its pools and its worker reconnect.
+    await second.waitForOutput(/embedded PostgreSQL started/, 30_000);
+    const takenOver = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(takenOver).not.toBe(firstPostmaster);
+    const deadline = Date.now() + 30_000;
+    let ready = 0;
+    while (Date.now() < deadline) {
+      ready = (await fetch(`${secondUrl}/readyz`)).status;
+      if (ready === 200) break;
+      await delay(200);
+    }
+    expect(ready).toBe(200);
+    expect((await httpQuery(secondUrl, '{ cacheStats { artists { total } } }')).data).toEqual({ cacheStats: { artists: { total: 0 } } });
+
+    // It owns the server now: its graceful stop stops PostgreSQL too.
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    expect(processAlive(takenOver)).toBe(false);
   }, 120_000);
 });
 

@@ -1,6 +1,6 @@
 // What a one-shot CLI command needs: the config, a migrated database (embedded or DATABASE_URL),
 // and, for commands that run jobs, the process runtime. Everything is closed in reverse order.
-import { ConfigError, type Config, loadConfig } from '../config.ts';
+import { ConfigError, type Config, loadConfig, parseConfig } from '../config.ts';
 import { connectDatabase, type Database, locateDatabase } from '../db/database.ts';
 import { prepareDatabase } from '../db/prepare-database.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -21,8 +21,22 @@ export class CliExit extends Error {
   }
 }
 
+let demoEnvironment: Record<string, string> | undefined;
+
+/**
+ * `linernotes --demo`: the running demo's environment replaces `.env` and the process environment
+ * (LOG_LEVEL aside), so that no real DATABASE_URL or credential mixes into the demo's cache.
+ */
+export function useDemoEnvironment(env: Record<string, string>): void {
+  demoEnvironment = env;
+}
+
 export async function configOrExit(): Promise<Config> {
   try {
+    if (demoEnvironment) {
+      const logLevel = process.env.LOG_LEVEL;
+      return parseConfig({ ...demoEnvironment, ...(logLevel !== undefined ? { LOG_LEVEL: logLevel } : {}) });
+    }
     return await loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -4,6 +4,7 @@ import type { ProgressSnapshot } from '../jobs/progress.ts';
 
 export interface ProgressDisplay {
   update(snapshot: ProgressSnapshot): void;
+  /** Ends the display for good: later updates are ignored, so the next line starts on a clean line. */
   stop(): void;
 }
 
@@ -35,8 +36,10 @@ export function createProgressDisplay(label: string, stream: NodeJS.WriteStream 
       cliProgress.Presets.shades_classic,
     );
     let started = false;
+    let stopped = false;
     return {
       update: (snapshot) => {
+        if (stopped) return;
         const payload = { rate: snapshot.rate.toFixed(1), eta_text: formatEta(snapshot.etaSeconds), sources: formatSources(snapshot.sourceCounts) };
         if (!started) {
           bar.start(Math.max(snapshot.total, snapshot.current), snapshot.current, payload);
@@ -46,13 +49,18 @@ export function createProgressDisplay(label: string, stream: NodeJS.WriteStream 
         bar.update(snapshot.current, payload);
       },
       stop: () => {
+        if (stopped) return;
+        stopped = true;
+        // cli-progress ends the bar's line, so whatever is written next starts at column 0.
         if (started) bar.stop();
       },
     };
   }
   let lastTenth = -1;
+  let stopped = false;
   return {
     update: (snapshot) => {
+      if (stopped) return;
       const tenth = snapshot.total > 0 ? Math.floor((snapshot.current / snapshot.total) * 10) : 0;
       if (tenth <= lastTenth) return;
       lastTenth = tenth;
@@ -62,6 +70,8 @@ export function createProgressDisplay(label: string, stream: NodeJS.WriteStream 
           '\n',
       );
     },
-    stop: () => undefined,
+    stop: () => {
+      stopped = true;
+    },
   };
 }

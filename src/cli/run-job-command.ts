@@ -1,5 +1,6 @@
 // The CLI's door to a job: runs it in the foreground with a progress display; Ctrl-C cancels it
 // gracefully (the run is recorded `cancelled`). Exit code: 0 succeeded, 1 failed, 130 cancelled.
+// A dry run records no run: it prints what it counted.
 import { ZodError } from 'zod';
 import { RunAlreadyActiveError, runNow } from '../jobs/run-now.ts';
 import type { JobKind } from '../types.ts';
@@ -20,7 +21,9 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
   const display = createProgressDisplay(kind);
   const onSignal = () => {
     if (cancel.signal.aborted) return;
-    process.stderr.write(`\n${kind}: cancelling at the next check point (what was written is kept)…\n`);
+    // The bar first: a message written over it would share its line.
+    display.stop();
+    process.stderr.write(`${kind}: cancelling at the next check point (what was written is kept)…\n`);
     cancel.abort();
   };
   // SIGHUP too: closing the terminal should cancel the run cleanly, not kill the process under it.
@@ -30,6 +33,11 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
   try {
     const outcome = await runNow(runtime, kind, options, { cancelSignal: cancel.signal, onProgress: (snapshot) => display.update(snapshot) });
     display.stop();
+    if (outcome.outcome === 'dry-run') {
+      const sources = formatSources(outcome.progress.sourceCounts);
+      process.stdout.write(`${kind} ${outcome.message ?? `dry run ${outcome.status}`} (nothing recorded)\n${sources ? `sources: ${sources}\n` : ''}`);
+      return EXIT_CODES[outcome.status];
+    }
     if (outcome.outcome !== 'finished') {
       process.stderr.write(`${kind}: the run ended without a final status (${outcome.outcome})\n`);
       return 1;

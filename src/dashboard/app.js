@@ -35,6 +35,8 @@ const state = {
   genreTable: 'artists',
   /** run id → { run, element, unsubscribe } for every run that has a card. */
   runs: new Map(),
+  /** The "… queued (#id)." notice on show, replaced once that run is running. */
+  queuedNotice: null,
 };
 
 const api = createApi({ token: storedToken, onConnection: showConnection });
@@ -156,6 +158,11 @@ function follow(id) {
       if (run.isFinal && entry.run && !entry.run.isFinal) {
         notify(`${kindLabel(run.kind)} #${run.id} ${run.status.toLowerCase()}.`, run.status === 'FAILED' ? 'error' : 'info');
       }
+      // The "queued" notice of this run says what is true once the worker has taken it.
+      if (!run.isFinal && run.status !== 'QUEUED' && state.queuedNotice?.id === run.id && elements.notice.textContent === state.queuedNotice.text) {
+        notify(`${kindLabel(run.kind)} ${run.status.toLowerCase()} (#${run.id}).`);
+        state.queuedNotice = null;
+      }
       entry.run = run;
       renderRun(entry);
       requestRefresh();
@@ -215,7 +222,9 @@ async function startJob(job, button) {
     // A new run is answered as the mutation inserted it, QUEUED; the run of that kind already active
     // (the API returns it instead of starting another) is most often RUNNING by then.
     const fresh = run.status === 'QUEUED';
-    notify(fresh ? `${job.label} queued (#${run.id}).` : `${job.label} is already ${run.status.toLowerCase()} (#${run.id}).`);
+    const text = fresh ? `${job.label} queued (#${run.id}).` : `${job.label} is already ${run.status.toLowerCase()} (#${run.id}).`;
+    notify(text);
+    state.queuedNotice = fresh ? { id: run.id, text } : null;
     follow(run.id);
     requestRefresh();
   } finally {

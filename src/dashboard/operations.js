@@ -53,6 +53,7 @@ export const DASHBOARD_QUERY = /* GraphQL */ `
         configured
         requests
         errors
+        errorsByKind { kind count }
         rateLimited
         currentRate
         breaker

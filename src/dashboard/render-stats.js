@@ -73,7 +73,10 @@ export function renderCards(container, stats, jobRunsTotal) {
       'tracks',
       'Tracks',
       stats.tracks,
-      h('p', { class: 'muted' }, `play statistics: ${count(stats.tracks.statsTier.fresh)} fresh, ${count(stats.tracks.statsTier.expired)} expired`),
+      stats.tracks.total === 0
+        ? // The warms fetch artists and albums only; tracks come from Plex with their statistics.
+          h('p', { class: 'muted', 'data-hint': 'tracks' }, 'none yet: tracks come from the Track statistics job')
+        : h('p', { class: 'muted' }, `play statistics: ${count(stats.tracks.statsTier.fresh)} fresh, ${count(stats.tracks.statsTier.expired)} expired`),
     ),
     smallCard('audio-features', 'Audio features', count(stats.audioFeatures.total), 'tracks analysed by AudioMuse'),
     smallCard(
@@ -124,6 +127,10 @@ export function renderSources(container, stats) {
   fill(container, section('Artists', stats.artists), section('Albums', stats.albums));
 }
 
+function notFound(provider) {
+  return provider.errorsByKind.find((item) => item.kind === 'not-found')?.count ?? 0;
+}
+
 /** A provider that refused our credentials for good: why, since when, and how the pause ends. */
 function pauseRow(provider) {
   const { pause } = provider;
@@ -132,7 +139,7 @@ function pauseRow(provider) {
     { class: 'pause-reason' },
     h(
       'td',
-      { colspan: '7' },
+      { colspan: '8' },
       h('strong', {}, `${PROVIDER_NAMES[provider.provider] ?? provider.provider} paused`),
       ` ${ago(pause.since)}: ${pause.reason}. Tried again ${new Date(pause.retryAt).toLocaleString()}, or at once with `,
       h('code', {}, `linernotes providers resume ${provider.provider}`),
@@ -148,7 +155,9 @@ export function renderProviders(container, stats) {
       { class: provider.pause ? 'paused' : provider.configured ? '' : 'off' },
       h('th', { scope: 'row' }, PROVIDER_NAMES[provider.provider] ?? provider.provider),
       h('td', { 'data-label': 'requests' }, provider.configured ? count(provider.requests) : 'not configured'),
-      h('td', { 'data-label': 'errors' }, count(provider.errors)),
+      // "Not found" is an answer (Last.fm knows no such artist), not a failure: counted apart.
+      h('td', { 'data-label': 'not found' }, count(notFound(provider))),
+      h('td', { 'data-label': 'errors' }, count(provider.errors - notFound(provider))),
       h('td', { 'data-label': 'rate limited' }, count(provider.rateLimited)),
       h('td', { 'data-label': 'limit' }, provider.currentRate === null ? '–' : rate(provider.currentRate)),
       h('td', { 'data-label': 'p50' }, provider.latency?.p50Ms == null ? '–' : `${count(provider.latency.p50Ms)} ms`),

@@ -1,5 +1,5 @@
 // Applies prisma/migrations/*/migration.sql ourselves: the Prisma CLI needs a native schema engine
-// that cannot be downloaded on these machines (../shared/notes/stack.md). The bookkeeping table has
+// that is downloaded from Prisma's binary host, which machines without that network access cannot reach. The bookkeeping table has
 // Prisma's own columns and checksums, so `prisma migrate deploy` run elsewhere agrees with us.
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';

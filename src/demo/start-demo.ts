@@ -27,15 +27,20 @@ export interface Demo {
   library: { artists: number; albums: number; tracks: number };
   sims: Simulators;
   service: Service;
+  /** The environment linernotes runs with here: what `linernotes --demo` needs to work on this demo. */
+  env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
+// `--fast`: the simulators have no limits, so linernotes need not keep any either. The rates are a
+// budget shared by every process on the cache (the demo's worker and a `linernotes --demo` CLI split
+// it), so they are set far above what 16 entries in flight can use.
 const UNLIMITED_RATES: Record<string, string> = {
-  LASTFM_RPS: '50',
-  MUSICBRAINZ_RPS: '50',
-  SPOTIFY_RPS: '50',
-  CACHE_WARM_CONCURRENCY: '8',
-  ALBUM_WARM_CONCURRENCY: '8',
+  LASTFM_RPS: '1000',
+  MUSICBRAINZ_RPS: '1000',
+  SPOTIFY_RPS: '1000',
+  CACHE_WARM_CONCURRENCY: '16',
+  ALBUM_WARM_CONCURRENCY: '16',
 };
 
 /** A URL a browser on this machine can open, also when the server listens on every interface. */
@@ -73,6 +78,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       library: { artists: sims.library.artistCount, albums: sims.library.albumCount, tracks: sims.library.trackCount },
       sims,
       service,
+      env,
       // The service first (it stops the worker, which lets running jobs stop at a check point, and the
       // embedded PostgreSQL), then the simulators the jobs were talking to.
       stop: () => {

@@ -1,4 +1,4 @@
-// The artist merge rules (contract, DESIGN.md and issue 4): Plex (Genre and Style tags are genres, Mood
+// The artist merge rules (a contract that apps rely on): Plex (Genre and Style tags are genres, Mood
 // tags are moods) and Last.fm always; MusicBrainz only when both gave no genres; Spotify only when
 // MusicBrainz gave none either. Providers come in as plain async functions, so this is the only place
 // that decides who is asked.

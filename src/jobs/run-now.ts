@@ -1,9 +1,10 @@
 // A run in the foreground of this process (the CLI's door): its row is created `running` with
-// trigger `cli`, and it executes here rather than through the queue.
+// trigger `cli`, and it executes here rather than through the queue. A dry run (`dryRun: true`)
+// creates no row at all: it writes nothing, so it has no place in the history or the statistics.
 import type { CancellationWatcher } from './cancellation-watcher.ts';
-import type { JobDependencies } from './dependencies.ts';
-import { executeRun, type ExecutionOutcome } from './execute-run.ts';
-import type { ProgressSnapshot } from './progress.ts';
+import { type JobContext, type JobDependencies, type JobResult, RunCancelledError } from './dependencies.ts';
+import { allowListenersPerEntity, executeRun, type ExecutionOutcome } from './execute-run.ts';
+import { ProgressReporter, type ProgressSnapshot } from './progress.ts';
 import { jobDefinition } from './registry.ts';
 import type { JobRunRecord } from './runs/run-record.ts';
 import { startImmediateRun } from './runs/start-run.ts';
@@ -18,15 +19,33 @@ export class RunAlreadyActiveError extends Error {
   }
 }
 
+/** A dry run's result: what it counted, and no run (none was recorded). */
+export interface DryRunOutcome {
+  outcome: 'dry-run';
+  status: 'succeeded' | 'cancelled';
+  message: string | null;
+  progress: ProgressSnapshot;
+}
+
+interface RunHooks {
+  cancelSignal?: AbortSignal;
+  onProgress?: (snapshot: ProgressSnapshot) => void;
+}
+
+function isDryRun(options: unknown): boolean {
+  return typeof options === 'object' && options !== null && (options as { dryRun?: unknown }).dryRun === true;
+}
+
 export async function runNow(
   runtime: { deps: JobDependencies; cancellation: CancellationWatcher },
   kind: JobKind,
   rawOptions: unknown,
-  hooks: { cancelSignal?: AbortSignal; onProgress?: (snapshot: ProgressSnapshot) => void } = {},
-): Promise<ExecutionOutcome> {
+  hooks: RunHooks = {},
+): Promise<ExecutionOutcome | DryRunOutcome> {
   const job = jobDefinition(kind);
   // Bad options throw here (a zod error), before any row exists.
   const options = job.parseOptions(rawOptions, runtime.deps.config);
+  if (isDryRun(options)) return await dryRun(runtime.deps, kind, (context) => job.run(context, options), hooks);
   const started = await startImmediateRun(runtime.deps.pool, {
     kind,
     trigger: 'cli',
@@ -51,5 +70,43 @@ export async function runNow(
     const claimed = await claimRun(runtime.deps.pool, run.id, null, runtime.deps.processId);
     if (!claimed) return { outcome: 'already-final' };
     run = claimed;
+  }
+}
+
+/** Runs the job with progress shown to the caller only: no job_runs row, no run events. */
+async function dryRun(
+  deps: JobDependencies,
+  kind: JobKind,
+  run: (context: JobContext) => Promise<JobResult>,
+  hooks: RunHooks,
+): Promise<DryRunOutcome> {
+  const controller = new AbortController();
+  allowListenersPerEntity(controller.signal);
+  const onCancel = () => controller.abort(new RunCancelledError());
+  if (hooks.cancelSignal?.aborted) onCancel();
+  hooks.cancelSignal?.addEventListener('abort', onCancel, { once: true });
+  const progress = new ProgressReporter({
+    // 0: a dry run has no run id, because it has no run.
+    runId: 0,
+    kind,
+    clock: deps.clock,
+    sink: { publish: (snapshot) => hooks.onProgress?.(snapshot), persist: async () => undefined },
+  });
+  try {
+    const result = await run({ deps, progress, signal: controller.signal, logger: deps.logger.child({ kind, dryRun: true }) });
+    if (controller.signal.aborted) throw controller.signal.reason;
+    await progress.dispose();
+    const final = { ...progress.snapshot(), status: 'succeeded' as const };
+    // The last counts, which the throttle may have held back: a bar ends full.
+    hooks.onProgress?.(final);
+    return { outcome: 'dry-run', status: 'succeeded', message: result.message ?? null, progress: final };
+  } catch (error) {
+    await progress.dispose();
+    if (controller.signal.aborted && controller.signal.reason instanceof RunCancelledError) {
+      return { outcome: 'dry-run', status: 'cancelled', message: 'dry run cancelled', progress: { ...progress.snapshot(), status: 'cancelled' } };
+    }
+    throw error;
+  } finally {
+    hooks.cancelSignal?.removeEventListener('abort', onCancel);
   }
 }

@@ -80,7 +80,7 @@ async function syncFromManifest(
   const plan = await planAudioFeaturesSync(deps.pool, manifest);
   const wanted = plan.changed.slice(0, options.limit ?? plan.changed.length);
   progress.setTotal(wanted.length + plan.notAnalysed);
-  progress.advance(plan.notAnalysed, ['not-analysed']);
+  progress.skip(plan.notAnalysed, ['not-analysed']);
   progress.count('unchanged', plan.unchanged);
   const limit = pLimit(options.concurrency);
   // allSettled: batches already answered are stored even when a cancel or a failure stops the others.

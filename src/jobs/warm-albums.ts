@@ -1,6 +1,7 @@
 // cache-warm-albums: the albums of the library, deduplicated by normalised artist and title,
 // fetched through the album rules (Last.fm, Plex, then the artist's cached genres) and stored.
 import pLimit from 'p-limit';
+import { countAlbums } from '../cache/albums/count-albums.ts';
 import { type AlbumKey, albumKeyString } from '../cache/albums/album-row.ts';
 import { getAlbumsByKeys } from '../cache/albums/get-albums-by-keys.ts';
 import { albumKeyOf } from '../cache/entry-refresher.ts';
@@ -17,6 +18,10 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
   checkpoint(signal);
   const section = await plex.musicSection(signal);
   const limit = pLimit(options.concurrency);
+  // The fresh entries will be skipped: the ETA counts only what is left to fetch.
+  if (options.skipCached) {
+    progress.expectSkips(await countAlbums(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }));
+  }
   // Keys already handled in this run: the same album can be listed twice (editions, duplicates).
   const seen = new Set<string>();
   let wouldFetch = 0;
@@ -32,7 +37,7 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
         continue;
       }
       if (seen.has(albumKeyString(key))) {
-        progress.advance(1, ['duplicate']);
+        progress.skip(1, ['duplicate']);
         continue;
       }
       seen.add(albumKeyString(key));
@@ -45,10 +50,10 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
       const entry = stored.get(albumKeyString(key));
       return !options.skipCached || !entry || entry.expiresAt <= now;
     });
-    progress.advance(unique.length - toFetch.length, ['cached']);
+    progress.skip(unique.length - toFetch.length, ['cached']);
     if (options.dryRun) {
       wouldFetch += toFetch.length;
-      progress.advance(toFetch.length, ['would-fetch']);
+      progress.skip(toFetch.length, ['would-fetch']);
       continue;
     }
 

@@ -2,6 +2,7 @@
 // identity changed in Plex) is fetched through the merge rules and stored, page by page. Plex's details
 // are read once per listing page (a batched request), not once per artist.
 import { defaultMaxListeners, setMaxListeners } from 'node:events';
+import { countArtists } from '../cache/artists/count-artists.ts';
 import { getArtistsByKeys } from '../cache/artists/get-artists-by-keys.ts';
 import { readPlexDetails } from '../enrichment/plex-details.ts';
 import { needsRecheck } from '../enrichment/recheck.ts';
@@ -21,6 +22,10 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   const plex = deps.providers.require('plex');
   checkpoint(signal);
   const section = await plex.musicSection(signal);
+  // The fresh entries will be skipped: the ETA counts only what is left to fetch.
+  if (options.skipCached) {
+    progress.expectSkips(await countArtists(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }));
+  }
   // Slots follow Last.fm's rate (every artist asks it once) up to the configured concurrency.
   const slots = new EntitySlots(options.concurrency, () => deps.providers.limiter('lastfm')?.currentRate);
   // Artists still waiting for a fallback provider do not hold up the next page; this many at most.
@@ -50,11 +55,11 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
       );
       return reason !== null;
     });
-    progress.advance(valid.length - toFetch.length, ['cached']);
+    progress.skip(valid.length - toFetch.length, ['cached']);
 
     if (options.dryRun) {
       wouldFetch += toFetch.length;
-      progress.advance(toFetch.length, ['would-fetch']);
+      progress.skip(toFetch.length, ['would-fetch']);
       continue;
     }
 
@@ -73,7 +78,7 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
           if (options.skipCached) {
             const latest = (await getArtistsByKeys(deps.pool, [key])).get(key);
             if (latest && latest.expiresAt > deps.clock() && latest.fetchedAt > now) {
-              progress.advance(1, ['cached']);
+              progress.skip(1, ['cached']);
               return;
             }
           }

@@ -1,5 +1,5 @@
-// Plex Media Server, read-only: music sections, paged listings, item detail. Shapes follow the notes
-// (providers.md §1): JSON only on `Accept: application/json`, ids that may be numbers or strings, fields
+// Plex Media Server, read-only: music sections, paged listings, item detail. Shapes follow what a real
+// server answers: JSON only on `Accept: application/json`, ids that may be numbers or strings, fields
 // hoisted onto the container, tags absent rather than empty, statistics absent rather than zero.
 import { z } from 'zod';
 import type { PlexAlbum, PlexArtist, PlexSection, PlexTrack } from '../types.ts';
@@ -96,7 +96,8 @@ const metadataSchema = z.object({
 });
 type Metadata = z.output<typeof metadataSchema>;
 
-// Fields a container may hoist from its children (providers.md §1.8).
+// Fields a container may hoist from its children: Plex moves attributes that all items share (the
+// album title of an album's tracks, say) onto the MediaContainer, sometimes as numbers where items have strings.
 const containerSchema = z.object({
   size: optionalNumber,
   totalSize: optionalNumber,
@@ -521,7 +522,8 @@ export class PlexClient {
     size: number,
     signal: AbortSignal | undefined,
   ): Promise<{ items: Metadata[]; container: Container; offset: number; totalSize: number | undefined }> {
-    // Both paging headers on every request, never relying on a server default (providers.md §1.5); the
+    // Both paging headers on every request, never relying on a server default (Plex's own
+    // documentation contradicts itself about it); the
     // query forms are accepted by Plex too and cost nothing.
     const response = await this.http.request({
       operation: `list ${label}`,
@@ -554,7 +556,7 @@ export class PlexClient {
         yield { items: items.map((item) => map(item, container)), offset, totalSize };
       }
       // The server may ignore paging, cap the page below what was asked, or omit the total
-      // (providers.md §1.5): only an empty page or the known total ends the listing, and a server that
+      // (Plex documents all three): only an empty page or the known total ends the listing, and a server that
       // answers every page from the start again is not followed into a loop.
       const next = offset + items.length;
       if (items.length === 0) return;

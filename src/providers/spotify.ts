@@ -219,6 +219,16 @@ export class SpotifyClient {
   }
 
   /**
+   * Takes over a finding made earlier (by another process, or before a restart) while it is younger than
+   * the capability TTL; false when it is too old to trust, and a probe should find out again.
+   */
+  restoreCapabilities(found: { genres: Exclude<GenresCapability, 'unknown'>; checkedAt: Date }): boolean {
+    if (this.clock().getTime() - found.checkedAt.getTime() >= this.capabilityTtlMs) return false;
+    this.capabilities = { genres: found.genres, checkedAt: found.checkedAt, error: undefined };
+    return true;
+  }
+
+  /**
    * Genres of the artist whose normalised name equals `name` among the search results (never blindly
    * the first result). No exact match → ProviderError 'not-found'.
    */

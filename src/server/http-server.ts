@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import { type SubscriberChannel, SubscriptionFanOut, subscribeShared } from '../graphql/fan-out.ts';
 import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
 import { serveDashboard } from './dashboard.ts';
+import { sendGraphiQL, wantsGraphiQL } from './graphiql-page.ts';
 import { SUBSCRIPTION_LIMITS, SubscriptionLimitError } from '../graphql/guards.ts';
 
 export interface ReadinessCheck {
@@ -42,7 +43,7 @@ export async function startHttpServer(options: {
   const { yoga, logger, readiness } = options;
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
       sendJson(response, 200, { status: 'ok' });
       return;
@@ -55,9 +56,26 @@ export async function startHttpServer(options: {
       return;
     }
     if (serveDashboard(request, response)) return;
+    if (wantsGraphiQL(request, path, GRAPHQL_PATH)) {
+      sendGraphiQL(request, response).catch((error: unknown) => {
+        logger.error({ err: error }, 'could not render GraphiQL');
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+      return;
+    }
     void yoga.requestListener(request, response);
   });
 
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // Attached once listening: a WebSocketServer on a server whose listen fails re-emits the error, and
+  // graphql-ws prints it with a stack before the caller can say what went wrong in one line.
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
   // Subscribers of the same operation and variables share one execution and one serialization per event.
   const fanOut = new SubscriptionFanOut();
@@ -105,13 +123,6 @@ export async function startHttpServer(options: {
     wsServer,
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;

@@ -1,5 +1,5 @@
 // All five simulators over one library and one request log, with their URLs and credentials shaped as
-// linernotes' environment variables (DESIGN.md "Configuration"), ready to hand to parseConfig or a child process.
+// linernotes' environment variables (the README's configuration table), ready to hand to parseConfig or a child process.
 //
 //   const sims = await startSimulators({ seed: 7, artists: 50 });
 //   const config = parseConfig({ ...process.env, ...sims.env });

@@ -1,4 +1,4 @@
-// Plex MediaContainer items for music, as PMS returns them in JSON (providers.md §1.3, §1.7, §1.8):
+// Plex MediaContainer items for music, as PMS returns them in JSON:
 // ids as strings, tags as [{tag}], Guid as [{id}], statistics absent rather than zero.
 import type { SyntheticAlbum, SyntheticArtist, SyntheticTrack } from './library-types.ts';
 

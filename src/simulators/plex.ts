@@ -1,4 +1,4 @@
-// A Plex Media Server for one music library (and an empty movie section), per providers.md §1:
+// A Plex Media Server for one music library (and an empty movie section), as a real server answers:
 // X-Plex-Token auth (header or query), JSON only on `Accept: application/json`, paging by
 // X-Plex-Container-Start/Size (header or query) with offset/size/totalSize, includeGuids, detail and children views.
 import { createHash } from 'node:crypto';

@@ -1,4 +1,5 @@
-// The schedule of DESIGN.md, built from the cron settings. Task names are contract.
+// The schedule (weekly warm, hourly refresh, daily track statistics, weekly track static refresh, daily
+// audio features), built from the cron settings. Task names are contract.
 import { type CronItem, parseCronItems, type ParsedCronItem } from 'graphile-worker';
 import type { Config } from '../config.ts';
 import type { JobKind } from '../types.ts';

@@ -2,7 +2,7 @@
 // demo-like linernotes: the warm button, the live progress bar, the counts it changes, cancel, the API
 // token prompt; and the screenshots the README shows (docs/dashboard.png, docs/dashboard-phone.png).
 // The page's own code is strings here: the tests' TypeScript has no DOM types.
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -11,8 +11,11 @@ import { findChromium, launchChromium } from './chromium.ts';
 import { startTestDemo, type TestDemo } from './test-demo.ts';
 
 // The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1 npm test), so that a
-// test run does not leave the work tree dirty; otherwise they go to a temporary folder.
-const docs = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../../docs') : path.join(os.tmpdir(), 'linernotes-screenshots');
+// test run does not leave the work tree dirty; otherwise they go to a temporary folder of this run,
+// removed at the end.
+const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
+let docs = path.resolve(import.meta.dirname, '../../docs');
+let temporaryDocs: string | undefined;
 const chromium = findChromium();
 if ('missing' in chromium) {
   process.stderr.write(`skipping the dashboard browser tests: ${chromium.missing}\n`);
@@ -56,6 +59,10 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     if ('missing' in chromium) return;
+    if (!updateScreenshots) {
+      temporaryDocs = await mkdtemp(path.join(os.tmpdir(), 'linernotes-screenshots-'));
+      docs = temporaryDocs;
+    }
     [demo, browser] = await Promise.all([
       // Four artists in flight: the warm is paced by Last.fm's real limit, about ten seconds for 40.
       startTestDemo({ artists: ARTISTS, env: { CACHE_WARM_CONCURRENCY: '4' } }),
@@ -65,6 +72,7 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await demo?.close();
+    if (temporaryDocs) await rm(temporaryDocs, { recursive: true, force: true });
   });
 
   it('starts a warm with its button, shows it live to the end, and the counts it changed', async () => {
@@ -77,7 +85,9 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
 
     await page.evaluate(RECORD_PROGRESS);
     await page.click('[data-job="warm-artists"]');
-    await text(page, '#notice', /Warm artists queued \(#\d+\)/).waitFor();
+    // Queued, then (once the worker has it) running: the notice never lags behind the card.
+    await text(page, '#notice', /Warm artists (queued|running) \(#\d+\)/).waitFor();
+    await text(page, '#notice', /Warm artists (running \(#\d+\)|#\d+ succeeded)\./).waitFor();
     const card = page.locator('.run-card[data-kind="cache-warm"]');
     await card.locator('[role="progressbar"]').waitFor();
     await page.locator('.run-card[data-kind="cache-warm"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
@@ -99,6 +109,10 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
     expect(await page.locator('#genres-chart .bar-row').count()).toBeGreaterThan(3);
     expect(await page.locator('#sources .bar-row').count()).toBeGreaterThan(1);
     expect(await page.locator('[data-table="job-runs"] [data-stat="total"]').textContent()).toBe('1');
+    // No tracks yet, and the card says where they come from.
+    expect(await page.locator('[data-table="tracks"] [data-hint="tracks"]').textContent()).toContain('Track statistics job');
+    // Providers: "not found" answers in a column of their own, apart from errors.
+    expect(await page.locator('table.providers th', { hasText: 'not found' }).count()).toBe(1);
 
     // An album warm, caught half-way for the screenshot, then cancelled with its button.
     await page.click('[data-job="warm-albums"]');

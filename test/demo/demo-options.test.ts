@@ -73,6 +73,8 @@ describe('demo banner', () => {
       fast: false,
       apiToken: false,
       dataDir: '/repo/.data/demo',
+      envFile: '/repo/.data/demo/linernotes-demo.env',
+      defaultDataDir: true,
     });
     expect(banner).toContain('2,000 artists, 6,908 albums, 74,167 tracks');
     expect(banner).toContain('Dashboard  http://127.0.0.1:4000/');
@@ -80,5 +82,20 @@ describe('demo banner', () => {
     expect(banner).toContain(`  ${WARM_MUTATION}\n`);
     expect(banner).toContain(`-d '${JSON.stringify({ query: WARM_MUTATION })}'`);
     expect(banner).not.toContain('authorization');
+    expect(banner).toContain('  npx linernotes --demo warm\n');
+  });
+
+  it('shows how to point the CLI at a demo in another data folder', () => {
+    const banner = demoBanner({
+      url: 'http://127.0.0.1:4000',
+      library: { artists: 20, albums: 70, tracks: 700 },
+      fast: true,
+      apiToken: false,
+      dataDir: '/tmp/elsewhere',
+      envFile: '/tmp/elsewhere/linernotes-demo.env',
+      defaultDataDir: false,
+    });
+    expect(banner).toContain('  set -a; . /tmp/elsewhere/linernotes-demo.env; set +a\n  npx linernotes stats\n');
+    expect(banner).not.toContain('--demo');
   });
 });

@@ -2,10 +2,11 @@
 // dashboard and the API up, and after Ctrl-C (SIGINT) nothing left running.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -35,18 +36,20 @@ function output(child: ChildProcess, pattern: RegExp): Promise<string> {
 }
 
 describe('npm run demo', () => {
-  let dataDir: string | undefined;
+  let scratch: string | undefined;
   let child: ChildProcess | undefined;
   afterAll(async () => {
     if (child?.exitCode === null) child.kill('SIGKILL');
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('serves the dashboard over its own PostgreSQL, and Ctrl-C leaves no process behind', async () => {
-    // An empty folder is the demo's to take; the embedded PostgreSQL makes it reachable for the postgres
-    // user when the tests run as root (a folder inside a private mkdtemp one would not be).
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'linernotes-demo-'));
-    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--port', '0', '--artists', '20', '--data-dir', dataDir], {
+  it('serves the dashboard over its own PostgreSQL, lets `linernotes --demo` warm it, and Ctrl-C leaves no process behind', async () => {
+    // The demo's default folder (.data/demo) under a folder of the test's, which `linernotes --demo`
+    // run from that folder finds. As root, the postgres user must be able to enter it.
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'linernotes-demo-'));
+    await chmod(scratch, 0o755);
+    const dataDir = path.join(scratch, '.data', 'demo');
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--port', '0', '--artists', '20', '--fast', '--data-dir', dataDir], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'error', DATABASE_URL: 'postgres://must-not-be-used.invalid/x', DATA_DIR: '/must/not/be/used' },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -61,10 +64,26 @@ describe('npm run demo', () => {
     const postmasterPid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
     expect(isAlive(postmasterPid)).toBe(true);
 
+    // The CLI, from the folder the demo runs in, on the demo's cache and simulators (not on ./.data).
+    const cliEnv = { DATABASE_URL: 'postgres://must-not-be-used.invalid/x' };
+    const warm = await runCli(['--demo', 'warm'], { env: cliEnv, cwd: scratch });
+    expect(warm.stderr).not.toMatch(/error|warn|ECONNREFUSED/i);
+    expect(warm.code).toBe(0);
+    expect(warm.stdout).toMatch(/^cache-warm run \d+ succeeded\n20 artists: 20 fetched, 0 already cached, 0 failed\n/);
+    const stats = await runCli(['--demo', 'stats', '--json'], { env: cliEnv, cwd: scratch });
+    expect((JSON.parse(stats.stdout) as { totals: { artists: number } }).totals.artists).toBe(20);
+    expect(existsSync(path.join(scratch, '.data', 'postgres'))).toBe(false);
+
+    let after = '';
+    child.stdout?.on('data', (chunk: Buffer) => (after += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    // What it printed while stopping (its log lines go to stdout), in case it did not stop cleanly.
+    expect(await exited, after).toBe(0);
     expect(isAlive(postmasterPid)).toBe(false);
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    // The CLI is told the demo is gone, rather than pointed at simulators that no longer answer.
+    expect(existsSync(path.join(dataDir, 'linernotes-demo.env'))).toBe(false);
+    expect((await runCli(['--demo', 'stats'], { env: cliEnv, cwd: scratch })).code).toBe(2);
   }, 120_000);
 });

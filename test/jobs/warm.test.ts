@@ -73,13 +73,33 @@ describe('cache-warm against the simulators', () => {
     expect(outcome.outcome === 'finished' && outcome.run.sourceCounts).toEqual({ cached: artists.length });
   }, 60_000);
 
-  it('counts what it would fetch in a dry run and writes nothing', async () => {
+  it('counts what it would fetch in a dry run and writes nothing, not even a run', async () => {
     await harness.db.pool.query(`DELETE FROM artist_cache WHERE name_key IN (SELECT name_key FROM artist_cache LIMIT 5)`);
+    const runsBefore = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
     const before = harness.sims.log.entries.length;
     const outcome = await runNow(harness.runtime, 'cache-warm', { dryRun: true });
-    expect(outcome.outcome === 'finished' && outcome.run.message).toBe(`dry run: 5 of ${artists.length} artists would be fetched`);
+    expect(outcome.outcome === 'dry-run' && outcome.message).toBe(`dry run: 5 of ${artists.length} artists would be fetched`);
+    expect(outcome.outcome === 'dry-run' && outcome.progress.sourceCounts).toEqual({ cached: artists.length - 5, 'would-fetch': 5 });
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(runsBefore);
     expect(harness.sims.log.entries.slice(before).filter((entry) => entry.provider !== 'plex')).toEqual([]);
     const { rows } = await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache');
     expect(rows[0]).toEqual({ count: artists.length - 5 });
+  }, 60_000);
+
+  it('keeps 16 entries in flight on one run signal without a MaxListenersExceededWarning', async () => {
+    // Every entry in flight waits on the Last.fm limiter with the run's signal: 16 of them are more
+    // than Node's default of 10 abort listeners, which is not a leak and must not be reported as one.
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => {
+      if (warning.name === 'MaxListenersExceededWarning') warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const outcome = await runNow(harness.runtime, 'cache-warm', { skipCached: false, concurrency: 16 });
+      expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.message)).toEqual([]);
   }, 60_000);
 });

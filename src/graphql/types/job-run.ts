@@ -29,8 +29,8 @@ const RunProgress = builder.objectRef<RunView>('JobProgress').implement({
     current: t.exposeInt('progressCurrent', { description: 'Items done (failures included).' }),
     total: t.exposeInt('progressTotal', { description: 'Items to do; 0 while unknown.' }),
     percent: t.float({ nullable: true, resolve: (run) => percent(run.progressCurrent, run.progressTotal) }),
-    rate: t.exposeFloat('rate', { nullable: true, description: 'Items per second (from live events; null otherwise).' }),
-    etaSeconds: t.exposeInt('etaSeconds', { nullable: true, description: 'Seconds to go at that rate.' }),
+    rate: t.exposeFloat('rate', { nullable: true, description: 'Entries fetched (or failed) per second over the last minute; entries answered from the cache do not count (from live events; null otherwise).' }),
+    etaSeconds: t.exposeInt('etaSeconds', { nullable: true, description: 'Seconds to go at that rate, for the share of the remaining entries expected to need fetching.' }),
   }),
 });
 
