@@ -1,3 +1,4 @@
+import type { SharedCacheStatistics } from '../cache/stats/shared-statistics.ts';
 import type { UsageTracker } from '../cache/usage/usage-tracker.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -40,4 +41,6 @@ export interface GraphQLContext extends GraphQLServices {
   now: Date;
   /** Genre rules (built once from config): a track without album or artist genres normalises its own tags. */
   genreSettings: EnrichmentSettings;
+  /** The cache statistics, one computation shared by concurrent requests (built once per API). */
+  statistics: SharedCacheStatistics;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { SharedCacheStatistics } from '../cache/stats/shared-statistics.ts';
 import { enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { armorPlugin } from './armor.ts';
 import { maskError } from './errors.ts';
@@ -36,6 +37,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
   const { config, logger } = services;
   const genreSettings = enrichmentSettingsFromConfig(config.genres);
   const isLoopback = services.isLoopback ?? isLoopbackAddress;
+  const statistics = new SharedCacheStatistics(services.db.pool, config);
   const subscriptionGuard = services.subscriptionGuard ?? new SubscriptionGuard();
   return createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -50,6 +52,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     context: (initial): GraphQLContext => ({
       ...services,
       genreSettings,
+      statistics,
       subscriptionGuard,
       auth: authorise({
         token: requestToken(initial),

@@ -6,6 +6,7 @@ import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.ts';
+import { type SubscriberChannel, SubscriptionFanOut, subscribeShared } from '../graphql/fan-out.ts';
 import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
 import { serveDashboard } from './dashboard.ts';
 import { sendGraphiQL, wantsGraphiQL } from './graphiql-page.ts';
@@ -24,6 +25,7 @@ export interface HttpServerHandle {
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => OperationResult;
   subscribe: (args: ExecutionArgs) => OperationResult;
+  channel: SubscriberChannel;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -75,12 +77,17 @@ export async function startHttpServer(options: {
   // Attached once listening: a WebSocketServer on a server whose listen fails re-emits the error, and
   // graphql-ws prints it with a stack before the caller can say what went wrong in one line.
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // Subscribers of the same operation and variables share one execution and one serialization per event.
+  const fanOut = new SubscriptionFanOut();
   // The graphql-ws recipe from graphql-yoga's docs: yoga's envelop (plugins, context) runs each operation.
   useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, params) => {
+      subscribe: (args) => {
+        const root = args.rootValue as EnvelopedRoot;
+        return subscribeShared(fanOut, args, root.channel, (sharedArgs) => root.subscribe(sharedArgs));
+      },
+      onSubscribe: async (ctx, id, params) => {
         // This operation is already counted in ctx.subscriptions. Beyond the bound it is refused alone;
         // the connection and its other operations go on.
         if (Object.keys(ctx.subscriptions).length > SUBSCRIPTION_LIMITS.perConnection) {
@@ -109,7 +116,7 @@ export async function startHttpServer(options: {
           document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: { execute, subscribe, channel: { id, query: params.query, socket: ctx.extra.socket } } satisfies EnvelopedRoot,
         };
       },
     },

@@ -1,11 +1,13 @@
-// Statistics of artist_cache or album_cache in one statement (one snapshot, so the figures add up).
-// What does not depend on the clock (total, status, source, genres) is read from cache_facet_counts, which
-// triggers keep per write; what does (freshness, tiers) is counted by range scans over the expires_at and
-// last_used_at indexes, which refresh needs anyway. No part of it reads every row or unnests genres.
+// Statistics of artist_cache or album_cache in one statement (one snapshot, so the figures add up), in
+// time independent of the table's size. What does not depend on the clock (total, status, source,
+// genres) is read from cache_facet_counts; what does (freshness, tiers) from the day buckets of
+// cache_time_buckets plus a range scan of the one day each bound falls in (time-buckets.ts). Both are
+// kept by triggers per write statement.
 import type { Queryable } from '../../db/queryable.ts';
 import type { EntryStatus } from '../../types.ts';
 import type { StatisticsBounds } from './statistics-bounds.ts';
 import type { EntryTableStatistics, GenreCount, SourceCount } from './statistics.ts';
+import { type BucketedColumn, countNull, countUpTo } from './time-buckets.ts';
 
 const TABLES = {
   artists: { table: 'artist_cache', entity: 'artist' },
@@ -17,12 +19,15 @@ export type EntryTable = keyof typeof TABLES;
 const ENTRY_STATUSES: readonly EntryStatus[] = ['ok', 'empty', 'partial', 'error'];
 
 // Ties in the genre ranking break by code point order (COLLATE "C"), the same on every server locale.
-function statement(table: string): string {
+function statement(table: string, entity: string): string {
+  const expires: BucketedColumn = { table, entity, column: 'expires_at' };
+  const used: BucketedColumn = { table, entity, column: 'last_used_at' };
   return `
-SELECT (SELECT count(*) FROM ${table} WHERE expires_at <= $1) AS "expired",
-       (SELECT count(*) FROM ${table} WHERE expires_at > $1 AND expires_at <= $2) AS "expiringSoon",
-       (SELECT count(*) FROM ${table} WHERE last_used_at >= $3) AS "hot",
-       (SELECT count(*) FROM ${table} WHERE last_used_at >= $4 AND last_used_at < $3) AS "warm",
+SELECT ${countUpTo(expires, '$1', true)} AS "expired",
+       ${countUpTo(expires, '$2', true)} AS "expiredBySoon",
+       ${countUpTo(used, '$3', false)} AS "usedBeforeHot",
+       ${countUpTo(used, '$4', false)} AS "usedBeforeWarm",
+       ${countNull(used)} AS "neverUsed",
        (SELECT coalesce(jsonb_agg(jsonb_build_array(facet, value, entries)), '[]')
           FROM cache_facet_counts WHERE entity = $5 AND facet IN ('status', 'source') AND entries > 0) AS "facets",
        (SELECT coalesce(jsonb_agg(jsonb_build_array(value, entries) ORDER BY entries DESC, value COLLATE "C"), '[]')
@@ -30,11 +35,17 @@ SELECT (SELECT count(*) FROM ${table} WHERE expires_at <= $1) AS "expired",
                  ORDER BY entries DESC, value COLLATE "C" LIMIT $6) AS top) AS "topGenres"`;
 }
 
+const STATEMENTS = {
+  artists: statement(TABLES.artists.table, TABLES.artists.entity),
+  albums: statement(TABLES.albums.table, TABLES.albums.entity),
+};
+
 interface Row {
   expired: string;
-  expiringSoon: string;
-  hot: string;
-  warm: string;
+  expiredBySoon: string;
+  usedBeforeHot: string;
+  usedBeforeWarm: string;
+  neverUsed: string;
   facets: Array<[facet: 'status' | 'source', value: string, entries: number]>;
   topGenres: Array<[genre: string, entries: number]>;
 }
@@ -46,7 +57,7 @@ export async function countEntryTable(
   topGenres: number,
 ): Promise<EntryTableStatistics> {
   const { table, entity } = TABLES[which];
-  const { rows } = await db.query<Row>(statement(table), [
+  const { rows } = await db.query<Row>(STATEMENTS[which], [
     bounds.now,
     bounds.expiringBefore,
     bounds.hotSince,
@@ -67,12 +78,13 @@ export async function countEntryTable(
   // Every entry has exactly one status, so the status counters sum to the row count.
   const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
   const expired = Number(row.expired);
-  const hot = Number(row.hot);
-  const warm = Number(row.warm);
+  const usedBeforeHot = Number(row.usedBeforeHot);
+  const hot = total - Number(row.neverUsed) - usedBeforeHot;
+  const warm = usedBeforeHot - Number(row.usedBeforeWarm);
   return {
     total,
     fresh: total - expired,
-    expiringSoon: Number(row.expiringSoon),
+    expiringSoon: Number(row.expiredBySoon) - expired,
     expired,
     byTier: { hot, warm, cold: total - hot - warm },
     byStatus,

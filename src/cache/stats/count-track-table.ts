@@ -1,19 +1,26 @@
-// Statistics of track_cache in one statement. Tracks have no facets worth counters (no source, status
-// or own genre ranking), so the total is a count(*) and the rest are range scans over the expiry and
-// last_used_at indexes.
+// Statistics of track_cache in one statement, in time independent of the table's size: every figure
+// comes from the day buckets of cache_time_buckets (the total too: every track has one last_used_at
+// bucket, NULL included) plus a range scan of the one day each bound falls in (time-buckets.ts).
+// Tracks have no facets worth counters (no source, status or own genre ranking).
 import type { Queryable } from '../../db/queryable.ts';
 import type { StatisticsBounds } from './statistics-bounds.ts';
 import type { TrackTableStatistics } from './statistics.ts';
+import { type BucketedColumn, countAll, countNull, countUpTo } from './time-buckets.ts';
+
+const staticExpiry: BucketedColumn = { table: 'track_cache', entity: 'track', column: 'static_expires_at' };
+const statsExpiry: BucketedColumn = { table: 'track_cache', entity: 'track', column: 'stats_expires_at' };
+const used: BucketedColumn = { table: 'track_cache', entity: 'track', column: 'last_used_at' };
 
 const STATEMENT = `
-SELECT (SELECT count(*) FROM track_cache) AS "total",
-       (SELECT count(*) FROM track_cache WHERE static_expires_at <= $1) AS "expired",
-       (SELECT count(*) FROM track_cache WHERE static_expires_at > $1 AND static_expires_at <= $2) AS "expiringSoon",
-       (SELECT count(*) FROM track_cache WHERE stats_expires_at <= $1) AS "statsExpired",
-       (SELECT count(*) FROM track_cache WHERE last_used_at >= $3) AS "hot",
-       (SELECT count(*) FROM track_cache WHERE last_used_at >= $4 AND last_used_at < $3) AS "warm"`;
+SELECT ${countAll(used)} AS "total",
+       ${countUpTo(staticExpiry, '$1', true)} AS "expired",
+       ${countUpTo(staticExpiry, '$2', true)} AS "expiredBySoon",
+       ${countUpTo(statsExpiry, '$1', true)} AS "statsExpired",
+       ${countUpTo(used, '$3', false)} AS "usedBeforeHot",
+       ${countUpTo(used, '$4', false)} AS "usedBeforeWarm",
+       ${countNull(used)} AS "neverUsed"`;
 
-type Row = Record<'total' | 'expired' | 'expiringSoon' | 'statsExpired' | 'hot' | 'warm', string>;
+type Row = Record<'total' | 'expired' | 'expiredBySoon' | 'statsExpired' | 'usedBeforeHot' | 'usedBeforeWarm' | 'neverUsed', string>;
 
 export async function countTrackTable(db: Queryable, bounds: StatisticsBounds): Promise<TrackTableStatistics> {
   const { rows } = await db.query<Row>(STATEMENT, [bounds.now, bounds.expiringBefore, bounds.hotSince, bounds.warmSince]);
@@ -22,12 +29,13 @@ export async function countTrackTable(db: Queryable, bounds: StatisticsBounds): 
   const total = Number(row.total);
   const expired = Number(row.expired);
   const statsExpired = Number(row.statsExpired);
-  const hot = Number(row.hot);
-  const warm = Number(row.warm);
+  const usedBeforeHot = Number(row.usedBeforeHot);
+  const hot = total - Number(row.neverUsed) - usedBeforeHot;
+  const warm = usedBeforeHot - Number(row.usedBeforeWarm);
   return {
     total,
     fresh: total - expired,
-    expiringSoon: Number(row.expiringSoon),
+    expiringSoon: Number(row.expiredBySoon) - expired,
     expired,
     statsTier: { fresh: total - statsExpired, expired: statsExpired },
     byTier: { hot, warm, cold: total - hot - warm },

@@ -1,11 +1,12 @@
 // cacheStats: per table totals, freshness, tiers, statuses, sources and top genres (src/cache/stats),
-// the provider counters, the last run of each kind, and the hit rate of API reads. Each part is computed
-// only when asked for, and once per request.
+// the provider counters, the last run of each kind, and the hit rate of API reads. The table figures are
+// computed only when asked for, once per request, and shared by concurrent requests
+// (src/cache/stats/shared-statistics.ts: at most a second old).
 import { GraphQLError } from 'graphql';
-import { getCacheStatistics } from '../../cache/stats/get-cache-statistics.ts';
+import type { RowTotals } from '../../cache/stats/count-row-totals.ts';
+import type { SharedFigures } from '../../cache/stats/shared-statistics.ts';
 import type { CacheStatistics, EntryTableStatistics, TrackTableStatistics } from '../../cache/stats/statistics.ts';
 import type { ReadCounts, ReadStatistics } from '../../cache/usage/read-counter.ts';
-import { countTableTotals, type TableTotals } from '../../cache/table-totals.ts';
 import { lastRunPerKind } from '../../jobs/runs/list-runs.ts';
 import { viewOfRun } from '../../jobs/run-view.ts';
 import { PROVIDER_NAMES } from '../../providers/index.ts';
@@ -19,10 +20,12 @@ import { ProviderStats } from './provider-stats.ts';
 
 interface StatsRequest {
   at: Date;
-  statistics: () => Promise<CacheStatistics>;
-  totals: () => Promise<TableTotals>;
+  figures: () => Promise<SharedFigures>;
   reads: ReadStatistics | undefined;
 }
+
+const statisticsOf = async (stats: StatsRequest): Promise<CacheStatistics> => (await stats.figures()).statistics;
+const rowsOf = async (stats: StatsRequest): Promise<RowTotals> => (await stats.figures()).rows;
 
 function once<T>(compute: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
@@ -117,12 +120,16 @@ const ApiReadStats = builder.objectRef<ReadStatistics>('ApiReadStats').implement
 const CacheStats = builder.objectRef<StatsRequest>('CacheStats').implement({
   description: 'What the cache holds, how fresh it is, and how it is used.',
   fields: (t) => ({
-    at: t.expose('at', { type: 'DateTime', description: 'The instant the figures are computed at.' }),
-    artists: t.field({ type: EntryTableStats, resolve: async (stats) => (await stats.statistics()).artists }),
-    albums: t.field({ type: EntryTableStats, resolve: async (stats) => (await stats.statistics()).albums }),
-    tracks: t.field({ type: TrackTableStats, resolve: async (stats) => (await stats.statistics()).tracks }),
-    audioFeatures: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await stats.totals()).audioFeatures }) }),
-    jobRuns: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await stats.totals()).jobRuns }) }),
+    at: t.field({
+      type: 'DateTime',
+      description: 'The instant the figures are computed at (at most a second before the request: concurrent requests share one computation).',
+      resolve: async (stats) => (await statisticsOf(stats)).at,
+    }),
+    artists: t.field({ type: EntryTableStats, resolve: async (stats) => (await statisticsOf(stats)).artists }),
+    albums: t.field({ type: EntryTableStats, resolve: async (stats) => (await statisticsOf(stats)).albums }),
+    tracks: t.field({ type: TrackTableStats, resolve: async (stats) => (await statisticsOf(stats)).tracks }),
+    audioFeatures: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await rowsOf(stats)).audioFeatures }) }),
+    jobRuns: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await rowsOf(stats)).jobRuns }) }),
     providers: t.field({
       type: [ProviderStats],
       description: 'Provider counters of this process, and the pauses of the whole installation.',
@@ -158,11 +165,9 @@ builder.queryField('cacheStats', (t) =>
       if (!Number.isInteger(topGenres) || topGenres < 0 || topGenres > MAX_TOP_GENRES) {
         throw new GraphQLError(`topGenres must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`, { extensions: { code: 'BAD_USER_INPUT' } });
       }
-      const { pool } = context.db;
       return {
         at: context.now,
-        statistics: once(() => getCacheStatistics(pool, context.now, context.config, { topGenres })),
-        totals: once(() => countTableTotals(pool)),
+        figures: once(() => context.statistics.get(context.now, topGenres)),
         reads: context.usage?.readStatistics(),
       };
     },

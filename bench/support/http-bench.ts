@@ -1,0 +1,48 @@
+// Alternating repetitions of a load against the service and against its baseline, so that drift in the
+// shared machine's load hits both alike; each figure is the median over the repetitions.
+import { type GraphQLLoad, type LoadResult, runGraphQLLoad } from './load.ts';
+import { median } from './report.ts';
+
+export interface MedianLoad {
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+function medians(results: LoadResult[]): MedianLoad {
+  return {
+    perSecond: median(results.map((result) => result.perSecond)),
+    p50: median(results.map((result) => result.p50)),
+    p95: median(results.map((result) => result.p95)),
+    p99: median(results.map((result) => result.p99)),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+  };
+}
+
+export interface Comparison {
+  candidate: MedianLoad;
+  baseline: MedianLoad;
+}
+
+export const REPETITIONS = 3;
+
+/** A short warm-up of each side (JIT, plans, pools), then REPETITIONS alternating rounds. */
+export async function compareUnderLoad(
+  candidate: Omit<GraphQLLoad, 'seconds'>,
+  baseline: Omit<GraphQLLoad, 'seconds'>,
+  seconds: number,
+): Promise<Comparison> {
+  await runGraphQLLoad({ ...candidate, seconds: 2 });
+  await runGraphQLLoad({ ...baseline, seconds: 2 });
+  const candidates: LoadResult[] = [];
+  const baselines: LoadResult[] = [];
+  for (let round = 0; round < REPETITIONS; round += 1) {
+    baselines.push(await runGraphQLLoad({ ...baseline, seconds }));
+    candidates.push(await runGraphQLLoad({ ...candidate, seconds }));
+  }
+  return { candidate: medians(candidates), baseline: medians(baselines) };
+}
+
+export const HELLO = { query: '{ hello }' };
