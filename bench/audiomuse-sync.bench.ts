@@ -6,14 +6,11 @@
 // a first sync, only the manifest for a sync where nothing changed) and wall time of a first sync
 // (target ≤ 0.25 × the get_score baseline; a ratio, so that it means the same on any machine).
 // Exits with 1 when a target is missed.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { parseConfig } from '../src/config.ts';
 import { connectDatabase } from '../src/db/database.ts';
-import { databaseUrl, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { databaseUrl } from '../src/db/embedded-postgres.ts';
 import { migrateDatabase } from '../src/db/migrator.ts';
 import { runNow } from '../src/jobs/run-now.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -22,25 +19,10 @@ import { startAudioMuseSimulator } from '../src/simulators/audiomuse.ts';
 import { createLibrary } from '../src/simulators/library.ts';
 import { RequestLog } from '../src/simulators/request-log.ts';
 import { reportBenchResult } from './support/report.ts';
+import { openServer } from './support/database.ts';
 
 const TRACKS = 20_000;
 const TIME_TARGET = 0.25;
-
-async function openServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const external = process.env.TEST_DATABASE_URL;
-  if (external) return { url: external, close: async () => undefined };
-  // As root, PostgreSQL runs as `postgres`, which must be able to enter the folder.
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'linernotes-bench-'));
-  await chmod(dir, 0o755);
-  const embedded = await startEmbeddedPostgres(dir, silentLogger());
-  return {
-    url: embedded.serverUrl,
-    close: async () => {
-      await embedded.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const library = createLibrary({ seed: 5, tracks: TRACKS, specialNames: false });
 const server = await openServer();

@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { EntryRefresher } from '../src/cache/entry-refresher.ts';
 import { parseConfig } from '../src/config.ts';
-import { databaseUrl, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { databaseUrl } from '../src/db/embedded-postgres.ts';
 import { migrateDatabase } from '../src/db/migrator.ts';
 import type { JobContext } from '../src/jobs/dependencies.ts';
 import { ProgressReporter } from '../src/jobs/progress.ts';
@@ -32,43 +32,13 @@ import { createProviders } from '../src/providers/index.ts';
 import { DEFAULT_PLEX_PAGE_SIZE } from '../src/providers/plex.ts';
 import type { TrackTier } from '../src/cache/tracks/upsert-track-page.ts';
 import { median, reportBenchResult } from './support/report.ts';
+import { admin, openServer } from './support/database.ts';
 
 const TRACKS = 100_000;
 const ROUNDS = 3;
 const RATE_TARGET = 25_000;
 const RATIO_TARGET = 1.5;
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-
-interface Server {
-  url: string;
-  close(): Promise<void>;
-}
-
-async function openServer(): Promise<Server> {
-  const external = process.env.TEST_DATABASE_URL;
-  if (external) return { url: external, close: async () => undefined };
-  // As root, PostgreSQL runs as `postgres`, which must be able to enter the folder.
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'linernotes-bench-'));
-  await chmod(dir, 0o755);
-  const embedded = await startEmbeddedPostgres(dir, silentLogger());
-  return {
-    url: embedded.serverUrl,
-    close: async () => {
-      await embedded.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 interface PlexProcess {
   url: string;

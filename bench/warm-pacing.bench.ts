@@ -13,7 +13,6 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { parseConfig } from '../src/config.ts';
 import { connectDatabase } from '../src/db/database.ts';
 import { databaseUrl, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
@@ -25,6 +24,7 @@ import { startProcessRuntime } from '../src/process-runtime.ts';
 import type { LoggedRequest } from '../src/simulators/request-log.ts';
 import type { ProviderName } from '../src/types.ts';
 import { median, reportBenchResult } from './support/report.ts';
+import { admin } from './support/database.ts';
 
 const ARTISTS = 400;
 // Each repetition is a whole warm (about 150 s with MusicBrainz, 55 s without); two keep the suite short.
@@ -39,16 +39,6 @@ const NO_SCHEDULES = {
   TRACK_STATIC_REFRESH_CRON: 'off',
   AUDIO_FEATURES_CRON: 'off',
 };
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A refusal by a provider's rate limiter, in each provider's way of saying it. */
 function refused(entry: LoggedRequest): boolean {

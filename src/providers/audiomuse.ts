@@ -51,16 +51,21 @@ const optionalText = z
   .optional()
   .transform((value) => (value === null || value === undefined ? undefined : value));
 
-const scoreSchema = z.object({
-  item_id: z.union([z.string(), z.number()]).transform(String).nullable().optional(),
-  title: optionalText,
-  author: optionalText,
+// The analysis columns of AudioMuse's score table, the same in get_score's answer and the sync rows.
+const analysisFields = {
   tempo: optionalNumber,
   key: optionalText,
   scale: optionalText,
   energy: optionalNumber,
   mood_vector: optionalText,
   other_features: optionalText,
+};
+
+const scoreSchema = z.object({
+  item_id: z.union([z.string(), z.number()]).transform(String).nullable().optional(),
+  title: optionalText,
+  author: optionalText,
+  ...analysisFields,
   duration: optionalNumber,
 });
 
@@ -79,12 +84,7 @@ const syncRowsSchema = z.object({
       id,
       title: optionalText,
       artist: optionalText,
-      tempo: optionalNumber,
-      key: optionalText,
-      scale: optionalText,
-      energy: optionalNumber,
-      mood_vector: optionalText,
-      other_features: optionalText,
+      ...analysisFields,
       fp: optionalText,
     }),
   ),
