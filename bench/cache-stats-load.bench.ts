@@ -6,10 +6,8 @@
 // Target: p95 ≤ 20 ms. Baseline in the same run: a bare graphql-yoga hello-world under the same load.
 import { Kind, parse, print, visit } from 'graphql';
 import { openSeededDatabase } from './support/database.ts';
-import { compareUnderLoad, HELLO } from './support/http-bench.ts';
-import { ms } from './support/load.ts';
+import { compareUnderLoad, HELLO, reportP95AgainstBareYoga } from './support/http-bench.ts';
 import { startBareYoga, startService } from './support/processes.ts';
-import { reportBenchResult } from './support/report.ts';
 
 const CONNECTIONS = 32;
 const SECONDS = 5;
@@ -37,21 +35,12 @@ const service = await startService({ databaseUrl: db.url, args: ['--no-worker'] 
 const bare = await startBareYoga();
 try {
   const query = await cacheStatsSelection();
-  const { candidate, baseline } = await compareUnderLoad(
+  const comparison = await compareUnderLoad(
     { url: service.url, connections: CONNECTIONS, body: () => ({ query, variables: { topGenres: 10 } }) },
     { url: bare.url, connections: CONNECTIONS, body: () => HELLO },
     SECONDS,
   );
-  const pass = candidate.p95 <= TARGET_P95_MS && candidate.errors === 0;
-  reportBenchResult({
-    name: 'cache-stats-load',
-    workload: `dashboard cacheStats, ${CONNECTIONS} connections, ${db.seed.artists.toLocaleString('en-US')} artists`,
-    target: `p95 ≤ ${TARGET_P95_MS} ms`,
-    result: `p95 ${ms(candidate.p95)}, p50 ${ms(candidate.p50)}, ${candidate.perSecond.toFixed(0)} req/s${candidate.errors ? `, ${candidate.errors} errors` : ''}`,
-    baseline: `bare yoga p95 ${ms(baseline.p95)}, ${baseline.perSecond.toFixed(0)} req/s`,
-    pass,
-  });
-  if (!pass) process.exitCode = 1;
+  if (!reportP95AgainstBareYoga({ name: 'cache-stats-load', workload: `dashboard cacheStats, ${CONNECTIONS} connections, ${db.seed.artists.toLocaleString('en-US')} artists`, targetP95Ms: TARGET_P95_MS }, comparison)) process.exitCode = 1;
 } finally {
   await bare.stop();
   await service.stop();

@@ -6,10 +6,8 @@
 // uniformly over all genres, so the long tail and the biggest genres weigh alike. Target: p95 ≤ 25 ms.
 // Baseline in the same run: a bare graphql-yoga hello-world under the same load.
 import { openSeededDatabase } from './support/database.ts';
-import { compareUnderLoad, HELLO } from './support/http-bench.ts';
-import { ms } from './support/load.ts';
+import { compareUnderLoad, HELLO, reportP95AgainstBareYoga } from './support/http-bench.ts';
 import { startBareYoga, startService } from './support/processes.ts';
-import { reportBenchResult } from './support/report.ts';
 import { seedGenreOf } from './support/seed.ts';
 
 const CONNECTIONS = 32;
@@ -27,7 +25,7 @@ const db = await openSeededDatabase();
 const service = await startService({ databaseUrl: db.url, args: ['--no-worker'] });
 const bare = await startBareYoga();
 try {
-  const { candidate, baseline } = await compareUnderLoad(
+  const comparison = await compareUnderLoad(
     {
       url: service.url,
       connections: CONNECTIONS,
@@ -36,16 +34,7 @@ try {
     { url: bare.url, connections: CONNECTIONS, body: () => HELLO },
     SECONDS,
   );
-  const pass = candidate.p95 <= TARGET_P95_MS && candidate.errors === 0;
-  reportBenchResult({
-    name: 'genre-listing',
-    workload: `artists(first: 100, filter: {genre}), genre drawn over all ${db.seed.genres}, ${CONNECTIONS} connections, ${db.seed.artists.toLocaleString('en-US')} artists`,
-    target: `p95 ≤ ${TARGET_P95_MS} ms`,
-    result: `p95 ${ms(candidate.p95)}, p50 ${ms(candidate.p50)}, ${candidate.perSecond.toFixed(0)} req/s${candidate.errors ? `, ${candidate.errors} errors` : ''}`,
-    baseline: `bare yoga p95 ${ms(baseline.p95)}, ${baseline.perSecond.toFixed(0)} req/s`,
-    pass,
-  });
-  if (!pass) process.exitCode = 1;
+  if (!reportP95AgainstBareYoga({ name: 'genre-listing', workload: `artists(first: 100, filter: {genre}), genre drawn over all ${db.seed.genres}, ${CONNECTIONS} connections, ${db.seed.artists.toLocaleString('en-US')} artists`, targetP95Ms: TARGET_P95_MS }, comparison)) process.exitCode = 1;
 } finally {
   await bare.stop();
   await service.stop();

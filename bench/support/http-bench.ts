@@ -1,7 +1,7 @@
 // Alternating repetitions of a load against the service and against its baseline, so that drift in the
 // shared machine's load hits both alike; each figure is the median over the repetitions.
-import { type GraphQLLoad, type LoadResult, runGraphQLLoad } from './load.ts';
-import { median } from './report.ts';
+import { type GraphQLLoad, type LoadResult, ms, runGraphQLLoad } from './load.ts';
+import { median, reportBenchResult } from './report.ts';
 
 export interface MedianLoad {
   perSecond: number;
@@ -46,3 +46,17 @@ export async function compareUnderLoad(
 }
 
 export const HELLO = { query: '{ hello }' };
+
+/** Reports a p95 target measured under load next to bare graphql-yoga's figures from the same run. */
+export function reportP95AgainstBareYoga(report: { name: string; workload: string; targetP95Ms: number }, { candidate, baseline }: Comparison): boolean {
+  const pass = candidate.p95 <= report.targetP95Ms && candidate.errors === 0;
+  reportBenchResult({
+    name: report.name,
+    workload: report.workload,
+    target: `p95 ≤ ${report.targetP95Ms} ms`,
+    result: `p95 ${ms(candidate.p95)}, p50 ${ms(candidate.p50)}, ${candidate.perSecond.toFixed(0)} req/s${candidate.errors ? `, ${candidate.errors} errors` : ''}`,
+    baseline: `bare yoga p95 ${ms(baseline.p95)}, ${baseline.perSecond.toFixed(0)} req/s`,
+    pass,
+  });
+  return pass;
+}

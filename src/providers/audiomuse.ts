@@ -125,6 +125,20 @@ export function parseOtherFeatures(value: string | undefined): Record<string, nu
   return Object.values(features).every((score) => score === 0) ? {} : features;
 }
 
+type AnalysisColumns = z.infer<z.ZodObject<typeof analysisFields>>;
+
+/** The analysis of one score row, as get_score and the sync rows both carry it. */
+function analysisOf(row: AnalysisColumns) {
+  return {
+    tempo: row.tempo,
+    key: row.key,
+    scale: row.scale,
+    energy: row.energy,
+    moodVector: parseFeatureString(row.mood_vector),
+    otherFeatures: parseOtherFeatures(row.other_features),
+  };
+}
+
 /**
  * Splits ids into `?ids=` lists of at most 500 whose request line fits under gunicorn's limit. Commas go
  * unencoded (Flask reads them as is); each id is encoded as any query value.
@@ -172,12 +186,7 @@ export class AudiomuseClient {
         itemId: row.item_id ?? ratingKey,
         title: row.title,
         artist: row.author,
-        tempo: row.tempo,
-        key: row.key,
-        scale: row.scale,
-        energy: row.energy,
-        moodVector: parseFeatureString(row.mood_vector),
-        otherFeatures: parseOtherFeatures(row.other_features),
+        ...analysisOf(row),
         durationSeconds: row.duration,
       };
     });
@@ -223,12 +232,7 @@ export class AudiomuseClient {
       itemId: row.id,
       title: row.title,
       artist: row.artist,
-      tempo: row.tempo,
-      key: row.key,
-      scale: row.scale,
-      energy: row.energy,
-      moodVector: parseFeatureString(row.mood_vector),
-      otherFeatures: parseOtherFeatures(row.other_features),
+      ...analysisOf(row),
       fingerprint: row.fp,
     }));
   }

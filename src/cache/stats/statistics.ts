@@ -1,4 +1,4 @@
-// The shape of the cache statistics (issue 6's `cacheStats`). Conventions for every table:
+// The shape of the cache statistics (what the API's `cacheStats` answers). Conventions for every table:
 //   fresh + expired = total; expiringSoon counts the fresh entries that expire within
 //   REFRESH_LOOKAHEAD_DAYS (a subset of fresh, the same window the refresh job looks at);
 //   byTier.hot + warm + cold = total, with the tiers of src/cache/tiers.ts (never used = cold).
