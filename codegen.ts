@@ -12,7 +12,10 @@ const config: CodegenConfig = {
     'schema.graphql': { plugins: ['schema-ast'], config: { includeDirectives: true } },
     'src/generated/graphql.ts': {
       plugins: ['typescript-operations', 'typed-document-node'],
-      config: { useTypeImports: true, scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string', JobKind: 'string' } },
+      config: {
+        useTypeImports: true,
+        scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string', JobKind: 'string' },
+      },
     },
   },
 };

@@ -32,7 +32,11 @@ const bare = await startBareYoga();
 let failed = false;
 try {
   const single = await compareUnderLoad(
-    { url: service.url, connections: CONNECTIONS, body: () => ({ query: ARTIST_QUERY, variables: { name: pick(names) } }) },
+    {
+      url: service.url,
+      connections: CONNECTIONS,
+      body: () => ({ query: ARTIST_QUERY, variables: { name: pick(names) } }),
+    },
     { url: bare.url, connections: CONNECTIONS, body: () => HELLO },
     SECONDS,
   );
@@ -52,7 +56,10 @@ try {
     {
       url: service.url,
       connections: CONNECTIONS,
-      body: () => ({ query: LOOKUP_MUTATION, variables: { names: Array.from({ length: LOOKUP_NAMES }, () => pick(names)) } }),
+      body: () => ({
+        query: LOOKUP_MUTATION,
+        variables: { names: Array.from({ length: LOOKUP_NAMES }, () => pick(names)) },
+      }),
     },
     { url: bare.url, connections: CONNECTIONS, body: () => HELLO },
     SECONDS,

@@ -37,7 +37,11 @@ const db = connectDatabase(url, silentLogger());
 let failed = false;
 
 try {
-  const tracks = [...library.tracks()].map((track) => ({ rating_key: track.ratingKey, title: track.title, artist_name: track.artistName }));
+  const tracks = [...library.tracks()].map((track) => ({
+    rating_key: track.ratingKey,
+    title: track.title,
+    artist_name: track.artistName,
+  }));
   await db.pool.query(
     `INSERT INTO track_cache (rating_key, title, artist_name, artist_key, static_expires_at, stats_expires_at)
      SELECT r.rating_key, r.title, r.artist_name, lower(r.artist_name), now() + interval '90 days', now() + interval '1 day'
@@ -48,14 +52,19 @@ try {
   const measure = async (syncApi: boolean) => {
     const log = new RequestLog();
     const audiomuse = await startAudioMuseSimulator({ library, log, syncApi });
-    const config = parseConfig({ DATABASE_URL: url, AUDIOMUSE_URL: audiomuse.url, AUDIOMUSE_TOKEN: audiomuse.token ?? '' });
+    const config = parseConfig({
+      DATABASE_URL: url,
+      AUDIOMUSE_URL: audiomuse.url,
+      AUDIOMUSE_TOKEN: audiomuse.token ?? '',
+    });
     const runtime = await startProcessRuntime({ config, db, logger: silentLogger() });
     try {
       await db.pool.query('TRUNCATE audio_features');
       const start = performance.now();
       const first = await runNow(runtime, 'audio-features-sync', {});
       const elapsed = performance.now() - start;
-      if (first.outcome !== 'finished' || first.run.status !== 'succeeded') throw new Error(`first sync: ${JSON.stringify(first)}`);
+      if (first.outcome !== 'finished' || first.run.status !== 'succeeded')
+        throw new Error(`first sync: ${JSON.stringify(first)}`);
       const firstRequests = log.count();
       log.clear();
       await runNow(runtime, 'audio-features-sync', {});

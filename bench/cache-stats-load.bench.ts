@@ -16,14 +16,20 @@ const TARGET_P95_MS = 20;
 /** The dashboard's query with the job history (and its variable) taken out: what cacheStats alone costs. */
 async function cacheStatsSelection(): Promise<string> {
   // The dashboard's module is browser JavaScript without type declarations.
-  const operations: { DASHBOARD_QUERY?: unknown } = await import(new URL('../src/dashboard/operations.js', import.meta.url).href);
+  const operations: { DASHBOARD_QUERY?: unknown } = await import(
+    new URL('../src/dashboard/operations.js', import.meta.url).href
+  );
   if (typeof operations.DASHBOARD_QUERY !== 'string') throw new Error('the dashboard exports no DASHBOARD_QUERY');
   const document = visit(parse(operations.DASHBOARD_QUERY), {
     Field: (node) => (node.name.value === 'jobRuns' ? null : undefined),
     VariableDefinition: (node) => (node.variable.name.value === 'history' ? null : undefined),
     FragmentDefinition: (node) => (node.name.value === 'DashboardRun' ? null : undefined),
   });
-  if (document.definitions.some((definition) => definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION)) {
+  if (
+    document.definitions.some(
+      (definition) => definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION,
+    )
+  ) {
     throw new Error('unexpected definition in the dashboard query');
   }
   return print(document);
@@ -40,7 +46,17 @@ try {
     { url: bare.url, connections: CONNECTIONS, body: () => HELLO },
     SECONDS,
   );
-  if (!reportP95AgainstBareYoga({ name: 'cache-stats-load', workload: `dashboard cacheStats, ${CONNECTIONS} connections, ${db.seed.artists.toLocaleString('en-US')} artists`, targetP95Ms: TARGET_P95_MS }, comparison)) process.exitCode = 1;
+  if (
+    !reportP95AgainstBareYoga(
+      {
+        name: 'cache-stats-load',
+        workload: `dashboard cacheStats, ${CONNECTIONS} connections, ${db.seed.artists.toLocaleString('en-US')} artists`,
+        targetP95Ms: TARGET_P95_MS,
+      },
+      comparison,
+    )
+  )
+    process.exitCode = 1;
 } finally {
   await bare.stop();
   await service.stop();

@@ -32,7 +32,8 @@ SELECT source, status, count(*), count(*) FILTER (WHERE expires_at <= $1) AS exp
        count(*) FILTER (WHERE expires_at > $1 AND expires_at <= $2) AS soon,
        count(*) FILTER (WHERE last_used_at >= $3) AS hot, count(*) FILTER (WHERE last_used_at >= $4 AND last_used_at < $3) AS warm
   FROM artist_cache GROUP BY source, status`;
-const DIRECT_GENRES = 'SELECT genre, count(*) FROM artist_cache, unnest(genres) AS genre GROUP BY genre ORDER BY 2 DESC LIMIT 10';
+const DIRECT_GENRES =
+  'SELECT genre, count(*) FROM artist_cache, unnest(genres) AS genre GROUP BY genre ORDER BY 2 DESC LIMIT 10';
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
@@ -94,7 +95,11 @@ async function main(): Promise<void> {
   try {
     const now = new Date();
     const statistics = await getCacheStatistics(pool, now, config);
-    if (statistics.artists.total !== ARTISTS || statistics.albums.total !== ALBUMS || statistics.tracks.total !== TRACKS) {
+    if (
+      statistics.artists.total !== ARTISTS ||
+      statistics.albums.total !== ALBUMS ||
+      statistics.tracks.total !== TRACKS
+    ) {
       throw new Error(`statistics disagree with the seed: ${JSON.stringify(statistics)}`);
     }
     await countTableTotals(pool);
@@ -122,21 +127,25 @@ async function main(): Promise<void> {
     // lapse), the expiry range covers every row of every table.
     const lapsed = new Date(now.getTime() + 400 * 86_400_000);
     const worst: number[] = [];
-    for (let round = 0; round < 5; round += 1) worst.push((await timed(() => getCacheStatistics(pool, lapsed, config)))[1]);
+    for (let round = 0; round < 5; round += 1)
+      worst.push((await timed(() => getCacheStatistics(pool, lapsed, config)))[1]);
     const worstMs = median(worst);
     console.log(`  with every entry expired: ${ms(worstMs)} = ${(worstMs / base).toFixed(1)}x`);
 
-    const bounds = [now, new Date(now.getTime() + 7 * 86_400_000), new Date(now.getTime() - 30 * 86_400_000), new Date(now.getTime() - 180 * 86_400_000)];
+    const bounds = [
+      now,
+      new Date(now.getTime() + 7 * 86_400_000),
+      new Date(now.getTime() - 30 * 86_400_000),
+      new Date(now.getTime() - 180 * 86_400_000),
+    ];
     const direct: number[] = [];
     for (let round = 0; round < 3; round += 1) {
-      direct.push(
-        (
-          await timed(() => Promise.all([pool.query(DIRECT_FIGURES, bounds), pool.query(DIRECT_GENRES)]))
-        )[1],
-      );
+      direct.push((await timed(() => Promise.all([pool.query(DIRECT_FIGURES, bounds), pool.query(DIRECT_GENRES)])))[1]);
     }
     const directMs = median(direct);
-    console.log(`  for reference, artists alone the direct way (every row read, genres unnested): ${ms(directMs)} = ${(directMs / base).toFixed(1)}x`);
+    console.log(
+      `  for reference, artists alone the direct way (every row read, genres unnested): ${ms(directMs)} = ${(directMs / base).toFixed(1)}x`,
+    );
 
     const writes = await writeOverhead(pool, now);
     const writeRatio = writes.on / writes.off;

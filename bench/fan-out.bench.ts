@@ -22,8 +22,11 @@ const EVENT_TIMEOUT_MS = 10_000;
 
 async function progressSubscription(): Promise<string> {
   // The dashboard's module is browser JavaScript without type declarations.
-  const operations: { RUN_PROGRESS_SUBSCRIPTION?: unknown } = await import(new URL('../src/dashboard/operations.js', import.meta.url).href);
-  if (typeof operations.RUN_PROGRESS_SUBSCRIPTION !== 'string') throw new Error('the dashboard exports no RUN_PROGRESS_SUBSCRIPTION');
+  const operations: { RUN_PROGRESS_SUBSCRIPTION?: unknown } = await import(
+    new URL('../src/dashboard/operations.js', import.meta.url).href
+  );
+  if (typeof operations.RUN_PROGRESS_SUBSCRIPTION !== 'string')
+    throw new Error('the dashboard exports no RUN_PROGRESS_SUBSCRIPTION');
   return operations.RUN_PROGRESS_SUBSCRIPTION;
 }
 
@@ -33,8 +36,14 @@ interface Subscriber {
 }
 
 /** Subscribes `count` clients; `onProgress` gets each message's progress.current. Resolves once all got the first state. */
-async function subscribeAll(url: string, query: string, runId: number, count: number, onProgress: (current: number) => void): Promise<Subscriber[]> {
-  const wsUrl = url.replace(/^http/, 'ws') + '/graphql';
+async function subscribeAll(
+  url: string,
+  query: string,
+  runId: number,
+  count: number,
+  onProgress: (current: number) => void,
+): Promise<Subscriber[]> {
+  const wsUrl = `${url.replace(/^http/, 'ws')}/graphql`;
   const subscribers: Subscriber[] = [];
   const firstStates: Array<Promise<void>> = [];
   for (let index = 0; index < count; index += 1) {
@@ -94,7 +103,10 @@ async function measure(url: string, pool: pg.Pool, query: string, count: number,
           at: new Date().toISOString(),
         };
         const delivered = new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`event ${current} reached ${arrivals.get(current) ?? 0} of ${count} subscribers`)), EVENT_TIMEOUT_MS);
+          const timer = setTimeout(
+            () => reject(new Error(`event ${current} reached ${arrivals.get(current) ?? 0} of ${count} subscribers`)),
+            EVENT_TIMEOUT_MS,
+          );
           onAll = () => {
             clearTimeout(timer);
             resolve();

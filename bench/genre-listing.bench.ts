@@ -34,7 +34,17 @@ try {
     { url: bare.url, connections: CONNECTIONS, body: () => HELLO },
     SECONDS,
   );
-  if (!reportP95AgainstBareYoga({ name: 'genre-listing', workload: `artists(first: 100, filter: {genre}), genre drawn over all ${db.seed.genres}, ${CONNECTIONS} connections, ${db.seed.artists.toLocaleString('en-US')} artists`, targetP95Ms: TARGET_P95_MS }, comparison)) process.exitCode = 1;
+  if (
+    !reportP95AgainstBareYoga(
+      {
+        name: 'genre-listing',
+        workload: `artists(first: 100, filter: {genre}), genre drawn over all ${db.seed.genres}, ${CONNECTIONS} connections, ${db.seed.artists.toLocaleString('en-US')} artists`,
+        targetP95Ms: TARGET_P95_MS,
+      },
+      comparison,
+    )
+  )
+    process.exitCode = 1;
 } finally {
   await bare.stop();
   await service.stop();

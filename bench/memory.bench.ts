@@ -31,7 +31,10 @@ async function rssMb(pid: number): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measure(entry: string[], env: Record<string, string>): Promise<{ idle: number; peak: number; warmed: number }> {
+async function measure(
+  entry: string[],
+  env: Record<string, string>,
+): Promise<{ idle: number; peak: number; warmed: number }> {
   const db = await openEmptyDatabase();
   let service: ChildServer | undefined;
   try {
@@ -67,7 +70,11 @@ async function measure(entry: string[], env: Record<string, string>): Promise<{ 
 }
 
 const began = performance.now();
-const simulators = await startSimulators({ seed: 2026, artists: ARTISTS, lastfm: { quirks: { rateLimit: undefined } } });
+const simulators = await startSimulators({
+  seed: 2026,
+  artists: ARTISTS,
+  lastfm: { quirks: { rateLimit: undefined } },
+});
 try {
   const env = {
     PLEX_URL: simulators.env.PLEX_URL,
@@ -78,8 +85,14 @@ try {
     MUSICBRAINZ_ENABLED: 'false',
   };
   // npm start: compiled JavaScript with a bounded heap (package.json's start script).
-  const packageJson = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const startFlags = (/node (.*?) dist\/src\/cli\.js/.exec(packageJson.scripts.start.split('&&').pop() ?? '')?.[1] ?? '').split(' ').filter(Boolean);
+  const packageJson = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const startFlags = (
+    /node (.*?) dist\/src\/cli\.js/.exec(packageJson.scripts.start.split('&&').pop() ?? '')?.[1] ?? ''
+  )
+    .split(' ')
+    .filter(Boolean);
   const compiled = await measure([...startFlags, path.join(ROOT, 'dist/src/cli.js')], env);
   const sources = await measure(['--import', 'tsx', path.join(ROOT, 'src/cli.ts')], env);
   const idlePass = compiled.idle <= IDLE_TARGET_MB;

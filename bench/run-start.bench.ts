@@ -31,7 +31,12 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 
 async function serviceLatencies(databaseUrl: string, env: Record<string, string>): Promise<number[]> {
   const service = await startService({ databaseUrl, env });
-  const client = createClient({ url: service.url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+  const client = createClient({
+    url: `${service.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+  });
   const waiters = new Map<string, { status: string; resolve: () => void }>();
   const stop = client.subscribe<{ jobRunEvents: { runId: string; status: string; final: boolean } }>(
     { query: 'subscription { jobRunEvents { runId status final } }' },
@@ -40,7 +45,10 @@ async function serviceLatencies(databaseUrl: string, env: Record<string, string>
         const event = message.data?.jobRunEvents;
         if (!event) return;
         for (const [key, waiter] of waiters) {
-          if (key.startsWith(`${event.runId}:`) && (waiter.status === event.status || (waiter.status === 'FINAL' && event.final))) {
+          if (
+            key.startsWith(`${event.runId}:`) &&
+            (waiter.status === event.status || (waiter.status === 'FINAL' && event.final))
+          ) {
             waiters.delete(key);
             waiter.resolve();
           }
@@ -60,12 +68,16 @@ async function serviceLatencies(databaseUrl: string, env: Record<string, string>
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: 'mutation { warmArtistCache(input: { dryRun: true }) { id status } }' }),
       });
-      const body = (await response.json()) as { data?: { warmArtistCache?: { id: string; status: string } }; errors?: unknown };
+      const body = (await response.json()) as {
+        data?: { warmArtistCache?: { id: string; status: string } };
+        errors?: unknown;
+      };
       const runId = body.data?.warmArtistCache?.id;
       if (!runId) throw new Error(`could not start a warm: ${JSON.stringify(body.errors)}`);
-      const started = body.data?.warmArtistCache?.status === 'RUNNING'
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => waiters.set(`${runId}:running`, { status: 'RUNNING', resolve }));
+      const started =
+        body.data?.warmArtistCache?.status === 'RUNNING'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => waiters.set(`${runId}:running`, { status: 'RUNNING', resolve }));
       const ended = new Promise<void>((resolve) => waiters.set(`${runId}:final`, { status: 'FINAL', resolve }));
       await withTimeout(started, `run ${runId} to start`);
       if (round > 0) latencies.push(performance.now() - sent);
@@ -114,7 +126,11 @@ const began = performance.now();
 const simulators = await startSimulators({ seed: 2026, artists: 5 });
 const db = await openEmptyDatabase();
 try {
-  const env = { PLEX_URL: simulators.env.PLEX_URL, PLEX_TOKEN: simulators.env.PLEX_TOKEN, MUSICBRAINZ_ENABLED: 'false' };
+  const env = {
+    PLEX_URL: simulators.env.PLEX_URL,
+    PLEX_TOKEN: simulators.env.PLEX_TOKEN,
+    MUSICBRAINZ_ENABLED: 'false',
+  };
   const service = await serviceLatencies(db.url, env);
   const worker = await workerLatencies(db.url);
   const p50 = quantile(service, 0.5);
@@ -123,7 +139,9 @@ try {
   const workerP99 = quantile(worker, 0.99);
   // "Keep": no worse, relative to graphile-worker alone in the same run, than before (with a margin for
   // a shared machine's noise).
-  const pass = p50 / workerP50 <= 1.25 * (BEFORE.p50 / BEFORE.workerP50) && p99 / workerP99 <= 1.25 * (BEFORE.p99 / BEFORE.workerP99);
+  const pass =
+    p50 / workerP50 <= 1.25 * (BEFORE.p50 / BEFORE.workerP50) &&
+    p99 / workerP99 <= 1.25 * (BEFORE.p99 / BEFORE.workerP99);
   reportBenchResult({
     name: 'run-start',
     workload: `warmArtistCache mutation to the run's RUNNING event over graphql-ws, ${ROUNDS} runs`,

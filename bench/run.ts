@@ -15,7 +15,10 @@ const SUFFIX = '.bench.ts';
 
 async function benchmarkNames(): Promise<string[]> {
   const files = await readdir(benchDir);
-  return files.filter((file) => file.endsWith(SUFFIX)).map((file) => file.slice(0, -SUFFIX.length)).sort();
+  return files
+    .filter((file) => file.endsWith(SUFFIX))
+    .map((file) => file.slice(0, -SUFFIX.length))
+    .sort();
 }
 
 function runBenchmark(name: string, serverUrl: string): Promise<{ results: BenchResult[]; exitCode: number }> {
@@ -34,7 +37,7 @@ function runBenchmark(name: string, serverUrl: string): Promise<{ results: Bench
       pending = lines.pop() ?? '';
       for (const line of lines) {
         if (line.startsWith(RESULT_PREFIX)) results.push(JSON.parse(line.slice(RESULT_PREFIX.length)) as BenchResult);
-        else process.stdout.write(line + '\n');
+        else process.stdout.write(`${line}\n`);
       }
     });
     child.on('error', reject);

@@ -48,10 +48,15 @@ interface PlexProcess {
 }
 
 async function startPlexProcess(): Promise<PlexProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'support', 'plex-simulator-process.ts'), String(TRACKS)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(benchDir, 'support', 'plex-simulator-process.ts'), String(TRACKS)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  if (!child.stdout) throw new Error('the seeding process has no stdout pipe');
+  const lines = createInterface({ input: child.stdout });
   const [line] = (await once(lines, 'line')) as [string];
   lines.close();
   const ready = JSON.parse(line) as { url: string; token: string; section: string };
@@ -82,7 +87,12 @@ async function fetchEveryPage(plex: PlexProcess, concurrency: number): Promise<n
 
 const csvField = (value: unknown): string => {
   if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? `{${value.map((item) => JSON.stringify(String(item))).join(',')}}` : String(value);
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : Array.isArray(value)
+        ? `{${value.map((item) => JSON.stringify(String(item))).join(',')}}`
+        : String(value);
   return /[",\n]/.test(text) || text === '' ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
@@ -126,7 +136,12 @@ async function main(): Promise<void> {
       processId: 'bench',
     };
     const run = async (tier: TrackTier): Promise<number> => {
-      const progress = new ProgressReporter({ runId: 0, kind: `track-${tier}-refresh`, clock, sink: { publish: () => undefined, persist: async () => undefined } });
+      const progress = new ProgressReporter({
+        runId: 0,
+        kind: `track-${tier}-refresh`,
+        clock,
+        sink: { publish: () => undefined, persist: async () => undefined },
+      });
       const context: JobContext = { deps, progress, signal: new AbortController().signal, logger: silentLogger() };
       const [, elapsed] = await timed(() => syncTracks(context, tier));
       return elapsed;

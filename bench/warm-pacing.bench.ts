@@ -79,14 +79,17 @@ async function repetition(serverUrl: string, index: number, musicbrainz: boolean
       const started = performance.now();
       const outcome = await runNow(runtime, 'cache-warm', {});
       const seconds = (performance.now() - started) / 1000;
-      if (outcome.outcome !== 'finished' || outcome.run.status !== 'succeeded') throw new Error(`the warm did not succeed: ${JSON.stringify(outcome)}`);
+      if (outcome.outcome !== 'finished' || outcome.run.status !== 'succeeded')
+        throw new Error(`the warm did not succeed: ${JSON.stringify(outcome)}`);
       const entries = sims.log.filter({ since });
       const useful: Partial<Record<ProviderName, number>> = {};
       let floorSeconds = 0;
       let bottleneck: ProviderName = 'lastfm';
       for (const [provider, rate] of Object.entries(RATES) as Array<[ProviderName, number]>) {
         // Spotify's token endpoint is another service, not under the API's rate.
-        const count = entries.filter((entry) => entry.provider === provider && !refused(entry) && entry.path !== '/api/token').length;
+        const count = entries.filter(
+          (entry) => entry.provider === provider && !refused(entry) && entry.path !== '/api/token',
+        ).length;
         useful[provider] = count;
         if (count / rate > floorSeconds) {
           floorSeconds = count / rate;

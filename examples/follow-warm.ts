@@ -79,9 +79,13 @@ async function follow(id: string): Promise<Run | undefined> {
   let last: Run | undefined;
   let printedAt = 0;
   try {
-    const results = client.iterate<ExampleFollowRunSubscription>({ query: print(ExampleFollowRunDocument), variables: { id } });
+    const results = client.iterate<ExampleFollowRunSubscription>({
+      query: print(ExampleFollowRunDocument),
+      variables: { id },
+    });
     for await (const result of results) {
-      if (result.errors?.length || !result.data) throw new Error(result.errors?.map((error) => error.message).join('; ') ?? 'no data');
+      if (result.errors?.length || !result.data)
+        throw new Error(result.errors?.map((error) => error.message).join('; ') ?? 'no data');
       const run = result.data.jobRunProgress;
       // Events come a few times a second; a line a second is plenty, plus every change of status.
       const now = Date.now();

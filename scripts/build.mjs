@@ -28,13 +28,21 @@ const JSON_IMPORT = /(\bfrom\s*)(["'])(\.{1,2}\/[^"']+\.json)\2(?!\s*with)/g;
 
 const files = (await Promise.all(COMPILED.map((dir) => filesUnder(path.join(root, dir))))).flat();
 const copied = (
-  await Promise.all(COPIED.map(async (entry) => ((await stat(path.join(root, entry))).isDirectory() ? filesUnder(path.join(root, entry)) : [path.join(root, entry)])))
+  await Promise.all(
+    COPIED.map(async (entry) =>
+      (await stat(path.join(root, entry))).isDirectory()
+        ? filesUnder(path.join(root, entry))
+        : [path.join(root, entry)],
+    ),
+  )
 ).flat();
 
 // `--if-stale` (npm start): nothing to do while the last build is newer than every source file.
 if (process.argv.includes('--if-stale')) {
   const built = await stat(path.join(dist, '.built')).catch(() => undefined);
-  const newest = Math.max(...(await Promise.all([...files, ...copied].map(async (file) => (await stat(file)).mtimeMs))));
+  const newest = Math.max(
+    ...(await Promise.all([...files, ...copied].map(async (file) => (await stat(file)).mtimeMs))),
+  );
   if (built && built.mtimeMs >= newest) process.exit(0);
 }
 const typescript = files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
@@ -55,7 +63,10 @@ for (const output of result.outputFiles) {
   await mkdir(path.dirname(output.path), { recursive: true });
   const text = output.text
     .replace(TS_SPECIFIER, (_match, lead, quote, specifier) => `${lead}${quote}${specifier}.js${quote}`)
-    .replace(JSON_IMPORT, (_match, lead, quote, specifier) => `${lead}${quote}${specifier}${quote} with { type: "json" }`);
+    .replace(
+      JSON_IMPORT,
+      (_match, lead, quote, specifier) => `${lead}${quote}${specifier}${quote} with { type: "json" }`,
+    );
   await writeFile(output.path, text);
 }
 for (const file of [...files.filter((file) => !file.endsWith('.ts')), ...copied]) {
@@ -64,5 +75,5 @@ for (const file of [...files.filter((file) => !file.endsWith('.ts')), ...copied]
   await copyFile(file, target);
 }
 // When the build finished: bin/linernotes.mjs (and npm start) use dist/ only while no source is newer.
-await writeFile(path.join(dist, '.built'), new Date().toISOString() + '\n');
+await writeFile(path.join(dist, '.built'), `${new Date().toISOString()}\n`);
 console.log(`built ${typescript.length} modules into dist/`);

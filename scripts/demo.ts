@@ -8,7 +8,12 @@ import { exitOnSignals } from '../src/lifecycle.ts';
 import { demoBanner } from '../src/demo/banner.ts';
 import { DEMO_USAGE, DemoUsageError, parseDemoArguments } from '../src/demo/demo-arguments.ts';
 import { DemoDataDirError, prepareDemoDataDir } from '../src/demo/demo-data-dir.ts';
-import { DEFAULT_DEMO_DATA_DIR, demoEnvFilePath, removeDemoEnvFile, writeDemoEnvFile } from '../src/demo/demo-env-file.ts';
+import {
+  DEFAULT_DEMO_DATA_DIR,
+  demoEnvFilePath,
+  removeDemoEnvFile,
+  writeDemoEnvFile,
+} from '../src/demo/demo-env-file.ts';
 import { assertPortFree, PortInUseError } from '../src/server/port-check.ts';
 import { startDemo } from '../src/demo/start-demo.ts';
 

@@ -4,6 +4,10 @@ import { startSimulators } from '../src/simulators/index.ts';
 
 const artists = Number(process.argv[2] ?? 30);
 const sims = await startSimulators({ seed: 5, artists });
-process.stdout.write(`${Object.entries(sims.env).map(([key, value]) => `export ${key}='${value}'`).join('\n')}\n`);
+process.stdout.write(
+  `${Object.entries(sims.env)
+    .map(([key, value]) => `export ${key}='${value}'`)
+    .join('\n')}\n`,
+);
 process.on('SIGINT', () => void sims.close().then(() => process.exit(0)));
 process.on('SIGTERM', () => void sims.close().then(() => process.exit(0)));

@@ -1,7 +1,7 @@
 // The `linernotes` command. Handlers only parse arguments and call into the service and jobs.
 // Command modules are imported when their command runs: loading the GraphQL server and Prisma for
 // `linernotes jobs` would cost seconds of start-up.
-import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CLEARABLE_TABLES } from './cache/maintenance/clear-cache.ts';
 import { JOB_KINDS, type JobKind } from './types.ts';
 
@@ -34,7 +34,9 @@ async function serve(options: { worker: boolean; api: boolean }): Promise<void> 
   if (options.api) {
     // Before the database and the worker start: a busy port is one line and exit code 2.
     const { assertPortFree, PortInUseError } = await import('./server/port-check.ts');
-    await assertPortFree(config.host, config.port).catch((error: unknown) => fail(error, error instanceof PortInUseError ? BAD_INPUT : 1));
+    await assertPortFree(config.host, config.port).catch((error: unknown) =>
+      fail(error, error instanceof PortInUseError ? BAD_INPUT : 1),
+    );
   }
   const { createLogger } = await import('./logger.ts');
   const logger = createLogger(config.logLevel);
@@ -57,7 +59,9 @@ async function runJob(kind: JobKind, options: Record<string, unknown>): Promise<
 
 const program = new Command()
   .name('linernotes')
-  .description('Metadata cache for Plex music libraries: genres, moods, statistics and audio features behind a GraphQL API.')
+  .description(
+    'Metadata cache for Plex music libraries: genres, moods, statistics and audio features behind a GraphQL API.',
+  )
   .option('--demo', 'work on the running `npm run demo` (its data folder and simulators) instead of .env')
   .showHelpAfterError()
   // Commander exits 1 on its own errors (unknown command, bad choice); bad input is 2 here. Help and
@@ -140,7 +144,9 @@ program
 
 program
   .command('track-stats')
-  .description("refresh every track's play statistics from Plex (track-stats-refresh), or with --static its static metadata")
+  .description(
+    "refresh every track's play statistics from Plex (track-stats-refresh), or with --static its static metadata",
+  )
   .option('--static', 'refresh the static tier instead (track-static-refresh)')
   .action((options: { static?: boolean }) =>
     runJob(options.static ? 'track-static-refresh' : 'track-stats-refresh', {}),
@@ -164,13 +170,34 @@ program
   .command('jobs')
   .description('job run history, newest first')
   .addOption(new Option('--kind <kind>', 'only this job kind').choices([...JOB_KINDS]))
-  .addOption(new Option('--status <status>', 'only runs in this status').choices(['queued', 'running', 'succeeded', 'failed', 'cancelled']))
+  .addOption(
+    new Option('--status <status>', 'only runs in this status').choices([
+      'queued',
+      'running',
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]),
+  )
   .option('--limit <n>', 'how many runs', positiveInteger, 20)
   .option('--json', 'print JSON')
-  .action((options: { kind?: (typeof JOB_KINDS)[number]; status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'; limit: number; json?: boolean }) =>
-    import('./cli/jobs-command.ts').then(({ jobsCommand }) =>
-      exitWith(jobsCommand({ kind: options.kind, status: options.status, limit: options.limit, json: options.json ?? false })),
-    ),
+  .action(
+    (options: {
+      kind?: (typeof JOB_KINDS)[number];
+      status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+      limit: number;
+      json?: boolean;
+    }) =>
+      import('./cli/jobs-command.ts').then(({ jobsCommand }) =>
+        exitWith(
+          jobsCommand({
+            kind: options.kind,
+            status: options.status,
+            limit: options.limit,
+            json: options.json ?? false,
+          }),
+        ),
+      ),
   );
 
 program
@@ -203,7 +230,9 @@ program
   .option('--yes', 'do not ask for confirmation')
   .action(async (options: { expired?: boolean; table?: (typeof CLEARABLE_TABLES)[number]; yes?: boolean }) => {
     const { cacheClearCommand } = await import('./cli/cache-clear-command.ts');
-    await exitWith(cacheClearCommand({ expired: options.expired ?? false, table: options.table, yes: options.yes ?? false }));
+    await exitWith(
+      cacheClearCommand({ expired: options.expired ?? false, table: options.table, yes: options.yes ?? false }),
+    );
   });
 
 await program.parseAsync(process.argv);

@@ -53,6 +53,9 @@ export function survivePromiseRejections(logger: Logger): void {
   guarded = true;
   process.on('unhandledRejection', (reason: unknown) => {
     const message = reason instanceof Error ? reason.message : String(reason);
-    logger.error({ error: message, name: reason instanceof Error ? reason.name : typeof reason }, 'unhandled promise rejection; the process goes on');
+    logger.error(
+      { error: message, name: reason instanceof Error ? reason.name : typeof reason },
+      'unhandled promise rejection; the process goes on',
+    );
   });
 }

@@ -23,13 +23,16 @@ const REDACTED_PATHS = [
 export function createLogger(level: string, destination: 'stdout' | 'stderr' = 'stdout'): Logger {
   const fd = destination === 'stdout' ? 1 : 2;
   const pretty = destination === 'stdout' ? process.stdout.isTTY : process.stderr.isTTY;
-  return pino({
-    level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    transport: pretty
-      ? { target: 'pino-pretty', options: { destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss' } }
-      : undefined,
-  }, pretty ? undefined : pino.destination({ fd, sync: false }));
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      transport: pretty
+        ? { target: 'pino-pretty', options: { destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss' } }
+        : undefined,
+    },
+    pretty ? undefined : pino.destination({ fd, sync: false }),
+  );
 }
 
 /** A logger that drops everything, for tests and library use. */

@@ -34,7 +34,13 @@ export async function startProcessRuntime(options: {
 }): Promise<ProcessRuntime> {
   const { config, db, logger } = options;
   const clock = options.clock ?? systemClock;
-  const providers = options.providers ?? createProviders(config.providers, { logger: logger.child({ component: 'providers' }), clock, contact: config.providers.contact });
+  const providers =
+    options.providers ??
+    createProviders(config.providers, {
+      logger: logger.child({ component: 'providers' }),
+      clock,
+      contact: config.providers.contact,
+    });
   const refresher = new EntryRefresher({ db: db.pool, providers, config, clock });
   const listener = new NotificationListener(db.url, logger);
   const cancellation = new CancellationWatcher(db.pool, listener, logger);
@@ -44,7 +50,10 @@ export async function startProcessRuntime(options: {
   // What the Spotify credentials can get (dev-mode apps may get no genres) is found out in the background:
   // from a recent finding of any process with the same credentials, else by one probe; not while paused.
   void ensureSpotifyCapabilities(db.pool, providers).catch((error: unknown) =>
-    logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not read or store what Spotify can provide'),
+    logger.warn(
+      { error: error instanceof Error ? error.message : String(error) },
+      'could not read or store what Spotify can provide',
+    ),
   );
   // Heartbeats get a connection of their own: a pool saturated by jobs or API reads must not delay
   // them past WORKER_STALE_SECONDS, or a live process would be taken for dead.

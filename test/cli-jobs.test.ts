@@ -11,10 +11,17 @@ import { type Harness, startHarness } from './support/harness.ts';
 const ARTISTS = 20;
 
 /** Runs the command under `script`, which gives it a pseudo-terminal as a person's shell would. */
-function runInTerminal(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; output: string }> {
+function runInTerminal(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
-    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd, env: { ...cliEnv(env), TERM: 'xterm-256color', COLUMNS: '160' } });
+    const child = spawn('script', ['-qefc', command, '/dev/null'], {
+      cwd,
+      env: { ...cliEnv(env), TERM: 'xterm-256color', COLUMNS: '160' },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -25,10 +32,18 @@ function runInTerminal(args: string[], env: Record<string, string>, cwd: string)
 }
 
 /** As runInTerminal, typing Ctrl-C once the output matches `when`: the terminal turns it into SIGINT. */
-function interruptInTerminal(args: string[], env: Record<string, string>, cwd: string, when: RegExp): Promise<{ code: number | null; output: string }> {
+function interruptInTerminal(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  when: RegExp,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
-    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd, env: { ...cliEnv(env), TERM: 'xterm-256color', COLUMNS: '160' } });
+    const child = spawn('script', ['-qefc', command, '/dev/null'], {
+      cwd,
+      env: { ...cliEnv(env), TERM: 'xterm-256color', COLUMNS: '160' },
+    });
     let output = '';
     let typed = false;
     const onData = (chunk: Buffer) => {
@@ -62,7 +77,11 @@ describe('linernotes job commands', () => {
   it('warms from a pipe, printing a line per 10% and the run summary', async () => {
     const result = await runCli(['warm'], { env: harness.env, cwd: workDir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^cache-warm run \\d+ succeeded\\n${ARTISTS} artists: ${ARTISTS} fetched, 0 already cached, 0 failed\\nsources: `));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^cache-warm run \\d+ succeeded\\n${ARTISTS} artists: ${ARTISTS} fetched, 0 already cached, 0 failed\\nsources: `,
+      ),
+    );
     const progressLines = result.stderr.split('\n').filter((line) => line.startsWith('cache-warm: '));
     expect(progressLines.at(-1)).toMatch(new RegExp(`^cache-warm: 100% \\(${ARTISTS}/${ARTISTS}\\)`));
     expect(progressLines.length).toBeLessThanOrEqual(11);
@@ -79,7 +98,11 @@ describe('linernotes job commands', () => {
   it('prints stats and the job history as tables or JSON', async () => {
     const stats = await runCli(['stats', '--json'], { env: harness.env, cwd: workDir });
     expect(stats.code).toBe(0);
-    const parsed = JSON.parse(stats.stdout) as { totals: { artists: number }; statistics: { artists: { fresh: number } }; lastRuns: Array<{ kind: string; status: string }> };
+    const parsed = JSON.parse(stats.stdout) as {
+      totals: { artists: number };
+      statistics: { artists: { fresh: number } };
+      lastRuns: Array<{ kind: string; status: string }>;
+    };
     expect(parsed.totals.artists).toBe(ARTISTS);
     expect(parsed.statistics.artists.fresh).toBe(ARTISTS);
     expect(parsed.lastRuns).toContainEqual(expect.objectContaining({ kind: 'cache-warm', status: 'succeeded' }));
@@ -102,7 +125,12 @@ describe('linernotes job commands', () => {
   it('stops the bar before printing the cancel message when Ctrl-C is typed on a terminal', async () => {
     harness.sims.lastfm.faults.set({ latencyMs: 200 });
     try {
-      const result = await interruptInTerminal(['warm', '--force', '--concurrency', '1'], harness.env, workDir, /cache-warm \[[\u2588\u2591]+\] [1-9]\d*%/);
+      const result = await interruptInTerminal(
+        ['warm', '--force', '--concurrency', '1'],
+        harness.env,
+        workDir,
+        /cache-warm \[[\u2588\u2591]+\] [1-9]\d*%/,
+      );
       expect(result.code).toBe(130);
       const lines = result.output.split(/\r?\n/);
       const cancelling = lines.find((line) => line.includes('cache-warm: cancelling at the next check point'));
@@ -139,7 +167,9 @@ describe('linernotes job commands', () => {
     const before = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
     const tooMany = await runCli(['warm', '--concurrency', '99'], { env: harness.env, cwd: workDir });
     expect(tooMany.code).toBe(2);
-    expect(tooMany.stderr).toContain('linernotes: invalid options for cache-warm: concurrency: Too big: expected number to be <=16');
+    expect(tooMany.stderr).toContain(
+      'linernotes: invalid options for cache-warm: concurrency: Too big: expected number to be <=16',
+    );
     const notANumber = await runCli(['refresh', '--limit', 'lots'], { env: harness.env, cwd: workDir });
     expect(notANumber.code).not.toBe(0);
     expect(notANumber.stderr).toContain("option '--limit <n>' argument 'lots' is invalid. expected a positive integer");
@@ -153,14 +183,20 @@ describe('linernotes job commands', () => {
     expect(badChoice.stderr).toContain("option '--status <status>' argument 'done' is invalid");
     const noDemo = await runCli(['--demo', 'stats'], { env: harness.env, cwd: workDir });
     expect(noDemo.code).toBe(2);
-    expect(noDemo.stderr).toBe('linernotes: no demo is running on .data/demo (linernotes-demo.env is missing): start it with `npm run demo` first\n');
+    expect(noDemo.stderr).toBe(
+      'linernotes: no demo is running on .data/demo (linernotes-demo.env is missing): start it with `npm run demo` first\n',
+    );
     const help = await runCli(['--help'], { env: harness.env, cwd: workDir });
     expect(help.code).toBe(0);
     const unconfirmed = await runCli(['cache', 'clear'], { env: harness.env, cwd: workDir });
     expect(unconfirmed.code).toBe(2);
-    expect(unconfirmed.stderr).toContain('refusing to remove ALL entries of artists, albums, tracks without confirmation; add --yes');
+    expect(unconfirmed.stderr).toContain(
+      'refusing to remove ALL entries of artists, albums, tracks without confirmation; add --yes',
+    );
     expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(before);
-    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({ count: ARTISTS });
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({
+      count: ARTISTS,
+    });
   }, 60_000);
 
   it('records nothing for a dry run: no run in the history, no entry written', async () => {
@@ -168,18 +204,29 @@ describe('linernotes job commands', () => {
     const runsBefore = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
     const result = await runCli(['warm', '--dry-run'], { env: harness.env, cwd: workDir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`cache-warm dry run: 4 of ${ARTISTS} artists would be fetched (nothing recorded)\nsources: cached ${ARTISTS - 4}, would-fetch 4\n`);
+    expect(result.stdout).toBe(
+      `cache-warm dry run: 4 of ${ARTISTS} artists would be fetched (nothing recorded)\nsources: cached ${ARTISTS - 4}, would-fetch 4\n`,
+    );
     expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(runsBefore);
-    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({ count: ARTISTS - 4 });
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({
+      count: ARTISTS - 4,
+    });
     // Put them back for the tests that follow.
     expect((await runCli(['warm'], { env: harness.env, cwd: workDir })).code).toBe(0);
   }, 60_000);
 
   it('clears expired entries with --yes and reports the counts', async () => {
-    await harness.db.pool.query(`UPDATE artist_cache SET expires_at = now() - interval '1 day' WHERE id IN (SELECT id FROM artist_cache LIMIT 3)`);
-    const result = await runCli(['cache', 'clear', '--expired', '--table', 'artists', '--yes'], { env: harness.env, cwd: workDir });
+    await harness.db.pool.query(
+      `UPDATE artist_cache SET expires_at = now() - interval '1 day' WHERE id IN (SELECT id FROM artist_cache LIMIT 3)`,
+    );
+    const result = await runCli(['cache', 'clear', '--expired', '--table', 'artists', '--yes'], {
+      env: harness.env,
+      cwd: workDir,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('artists: 3 removed\n');
-    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({ count: ARTISTS - 3 });
+    expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({
+      count: ARTISTS - 3,
+    });
   }, 60_000);
 });

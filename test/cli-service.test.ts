@@ -35,8 +35,14 @@ afterAll(async () => {
 describe('configuration errors', () => {
   it.each([
     [{ PORT: 'abc' }, /^linernotes: invalid configuration: PORT must be an integer from 0 to 65535 \(got "abc"\)\n$/],
-    [{ TTL_JITTER_PERCENT: '150' }, /^linernotes: invalid configuration: TTL_JITTER_PERCENT must be an integer from 0 to 50 \(got "150"\)\n$/],
-    [{ CACHE_REFRESH_CRON: 'every hour' }, /^linernotes: invalid configuration: CACHE_REFRESH_CRON must be a five-field cron expression/],
+    [
+      { TTL_JITTER_PERCENT: '150' },
+      /^linernotes: invalid configuration: TTL_JITTER_PERCENT must be an integer from 0 to 50 \(got "150"\)\n$/,
+    ],
+    [
+      { CACHE_REFRESH_CRON: 'every hour' },
+      /^linernotes: invalid configuration: CACHE_REFRESH_CRON must be a five-field cron expression/,
+    ],
   ])('stop `serve` with exit code 2 and one line naming the variable: %o', async (env, expected) => {
     const result = await runCli(['serve'], { env, cwd: workDir });
     expect(result.code).toBe(2);
@@ -62,7 +68,10 @@ describe('linernotes migrate', () => {
       expect([first?.code, second?.code]).toEqual([0, 0]);
       const names = (await readLocalMigrations()).map((migration) => migration.name);
       const outputs = [first?.stdout, second?.stdout].sort();
-      expect(outputs).toEqual([`applied ${names.length} migration(s): ${names.join(', ')}\n`, 'database is up to date\n']);
+      expect(outputs).toEqual([
+        `applied ${names.length} migration(s): ${names.join(', ')}\n`,
+        'database is up to date\n',
+      ]);
     } finally {
       await database.drop();
     }
@@ -79,14 +88,20 @@ describe('linernotes serve with the embedded PostgreSQL', () => {
     await first.waitForOutput(/Worker connected/);
     expect(first.output()).toContain('creating the embedded PostgreSQL cluster');
     const baseUrl = url ?? '';
-    expect((await httpQuery(baseUrl, '{ cacheStats { artists { total } } }')).data).toEqual({ cacheStats: { artists: { total: 0 } } });
+    expect((await httpQuery(baseUrl, '{ cacheStats { artists { total } } }')).data).toEqual({
+      cacheStats: { artists: { total: 0 } },
+    });
     const postmasterPid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(processAlive(postmasterPid)).toBe(true);
 
     // Leave something behind to find on the next start.
-    const serverUrl = JSON.parse(readFileSync(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { password: string };
+    const serverUrl = JSON.parse(readFileSync(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as {
+      password: string;
+    };
     const port = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
-    const client = new pg.Client({ connectionString: `postgresql://postgres:${serverUrl.password}@127.0.0.1:${port}/linernotes` });
+    const client = new pg.Client({
+      connectionString: `postgresql://postgres:${serverUrl.password}@127.0.0.1:${port}/linernotes`,
+    });
     await client.connect();
     await client.query(`INSERT INTO job_runs (kind, trigger) VALUES ('cache-warm', 'cli')`);
     await client.end();
@@ -105,7 +120,9 @@ describe('linernotes serve with the embedded PostgreSQL', () => {
     expect((await httpQuery(secondUrl ?? '', '{ cacheStats { jobRuns { total } } }')).data).toEqual({
       cacheStats: { jobRuns: { total: 1 } },
     });
-    const secondPostmaster = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const secondPostmaster = Number(
+      readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
     // Ctrl-C in a terminal signals the whole foreground process group: PostgreSQL must not be in it,
     // or it would shut down before the service has finished its graceful stop.
     process.kill(-(second.child.pid ?? 0), 'SIGINT');
@@ -143,7 +160,9 @@ describe('two linernotes serve on one data directory', () => {
     const env = { DATA_DIR: dataDir, PORT: '0', CACHE_WARM_CRON: 'off' };
     const first = startCli(['serve'], { env, cwd: workDir });
     await first.waitForOutput(/GraphQL API listening/);
-    const firstPostmaster = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const firstPostmaster = Number(
+      readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
 
     const second = startCli(['serve'], { env, cwd: workDir });
     const [, url] = await second.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/);
@@ -168,7 +187,9 @@ describe('two linernotes serve on one data directory', () => {
       await delay(200);
     }
     expect(ready).toBe(200);
-    expect((await httpQuery(secondUrl, '{ cacheStats { artists { total } } }')).data).toEqual({ cacheStats: { artists: { total: 0 } } });
+    expect((await httpQuery(secondUrl, '{ cacheStats { artists { total } } }')).data).toEqual({
+      cacheStats: { artists: { total: 0 } },
+    });
 
     // It owns the server now: its graceful stop stops PostgreSQL too.
     second.child.kill('SIGTERM');
@@ -191,7 +212,9 @@ describe('linernotes serve after a SIGKILL', () => {
     const next = startCli(['serve', '--no-worker'], { env, cwd: workDir });
     const [, url] = await next.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/);
     expect(next.output()).toContain('adopting the embedded PostgreSQL left running');
-    expect((await httpQuery(url ?? '', '{ cacheStats { artists { total } } }')).data).toEqual({ cacheStats: { artists: { total: 0 } } });
+    expect((await httpQuery(url ?? '', '{ cacheStats { artists { total } } }')).data).toEqual({
+      cacheStats: { artists: { total: 0 } },
+    });
     next.child.kill('SIGTERM');
     expect((await next.exited).code).toBe(0);
     expect(processAlive(orphan)).toBe(false);
@@ -202,11 +225,16 @@ describe.skipIf(!debianPostgresAvailable)('linernotes serve with DATABASE_URL on
   it('migrates and answers', async () => {
     const server = await startDebianPostgres();
     try {
-      const running = startCli(['serve', '--no-worker'], { env: { DATABASE_URL: server.url, PORT: '0' }, cwd: workDir });
+      const running = startCli(['serve', '--no-worker'], {
+        env: { DATABASE_URL: server.url, PORT: '0' },
+        cwd: workDir,
+      });
       const [, url] = await running.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/);
       const ready = await fetch(`${url}/readyz`);
       expect(await ready.json()).toEqual({ status: 'ready', database: true, migrations: true });
-      expect((await httpQuery(url ?? '', '{ cacheStats { artists { total } } }')).data).toEqual({ cacheStats: { artists: { total: 0 } } });
+      expect((await httpQuery(url ?? '', '{ cacheStats { artists { total } } }')).data).toEqual({
+        cacheStats: { artists: { total: 0 } },
+      });
       running.child.kill('SIGTERM');
       expect((await running.exited).code).toBe(0);
     } finally {

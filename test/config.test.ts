@@ -48,8 +48,14 @@ describe('configuration', () => {
   it.each([
     [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535 (got "abc")'],
     [{ TTL_JITTER_PERCENT: '150' }, 'TTL_JITTER_PERCENT must be an integer from 0 to 50 (got "150")'],
-    [{ CACHE_WARM_CRON: '0 3 * *' }, 'CACHE_WARM_CRON must be a five-field cron expression such as "0 3 * * 0" (minute hour day month weekday), or "off" (got "0 3 * *")'],
-    [{ CACHE_REFRESH_CRON: '61 * * * *' }, 'CACHE_REFRESH_CRON must be a five-field cron expression such as "0 3 * * 0" (minute hour day month weekday), or "off" (got "61 * * * *")'],
+    [
+      { CACHE_WARM_CRON: '0 3 * *' },
+      'CACHE_WARM_CRON must be a five-field cron expression such as "0 3 * * 0" (minute hour day month weekday), or "off" (got "0 3 * *")',
+    ],
+    [
+      { CACHE_REFRESH_CRON: '61 * * * *' },
+      'CACHE_REFRESH_CRON must be a five-field cron expression such as "0 3 * * 0" (minute hour day month weekday), or "off" (got "61 * * * *")',
+    ],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ PLEX_URL: 'plex.local' }, 'PLEX_URL must be an http:// or https:// URL (got "plex.local")'],
     [{ MUSICBRAINZ_ENABLED: 'maybe' }, 'MUSICBRAINZ_ENABLED must be true or false (got "maybe")'],
@@ -71,7 +77,9 @@ describe('configuration', () => {
 
 describe('genre configuration', () => {
   it('rejects a malformed alias or blocklist entry at start, naming the variable', () => {
-    expect(problemsOf({ GENRE_ALIASES: 'synthpop' })).toEqual(['GENRE_ALIASES: "synthpop" must be written from=to, both sides a genre']);
+    expect(problemsOf({ GENRE_ALIASES: 'synthpop' })).toEqual([
+      'GENRE_ALIASES: "synthpop" must be written from=to, both sides a genre',
+    ]);
     expect(problemsOf({ GENRE_BLOCKLIST: '!!!' })).toEqual(['GENRE_BLOCKLIST: "!!!" has no letters or digits']);
     expect(parseConfig({ GENRE_ALIASES: 'synthpop=synth-pop', GENRE_BLOCKLIST: 'my faves' }).genres).toMatchObject({
       extraAliases: ['synthpop=synth-pop'],

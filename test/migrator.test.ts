@@ -11,7 +11,9 @@ describe('migrator', () => {
     empty = await createTestDatabase();
     const client = new pg.Client({ connectionString: empty.url });
     await client.connect();
-    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS graphile_worker CASCADE');
+    await client.query(
+      'DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS graphile_worker CASCADE',
+    );
     await client.end();
   });
   afterAll(async () => {
@@ -31,7 +33,11 @@ describe('migrator', () => {
     );
     await client.end();
     expect(rows).toEqual(
-      local.map((migration) => ({ migration_name: migration.name, checksum: migration.checksum, applied_steps_count: 1 })),
+      local.map((migration) => ({
+        migration_name: migration.name,
+        checksum: migration.checksum,
+        applied_steps_count: 1,
+      })),
     );
   });
 

@@ -10,12 +10,17 @@ import { type Service, startService } from '../src/service.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { httpQuery, sseCollect, wsClient, wsCollect } from './support/graphql-clients.ts';
 
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(url, { headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
       response.on('error', reject);
     });
     outgoing.on('error', reject);
@@ -23,7 +28,8 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ status:
   });
 }
 
-const STATS_QUERY = '{ cacheStats { artists { total } albums { total } tracks { total } audioFeatures { total } jobRuns { total } } }';
+const STATS_QUERY =
+  '{ cacheStats { artists { total } albums { total } tracks { total } audioFeatures { total } jobRuns { total } } }';
 
 describe('the service (API and worker in one process)', () => {
   let database: TestDatabase;
@@ -49,11 +55,19 @@ describe('the service (API and worker in one process)', () => {
   });
 
   it('counts the rows of every table over HTTP', async () => {
-    await service.db.pool.query(`INSERT INTO job_runs (kind, trigger) VALUES ('cache-warm', 'cli'), ('cache-refresh', 'api')`);
+    await service.db.pool.query(
+      `INSERT INTO job_runs (kind, trigger) VALUES ('cache-warm', 'cli'), ('cache-refresh', 'api')`,
+    );
     const result = await httpQuery(url, STATS_QUERY);
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      cacheStats: { artists: { total: 0 }, albums: { total: 0 }, tracks: { total: 0 }, audioFeatures: { total: 0 }, jobRuns: { total: 2 } },
+      cacheStats: {
+        artists: { total: 0 },
+        albums: { total: 0 },
+        tracks: { total: 0 },
+        audioFeatures: { total: 0 },
+        jobRuns: { total: 2 },
+      },
     });
   });
 
@@ -99,7 +113,10 @@ describe('the service (API and worker in one process)', () => {
 
     for (const encoding of ['br', 'gzip'] as const) {
       // node:http, not fetch: fetch decompresses and hides the size on the wire.
-      const { status, headers, body } = await rawGet(`${url}/graphql`, { accept: 'text/html', 'accept-encoding': encoding });
+      const { status, headers, body } = await rawGet(`${url}/graphql`, {
+        accept: 'text/html',
+        'accept-encoding': encoding,
+      });
       expect(status).toBe(200);
       expect(headers['content-encoding']).toBe(encoding);
       expect(body.length).toBeLessThan(plainSize / 3);
@@ -109,7 +126,11 @@ describe('the service (API and worker in one process)', () => {
 
     const etag = plain.headers.get('etag') ?? '';
     expect(etag).not.toBe('');
-    const again = await rawGet(`${url}/graphql`, { accept: 'text/html', 'accept-encoding': 'br', 'if-none-match': etag });
+    const again = await rawGet(`${url}/graphql`, {
+      accept: 'text/html',
+      'accept-encoding': 'br',
+      'if-none-match': etag,
+    });
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
   });

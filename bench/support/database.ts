@@ -33,7 +33,10 @@ export async function openServer(): Promise<BenchServer> {
   };
 }
 
-export async function admin<T extends pg.QueryResultRow = pg.QueryResultRow>(serverUrl: string, sql: string): Promise<T[]> {
+export async function admin<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  serverUrl: string,
+  sql: string,
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
@@ -85,7 +88,10 @@ async function seededName(): Promise<string> {
 export async function openSeededDatabase(): Promise<BenchDatabase & { seed: SeedSummary }> {
   const server = await openServer();
   const name = await seededName();
-  const existing = await admin<{ datname: string }>(server.url, `SELECT datname FROM pg_database WHERE datname = '${name}'`);
+  const existing = await admin<{ datname: string }>(
+    server.url,
+    `SELECT datname FROM pg_database WHERE datname = '${name}'`,
+  );
   if (existing.length === 0) {
     const building = `${name}_building`;
     await admin(server.url, `DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);

@@ -48,7 +48,10 @@ export async function compareUnderLoad(
 export const HELLO = { query: '{ hello }' };
 
 /** Reports a p95 target measured under load next to bare graphql-yoga's figures from the same run. */
-export function reportP95AgainstBareYoga(report: { name: string; workload: string; targetP95Ms: number }, { candidate, baseline }: Comparison): boolean {
+export function reportP95AgainstBareYoga(
+  report: { name: string; workload: string; targetP95Ms: number },
+  { candidate, baseline }: Comparison,
+): boolean {
   const pass = candidate.p95 <= report.targetP95Ms && candidate.errors === 0;
   reportBenchResult({
     name: report.name,

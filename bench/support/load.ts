@@ -28,26 +28,30 @@ export async function runGraphQLLoad(load: GraphQLLoad): Promise<LoadResult> {
   let errors = 0;
   let instance: autocannon.Instance | undefined;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({
-    url: `${load.url}/graphql`,
-    connections: load.connections,
-    duration: load.seconds,
-    requests: [
+    instance = autocannon(
       {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...load.headers },
-        setupRequest: (request) => ({ ...request, body: JSON.stringify(load.body()) }),
-        onResponse: (status, body) => {
-          // A GraphQL error list, not a field that happens to be called errors (providers { errors }).
-          if (status !== 200 || body.includes('"errors":[')) errors += 1;
-        },
+        url: `${load.url}/graphql`,
+        connections: load.connections,
+        duration: load.seconds,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...load.headers },
+            setupRequest: (request) => ({ ...request, body: JSON.stringify(load.body()) }),
+            onResponse: (status, body) => {
+              // A GraphQL error list, not a field that happens to be called errors (providers { errors }).
+              if (status !== 200 || body.includes('"errors":[')) errors += 1;
+            },
+          },
+        ],
       },
-    ],
-  }, (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)));
+      (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
+    );
   });
   instance?.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await finished;
-  if (latencies.length === 0) throw new Error(`no response from ${load.url} (${result.errors} errors, ${result.timeouts} timeouts)`);
+  if (latencies.length === 0)
+    throw new Error(`no response from ${load.url} (${result.errors} errors, ${result.timeouts} timeouts)`);
   return {
     requests: latencies.length,
     perSecond: latencies.length / load.seconds,

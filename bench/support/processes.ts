@@ -30,7 +30,8 @@ export interface ChildServer {
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode} before it listened`);
+    if (child.exitCode !== null)
+      throw new Error(`${url}: the process exited with ${child.exitCode} before it listened`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -65,25 +66,29 @@ export async function startService(options: {
 }): Promise<ChildServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'linernotes-bench-data-'));
-  const child = spawn(process.execPath, [...(options.entry ?? [path.join(ROOT, 'bin/linernotes.mjs')]), 'serve', ...(options.args ?? [])], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DATABASE_URL: options.databaseUrl,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      CACHE_WARM_CRON: 'off',
-      CACHE_REFRESH_CRON: 'off',
-      TRACK_CACHE_REFRESH_CRON: 'off',
-      TRACK_STATIC_REFRESH_CRON: 'off',
-      AUDIO_FEATURES_CRON: 'off',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...(options.entry ?? [path.join(ROOT, 'bin/linernotes.mjs')]), 'serve', ...(options.args ?? [])],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATABASE_URL: options.databaseUrl,
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        CACHE_WARM_CRON: 'off',
+        CACHE_REFRESH_CRON: 'off',
+        TRACK_CACHE_REFRESH_CRON: 'off',
+        TRACK_STATIC_REFRESH_CRON: 'off',
+        AUDIO_FEATURES_CRON: 'off',
+        ...options.env,
+      },
     },
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
   const stop = stopper(child, () => rm(dataDir, { recursive: true, force: true }));
   try {
@@ -98,10 +103,14 @@ export async function startService(options: {
 /** The baseline: graphql-yoga answering `{ hello }` on node:http, nothing else. */
 export async function startBareYoga(): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/support/bare-yoga.ts'), String(port)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'bench/support/bare-yoga.ts'), String(port)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const stop = stopper(child);
   try {

@@ -22,7 +22,9 @@ export const RESULT_PREFIX = 'BENCH-RESULT ';
 /** Prints the machine-readable line (collected by bench/run.ts) and a readable one. */
 export function reportBenchResult(result: BenchResult): void {
   const verdict = result.pass ? 'PASS' : 'FALL SHORT';
-  console.log(`${result.name}: ${result.workload} | target ${result.target} | result ${result.result} | baseline ${result.baseline} | ${verdict}`);
+  console.log(
+    `${result.name}: ${result.workload} | target ${result.target} | result ${result.result} | baseline ${result.baseline} | ${verdict}`,
+  );
   console.log(RESULT_PREFIX + JSON.stringify(result));
 }
 
@@ -30,7 +32,9 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** The q-quantile (0..1) by nearest rank. */

@@ -47,7 +47,10 @@ export class EntryRefresher {
     options: { signal?: AbortSignal; previousRawTags?: RawTags<ArtistSource>; onFallback?: () => void } = {},
   ): Promise<ArtistWrite> {
     const nameKey = normaliseNameKey(input.name);
-    if (nameKey === null) return Promise.reject(new Error(`artist name ${JSON.stringify(input.name)} has no letters or digits to key it by`));
+    if (nameKey === null)
+      return Promise.reject(
+        new Error(`artist name ${JSON.stringify(input.name)} has no letters or digits to key it by`),
+      );
     return this.artistFlights.run(nameKey, async () => {
       const { db, providers, config, clock } = this.deps;
       const albumTitles = () => findAlbumTitlesOfArtist(db, nameKey);
@@ -74,7 +77,11 @@ export class EntryRefresher {
   ): Promise<AlbumWrite> {
     const key = albumKeyOf(input.artistName, input.title);
     if (key === null) {
-      return Promise.reject(new Error(`album ${JSON.stringify(`${input.artistName} - ${input.title}`)} has no letters or digits to key it by`));
+      return Promise.reject(
+        new Error(
+          `album ${JSON.stringify(`${input.artistName} - ${input.title}`)} has no letters or digits to key it by`,
+        ),
+      );
     }
     return this.albumFlights.run(albumKeyString(key), async () => {
       const { db, providers, config, clock } = this.deps;

@@ -118,7 +118,9 @@ function apportion(amount: number, weights: readonly number[]): number[] {
   const exact = weights.map((weight) => (amount * weight) / total);
   const shares = exact.map(Math.floor);
   let left = amount - shares.reduce((sum, share) => sum + share, 0);
-  const order = exact.map((value, index) => ({ index, rest: value - Math.floor(value) })).sort((a, b) => b.rest - a.rest);
+  const order = exact
+    .map((value, index) => ({ index, rest: value - Math.floor(value) }))
+    .sort((a, b) => b.rest - a.rest);
   for (const { index } of order) {
     if (left <= 0) break;
     if ((shares[index] ?? 0) < (weights[index] ?? 0)) {
@@ -142,7 +144,10 @@ function validate(pools: readonly RefreshPool[], settings: RefreshPlanSettings):
 }
 
 /** Plans one refresh run over one or more tables that share the providers' request budget. */
-export function planRefresh<N extends string>(pools: readonly RefreshPool<N>[], settings: RefreshPlanSettings): RefreshPlan<N> {
+export function planRefresh<N extends string>(
+  pools: readonly RefreshPool<N>[],
+  settings: RefreshPlanSettings,
+): RefreshPlan<N> {
   validate(pools, settings);
   const interval = settings.runIntervalHours ?? 1;
   const lookaheadRuns = Math.max(1, Math.ceil(settings.lookaheadHours / interval));
@@ -185,7 +190,13 @@ export function planRefresh<N extends string>(pools: readonly RefreshPool<N>[], 
   const base = { requiredRate, smoothedRate, dueWithinLookahead };
 
   if (budget === 0) {
-    const selections = pools.map((pool) => ({ name: pool.name, limit: 0, expiresBefore: horizon(0), tiers, expectedRequests: 0 }));
+    const selections = pools.map((pool) => ({
+      name: pool.name,
+      limit: 0,
+      expiresBefore: horizon(0),
+      tiers,
+      expectedRequests: 0,
+    }));
     return { ...base, budget: 0, reason, capped: false, selections };
   }
 
@@ -212,7 +223,13 @@ export function planRefresh<N extends string>(pools: readonly RefreshPool<N>[], 
       capped: false,
       selections: pools.map((pool, poolIndex) => {
         const limit = limits[poolIndex] ?? 0;
-        return { name: pool.name, limit, expiresBefore: horizon(frontier + 1), tiers, expectedRequests: limit * pool.requestsPerEntry };
+        return {
+          name: pool.name,
+          limit,
+          expiresBefore: horizon(frontier + 1),
+          tiers,
+          expectedRequests: limit * pool.requestsPerEntry,
+        };
       }),
     };
   }
@@ -241,7 +258,13 @@ export function planRefresh<N extends string>(pools: readonly RefreshPool<N>[], 
     capped: true,
     selections: pools.map((pool, poolIndex) => {
       const limit = cappedLimits[poolIndex] ?? 0;
-      return { name: pool.name, limit, expiresBefore: horizon(window), tiers, expectedRequests: limit * pool.requestsPerEntry };
+      return {
+        name: pool.name,
+        limit,
+        expiresBefore: horizon(window),
+        tiers,
+        expectedRequests: limit * pool.requestsPerEntry,
+      };
     }),
   };
 }

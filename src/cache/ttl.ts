@@ -9,7 +9,10 @@ export interface TtlDependencies {
   now?: Clock;
 }
 
-export type TtlSettings = Pick<Config['ttl'], 'artistDays' | 'albumDays' | 'jitter' | 'negativeDays' | 'partialRetryHours'>;
+export type TtlSettings = Pick<
+  Config['ttl'],
+  'artistDays' | 'albumDays' | 'jitter' | 'negativeDays' | 'partialRetryHours'
+>;
 export type TrackTtlSettings = Pick<Config['ttl'], 'trackStaticDays' | 'trackStatsHours' | 'jitter'>;
 export type CachedKind = 'artist' | 'album';
 

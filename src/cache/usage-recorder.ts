@@ -95,7 +95,8 @@ export class UsageRecorder<K extends string> {
       // Nothing was written: put the reads back (merged with any that arrived meanwhile) for the next flush.
       for (const record of batch) {
         const entry = this.pending.get(record.key);
-        if (entry === undefined) this.pending.set(record.key, { lastUsedAt: record.lastUsedAt.getTime(), uses: record.uses });
+        if (entry === undefined)
+          this.pending.set(record.key, { lastUsedAt: record.lastUsedAt.getTime(), uses: record.uses });
         else {
           entry.lastUsedAt = Math.max(entry.lastUsedAt, record.lastUsedAt.getTime());
           entry.uses += record.uses;

@@ -11,7 +11,11 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-export async function cacheClearCommand(options: { expired: boolean; table?: ClearableTable; yes: boolean }): Promise<number> {
+export async function cacheClearCommand(options: {
+  expired: boolean;
+  table?: ClearableTable;
+  yes: boolean;
+}): Promise<number> {
   const tables = options.table ? [options.table] : [...CLEARABLE_TABLES];
   const what = `${options.expired ? 'expired entries' : 'ALL entries'} of ${tables.join(', ')}`;
   if (!options.yes) {

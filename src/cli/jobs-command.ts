@@ -3,7 +3,12 @@ import type { JobKind, JobStatus } from '../types.ts';
 import { openCommandContext } from './command-context.ts';
 import { formatTable } from './format-table.ts';
 
-export async function jobsCommand(options: { kind?: JobKind; status?: JobStatus; limit: number; json: boolean }): Promise<number> {
+export async function jobsCommand(options: {
+  kind?: JobKind;
+  status?: JobStatus;
+  limit: number;
+  json: boolean;
+}): Promise<number> {
   const context = await openCommandContext({ runtime: false });
   try {
     const runs = await listRuns(context.db.pool, { kind: options.kind, status: options.status, limit: options.limit });

@@ -40,7 +40,11 @@ export function createProgressDisplay(label: string, stream: NodeJS.WriteStream 
     return {
       update: (snapshot) => {
         if (stopped) return;
-        const payload = { rate: snapshot.rate.toFixed(1), eta_text: formatEta(snapshot.etaSeconds), sources: formatSources(snapshot.sourceCounts) };
+        const payload = {
+          rate: snapshot.rate.toFixed(1),
+          eta_text: formatEta(snapshot.etaSeconds),
+          sources: formatSources(snapshot.sourceCounts),
+        };
         if (!started) {
           bar.start(Math.max(snapshot.total, snapshot.current), snapshot.current, payload);
           started = true;

@@ -31,11 +31,16 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   try {
-    const outcome = await runNow(runtime, kind, options, { cancelSignal: cancel.signal, onProgress: (snapshot) => display.update(snapshot) });
+    const outcome = await runNow(runtime, kind, options, {
+      cancelSignal: cancel.signal,
+      onProgress: (snapshot) => display.update(snapshot),
+    });
     display.stop();
     if (outcome.outcome === 'dry-run') {
       const sources = formatSources(outcome.progress.sourceCounts);
-      process.stdout.write(`${kind} ${outcome.message ?? `dry run ${outcome.status}`} (nothing recorded)\n${sources ? `sources: ${sources}\n` : ''}`);
+      process.stdout.write(
+        `${kind} ${outcome.message ?? `dry run ${outcome.status}`} (nothing recorded)\n${sources ? `sources: ${sources}\n` : ''}`,
+      );
       return EXIT_CODES[outcome.status];
     }
     if (outcome.outcome !== 'finished') {
@@ -50,7 +55,8 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
       Object.keys(run.sourceCounts).length > 0 ? `sources: ${formatSources(run.sourceCounts)}` : null,
     ].filter((part): part is string => part !== null && part !== '');
     process.stdout.write(`${summary.join('\n')}\n`);
-    for (const failure of run.failures.slice(0, 5)) process.stderr.write(`  failed: ${failure.entity}: ${failure.reason}\n`);
+    for (const failure of run.failures.slice(0, 5))
+      process.stderr.write(`  failed: ${failure.entity}: ${failure.reason}\n`);
     return EXIT_CODES[run.status as keyof typeof EXIT_CODES] ?? 1;
   } catch (error) {
     display.stop();

@@ -16,8 +16,15 @@ export async function statsCommand(options: { json: boolean }): Promise<number> 
       lastRunPerKind(context.db.pool),
       readActivePauses(context.db.pool, (name) => credentialDigest(context.config.providers, name)),
     ]);
-    const providers = Object.fromEntries(PROVIDER_NAMES.map((name) => [name, context.config.providers[name] !== undefined]));
-    const paused = [...pauses.values()].map(({ provider, reason, since, retryAt }) => ({ provider, reason, since, retryAt }));
+    const providers = Object.fromEntries(
+      PROVIDER_NAMES.map((name) => [name, context.config.providers[name] !== undefined]),
+    );
+    const paused = [...pauses.values()].map(({ provider, reason, since, retryAt }) => ({
+      provider,
+      reason,
+      since,
+      retryAt,
+    }));
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ totals, statistics, providers, paused, lastRuns }, null, 2)}\n`);
       return 0;
@@ -27,9 +34,36 @@ export async function statsCommand(options: { json: boolean }): Promise<number> 
       formatTable(
         ['TABLE', 'ROWS', 'FRESH', 'EXPIRING SOON', 'EXPIRED', 'HOT', 'WARM', 'COLD'],
         [
-          ['artists', artists.total, artists.fresh, artists.expiringSoon, artists.expired, artists.byTier.hot, artists.byTier.warm, artists.byTier.cold],
-          ['albums', albums.total, albums.fresh, albums.expiringSoon, albums.expired, albums.byTier.hot, albums.byTier.warm, albums.byTier.cold],
-          ['tracks', tracks.total, tracks.fresh, tracks.expiringSoon, tracks.expired, tracks.byTier.hot, tracks.byTier.warm, tracks.byTier.cold],
+          [
+            'artists',
+            artists.total,
+            artists.fresh,
+            artists.expiringSoon,
+            artists.expired,
+            artists.byTier.hot,
+            artists.byTier.warm,
+            artists.byTier.cold,
+          ],
+          [
+            'albums',
+            albums.total,
+            albums.fresh,
+            albums.expiringSoon,
+            albums.expired,
+            albums.byTier.hot,
+            albums.byTier.warm,
+            albums.byTier.cold,
+          ],
+          [
+            'tracks',
+            tracks.total,
+            tracks.fresh,
+            tracks.expiringSoon,
+            tracks.expired,
+            tracks.byTier.hot,
+            tracks.byTier.warm,
+            tracks.byTier.cold,
+          ],
           ['audioFeatures', totals.audioFeatures, null, null, null, null, null, null],
           ['jobRuns', totals.jobRuns, null, null, null, null, null, null],
         ],
@@ -37,7 +71,9 @@ export async function statsCommand(options: { json: boolean }): Promise<number> 
       '',
       `artists by source: ${artists.bySource.map((entry) => `${entry.source} ${entry.count}`).join(', ') || '-'}`,
       `top genres: ${artists.topGenres.map((entry) => `${entry.genre} ${entry.count}`).join(', ') || '-'}`,
-      `providers configured: ${Object.entries(providers).map(([name, on]) => `${name} ${on ? 'yes' : 'no'}`).join(', ')}`,
+      `providers configured: ${Object.entries(providers)
+        .map(([name, on]) => `${name} ${on ? 'yes' : 'no'}`)
+        .join(', ')}`,
       ...paused.map(
         (pause) =>
           `${pause.provider} PAUSED since ${pause.since.toISOString()}: ${pause.reason}; tried again at ${pause.retryAt.toISOString()} (or: linernotes providers resume ${pause.provider})`,

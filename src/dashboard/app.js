@@ -3,7 +3,14 @@
 import { fill, h } from './dom.js';
 import { kindLabel, taskName } from './format.js';
 import { createApi, GraphQLRequestError } from './graphql.js';
-import { ACTIVE_RUNS_QUERY, CANCEL_MUTATION, DASHBOARD_QUERY, JOBS, RUN_EVENTS_SUBSCRIPTION, RUN_PROGRESS_SUBSCRIPTION } from './operations.js';
+import {
+  ACTIVE_RUNS_QUERY,
+  CANCEL_MUTATION,
+  DASHBOARD_QUERY,
+  JOBS,
+  RUN_EVENTS_SUBSCRIPTION,
+  RUN_PROGRESS_SUBSCRIPTION,
+} from './operations.js';
 import { renderHistory, runCard } from './render-runs.js';
 import { renderCards, renderGenres, renderProviders, renderSources } from './render-stats.js';
 import { askForToken, forgetToken, storedToken } from './token.js';
@@ -78,7 +85,9 @@ async function withReadAccess(read) {
 }
 
 async function refresh() {
-  const data = await withReadAccess(() => api.request(DASHBOARD_QUERY, { topGenres: TOP_GENRES, history: HISTORY_SIZE }));
+  const data = await withReadAccess(() =>
+    api.request(DASHBOARD_QUERY, { topGenres: TOP_GENRES, history: HISTORY_SIZE }),
+  );
   state.stats = data.cacheStats;
   state.history = data.jobRuns.nodes;
   renderCards(elements.cards, state.stats, data.jobRuns.totalCount);
@@ -144,35 +153,48 @@ function follow(id) {
   if (state.runs.has(id)) return;
   const entry = { run: null, element: null, unsubscribe: null };
   state.runs.set(id, entry);
-  entry.unsubscribe = api.subscribe(RUN_PROGRESS_SUBSCRIPTION, { id }, {
-    next: (data) => {
-      const run = data.jobRunProgress;
-      if (!entry.run) {
-        // A new run of a kind replaces that kind's finished card.
-        for (const other of [...state.runs.values()]) {
-          if (other !== entry && other.run?.isFinal && taskName(other.run.kind) === taskName(run.kind)) dismissRun(other.run);
+  entry.unsubscribe = api.subscribe(
+    RUN_PROGRESS_SUBSCRIPTION,
+    { id },
+    {
+      next: (data) => {
+        const run = data.jobRunProgress;
+        if (!entry.run) {
+          // A new run of a kind replaces that kind's finished card.
+          for (const other of [...state.runs.values()]) {
+            if (other !== entry && other.run?.isFinal && taskName(other.run.kind) === taskName(run.kind))
+              dismissRun(other.run);
+          }
         }
-      }
-      // The card changes a few times a second, too often for a live region; the notice (role=status)
-      // announces the end instead.
-      if (run.isFinal && entry.run && !entry.run.isFinal) {
-        notify(`${kindLabel(run.kind)} #${run.id} ${run.status.toLowerCase()}.`, run.status === 'FAILED' ? 'error' : 'info');
-      }
-      // The "queued" notice of this run says what is true once the worker has taken it.
-      if (!run.isFinal && run.status !== 'QUEUED' && state.queuedNotice?.id === run.id && elements.notice.textContent === state.queuedNotice.text) {
-        notify(`${kindLabel(run.kind)} ${run.status.toLowerCase()} (#${run.id}).`);
-        state.queuedNotice = null;
-      }
-      entry.run = run;
-      renderRun(entry);
-      requestRefresh();
+        // The card changes a few times a second, too often for a live region; the notice (role=status)
+        // announces the end instead.
+        if (run.isFinal && entry.run && !entry.run.isFinal) {
+          notify(
+            `${kindLabel(run.kind)} #${run.id} ${run.status.toLowerCase()}.`,
+            run.status === 'FAILED' ? 'error' : 'info',
+          );
+        }
+        // The "queued" notice of this run says what is true once the worker has taken it.
+        if (
+          !run.isFinal &&
+          run.status !== 'QUEUED' &&
+          state.queuedNotice?.id === run.id &&
+          elements.notice.textContent === state.queuedNotice.text
+        ) {
+          notify(`${kindLabel(run.kind)} ${run.status.toLowerCase()} (#${run.id}).`);
+          state.queuedNotice = null;
+        }
+        entry.run = run;
+        renderRun(entry);
+        requestRefresh();
+      },
+      complete: () => requestRefresh(),
+      error: (error) => {
+        if (!entry.run) state.runs.delete(id);
+        notify(`Lost run #${id}: ${error.message}`, 'error');
+      },
     },
-    complete: () => requestRefresh(),
-    error: (error) => {
-      if (!entry.run) state.runs.delete(id);
-      notify(`Lost run #${id}: ${error.message}`, 'error');
-    },
-  });
+  );
 }
 
 async function cancelRun(run) {
@@ -222,7 +244,9 @@ async function startJob(job, button) {
     // A new run is answered as the mutation inserted it, QUEUED; the run of that kind already active
     // (the API returns it instead of starting another) is most often RUNNING by then.
     const fresh = run.status === 'QUEUED';
-    const text = fresh ? `${job.label} queued (#${run.id}).` : `${job.label} is already ${run.status.toLowerCase()} (#${run.id}).`;
+    const text = fresh
+      ? `${job.label} queued (#${run.id}).`
+      : `${job.label} is already ${run.status.toLowerCase()} (#${run.id}).`;
     notify(text);
     state.queuedNotice = fresh ? { id: run.id, text } : null;
     follow(run.id);
@@ -239,7 +263,11 @@ function renderButtons() {
   fill(
     elements.buttons,
     JOBS.map((job) => {
-      const button = h('button', { type: 'button', class: 'job-button', 'data-job': job.id, title: job.hint }, job.label);
+      const button = h(
+        'button',
+        { type: 'button', class: 'job-button', 'data-job': job.id, title: job.hint },
+        job.label,
+      );
       button.addEventListener('click', () => void startJob(job, button));
       return button;
     }),
@@ -250,7 +278,8 @@ function wireGenreTabs() {
   for (const tab of elements.genreTabs.querySelectorAll('button')) {
     tab.addEventListener('click', () => {
       state.genreTable = tab.dataset.table;
-      for (const other of elements.genreTabs.querySelectorAll('button')) other.setAttribute('aria-pressed', String(other === tab));
+      for (const other of elements.genreTabs.querySelectorAll('button'))
+        other.setAttribute('aria-pressed', String(other === tab));
       if (state.stats) renderGenres(elements.genres, state.stats, state.genreTable);
     });
   }
@@ -273,14 +302,18 @@ async function start() {
     if (error instanceof GraphQLRequestError && error.code === 'NOT_ALLOWED') return;
   }
   // Events first, then the runs active now: a run that starts in between is seen by one or the other.
-  api.subscribe(RUN_EVENTS_SUBSCRIPTION, {}, {
-    next: (data) => {
-      const event = data.jobRunEvents;
-      if (!event.final) follow(event.runId);
-      requestRefresh();
+  api.subscribe(
+    RUN_EVENTS_SUBSCRIPTION,
+    {},
+    {
+      next: (data) => {
+        const event = data.jobRunEvents;
+        if (!event.final) follow(event.runId);
+        requestRefresh();
+      },
+      error: (error) => notify(`Live updates stopped: ${error.message}`, 'error'),
     },
-    error: (error) => notify(`Live updates stopped: ${error.message}`, 'error'),
-  });
+  );
   followActiveRuns().catch((error) => notify(`Cannot read the running jobs: ${error.message}`, 'error'));
   setInterval(requestRefresh, IDLE_REFRESH_MS);
   // "3 minutes ago" goes stale without new data.

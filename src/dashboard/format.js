@@ -72,7 +72,14 @@ export function statusLabel(status) {
 }
 
 /** `plex,lastfm` → `Plex + Last.fm`. */
-const SOURCE_NAMES = { plex: 'Plex', lastfm: 'Last.fm', musicbrainz: 'MusicBrainz', spotify: 'Spotify', artist: 'artist genres', none: 'nobody knew' };
+const SOURCE_NAMES = {
+  plex: 'Plex',
+  lastfm: 'Last.fm',
+  musicbrainz: 'MusicBrainz',
+  spotify: 'Spotify',
+  artist: 'artist genres',
+  none: 'nobody knew',
+};
 
 export function sourceLabel(source) {
   return source
@@ -81,4 +88,10 @@ export function sourceLabel(source) {
     .join(' + ');
 }
 
-export const PROVIDER_NAMES = { PLEX: 'Plex', LASTFM: 'Last.fm', MUSICBRAINZ: 'MusicBrainz', SPOTIFY: 'Spotify', AUDIOMUSE: 'AudioMuse' };
+export const PROVIDER_NAMES = {
+  PLEX: 'Plex',
+  LASTFM: 'Last.fm',
+  MUSICBRAINZ: 'MusicBrainz',
+  SPOTIFY: 'Spotify',
+  AUDIOMUSE: 'AudioMuse',
+};

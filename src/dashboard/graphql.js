@@ -39,7 +39,11 @@ export function createApi(options) {
   async function request(query, variables = {}) {
     const response = await fetch(ENDPOINT, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authorization(options.token()) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...authorization(options.token()),
+      },
       body: JSON.stringify({ query, variables }),
     });
     let body;
@@ -101,6 +105,7 @@ export function createApi(options) {
 
 function describeCloseEvent(event) {
   if (Array.isArray(event)) return event.map((error) => error.message).join('; ');
-  if (event && typeof event === 'object' && 'code' in event) return `connection closed (${event.code} ${event.reason ?? ''})`.trim();
+  if (event && typeof event === 'object' && 'code' in event)
+    return `connection closed (${event.code} ${event.reason ?? ''})`.trim();
   return 'subscription failed';
 }

@@ -4,7 +4,11 @@ import { fill, h } from './dom.js';
 import { ago, count, duration, kindLabel, rate, runDuration, statusLabel, taskName } from './format.js';
 
 function statusBadge(status) {
-  return h('span', { class: `badge badge-${statusLabel(status)}`, 'data-status': statusLabel(status) }, statusLabel(status));
+  return h(
+    'span',
+    { class: `badge badge-${statusLabel(status)}`, 'data-status': statusLabel(status) },
+    statusLabel(status),
+  );
 }
 
 /** `{ plex: 40, lastfm: 38, cached: 2 }` as chips, biggest first. */
@@ -16,7 +20,9 @@ function sourceChips(sourceCounts) {
   return h(
     'ul',
     { class: 'chips', 'aria-label': 'items per source' },
-    entries.map(([name, value]) => h('li', { class: `chip chip-${name}`, 'data-source': name }, `${name} ${count(value)}`)),
+    entries.map(([name, value]) =>
+      h('li', { class: `chip chip-${name}`, 'data-source': name }, `${name} ${count(value)}`),
+    ),
   );
 }
 
@@ -60,7 +66,12 @@ export function runCard(run, actions) {
   const cancelling = run.cancelRequested && !run.isFinal;
   return h(
     'article',
-    { class: `run-card run-${statusLabel(run.status)}`, 'data-run-id': run.id, 'data-kind': taskName(run.kind), 'data-status': statusLabel(run.status) },
+    {
+      class: `run-card run-${statusLabel(run.status)}`,
+      'data-run-id': run.id,
+      'data-kind': taskName(run.kind),
+      'data-status': statusLabel(run.status),
+    },
     h(
       'header',
       {},
@@ -101,12 +112,18 @@ export function renderHistory(tbody, runs) {
         h('th', { scope: 'row', 'data-label': 'job' }, kindLabel(run.kind)),
         h('td', { 'data-label': 'status' }, statusBadge(run.status)),
         h('td', { 'data-label': 'trigger' }, statusLabel(run.trigger)),
-        h('td', { 'data-label': 'started', title: run.startedAt ?? run.createdAt }, ago(run.startedAt ?? run.createdAt)),
+        h(
+          'td',
+          { 'data-label': 'started', title: run.startedAt ?? run.createdAt },
+          ago(run.startedAt ?? run.createdAt),
+        ),
         h('td', { 'data-label': 'took' }, runDuration(run)),
         h(
           'td',
           { 'data-label': 'result', class: 'result' },
-          run.error ?? run.message ?? (run.progress.total > 0 ? `${count(run.progress.current)} / ${count(run.progress.total)}` : ''),
+          run.error ??
+            run.message ??
+            (run.progress.total > 0 ? `${count(run.progress.current)} / ${count(run.progress.total)}` : ''),
         ),
       ),
     ),

@@ -12,7 +12,11 @@ function freshnessBar(table) {
     { class: 'freshness' },
     h(
       'div',
-      { class: 'stack', role: 'img', 'aria-label': `${count(fresh)} fresh, ${count(expiringSoon)} expiring soon, ${count(expired)} expired` },
+      {
+        class: 'stack',
+        role: 'img',
+        'aria-label': `${count(fresh)} fresh, ${count(expiringSoon)} expiring soon, ${count(expired)} expired`,
+      },
       h('span', { class: 'seg seg-fresh', style: { width: share(freshOnly) } }),
       h('span', { class: 'seg seg-soon', style: { width: share(expiringSoon) } }),
       h('span', { class: 'seg seg-expired', style: { width: share(expired) } }),
@@ -28,7 +32,12 @@ function freshnessBar(table) {
 }
 
 function legendItem(label, value, dot, stat) {
-  return h('div', {}, h('dt', {}, h('span', { class: `dot ${dot}`, 'aria-hidden': 'true' }), label), h('dd', { 'data-stat': stat }, count(value)));
+  return h(
+    'div',
+    {},
+    h('dt', {}, h('span', { class: `dot ${dot}`, 'aria-hidden': 'true' }), label),
+    h('dd', { 'data-stat': stat }, count(value)),
+  );
 }
 
 function tiers(byTier) {
@@ -76,7 +85,11 @@ export function renderCards(container, stats, jobRunsTotal) {
       stats.tracks.total === 0
         ? // The warms fetch artists and albums only; tracks come from Plex with their statistics.
           h('p', { class: 'muted', 'data-hint': 'tracks' }, 'none yet: tracks come from the Track statistics job')
-        : h('p', { class: 'muted' }, `play statistics: ${count(stats.tracks.statsTier.fresh)} fresh, ${count(stats.tracks.statsTier.expired)} expired`),
+        : h(
+            'p',
+            { class: 'muted' },
+            `play statistics: ${count(stats.tracks.statsTier.fresh)} fresh, ${count(stats.tracks.statsTier.expired)} expired`,
+          ),
     ),
     smallCard('audio-features', 'Audio features', count(stats.audioFeatures.total), 'tracks analysed by AudioMuse'),
     smallCard(
@@ -104,7 +117,11 @@ function barRow(label, value, max, className) {
 function barList(rows, emptyText, className) {
   if (rows.length === 0) return h('p', { class: 'empty' }, emptyText);
   const max = Math.max(...rows.map((row) => row.value));
-  return h('ol', { class: 'bars' }, rows.map((row) => barRow(row.label, row.value, max, className)));
+  return h(
+    'ol',
+    { class: 'bars' },
+    rows.map((row) => barRow(row.label, row.value, max, className)),
+  );
 }
 
 export function renderGenres(container, stats, table) {
@@ -166,7 +183,11 @@ export function renderProviders(container, stats) {
         { 'data-label': 'breaker' },
         provider.pause
           ? h('span', { class: 'breaker breaker-paused', title: provider.pause.reason }, 'paused')
-          : h('span', { class: `breaker breaker-${provider.breaker.toLowerCase()}` }, provider.breaker.toLowerCase().replace('_', ' ')),
+          : h(
+              'span',
+              { class: `breaker breaker-${provider.breaker.toLowerCase()}` },
+              provider.breaker.toLowerCase().replace('_', ' '),
+            ),
       ),
     ),
     ...(provider.pause ? [pauseRow(provider)] : []),

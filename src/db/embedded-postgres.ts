@@ -211,13 +211,22 @@ export async function startEmbeddedPostgres(
   if (existingPort !== undefined) {
     const owner = await readOwner(ownerFile);
     if (owner && owner.pid !== process.pid && isAlive(owner.pid)) {
-      logger.info({ port: existingPort, owner: owner.pid }, 'using the embedded PostgreSQL that another linernotes process runs on this data directory');
+      logger.info(
+        { port: existingPort, owner: owner.pid },
+        'using the embedded PostgreSQL that another linernotes process runs on this data directory',
+      );
       return sharedServer(files, credentials, existingPort, logger);
     }
     // Left running by a process that was killed: adopt it, and stop it when we stop.
     logger.info({ port: existingPort }, 'adopting the embedded PostgreSQL left running on this data directory');
     await writeFile(ownerFile, JSON.stringify({ pid: process.pid } satisfies OwnerRecord));
-    return ownedServer(serverUrl(credentials, existingPort), postmasterPidOf(clusterDir) ?? 0, undefined, ownerFile, logger);
+    return ownedServer(
+      serverUrl(credentials, existingPort),
+      postmasterPidOf(clusterDir) ?? 0,
+      undefined,
+      ownerFile,
+      logger,
+    );
   }
 
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
@@ -234,17 +243,26 @@ export async function startEmbeddedPostgres(
   }
 
   const remembered = await rememberedPort(files.portFile);
-  const port = options.port ?? (remembered !== undefined && (await isPortFree(remembered)) ? remembered : await freePort());
+  const port =
+    options.port ?? (remembered !== undefined && (await isPortFree(remembered)) ? remembered : await freePort());
   const started = await spawnServer(files, credentials, port, logger);
   if (started.kind === 'started') return started.server;
   // Another process started it at the same moment (PostgreSQL's own lock on postmaster.pid decided).
-  logger.info({ port: started.port }, 'using the embedded PostgreSQL that another linernotes process started at the same moment');
+  logger.info(
+    { port: started.port },
+    'using the embedded PostgreSQL that another linernotes process started at the same moment',
+  );
   return sharedServer(files, credentials, started.port, logger);
 }
 
 type SpawnOutcome = { kind: 'started'; server: EmbeddedDatabase } | { kind: 'lost-race'; port: number };
 
-async function spawnServer(files: DataDirFiles, credentials: Credentials, port: number, logger: Logger): Promise<SpawnOutcome> {
+async function spawnServer(
+  files: DataDirFiles,
+  credentials: Credentials,
+  port: number,
+  logger: Logger,
+): Promise<SpawnOutcome> {
   const { clusterDir, logFile, ownerFile } = files;
   // We start the server ourselves, in its own process group: a Ctrl-C in the terminal goes to the
   // whole foreground group, and PostgreSQL would shut down under our feet before our graceful stop
@@ -295,7 +313,10 @@ function sharedServer(files: DataDirFiles, credentials: Credentials, port: numbe
       if (running !== undefined) {
         if (running !== port && !warnedPortTaken) {
           warnedPortTaken = true;
-          logger.warn({ port: running, expected: port }, 'the embedded PostgreSQL came back on another port; restart this process to follow it');
+          logger.warn(
+            { port: running, expected: port },
+            'the embedded PostgreSQL came back on another port; restart this process to follow it',
+          );
         }
         return;
       }
@@ -366,7 +387,8 @@ function ownedServer(
       }
       await exited;
       // Another process may already have started the server again and named itself the owner.
-      if ((await readOwner(ownerFile).catch(() => undefined))?.pid === process.pid) await unlink(ownerFile).catch(() => undefined);
+      if ((await readOwner(ownerFile).catch(() => undefined))?.pid === process.pid)
+        await unlink(ownerFile).catch(() => undefined);
       logger.info('embedded PostgreSQL stopped');
     },
   };

@@ -89,7 +89,9 @@ export async function migrateDatabase(
         );
       }
       const applied = new Map(
-        rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row]),
+        rows
+          .filter((row) => row.finished_at !== null && row.rolled_back_at === null)
+          .map((row) => [row.migration_name, row]),
       );
       const appliedNow: string[] = [];
       for (const migration of migrations) {

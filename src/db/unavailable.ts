@@ -6,7 +6,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 
 /** Node socket errors of a connection that cannot be made or was cut. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /**
  * SQLSTATEs of a server going away or not accepting connections: class 08 (connection exception),
@@ -32,12 +41,21 @@ const MESSAGES = [
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 5 || error === null || typeof error !== 'object') return false;
-  const candidate = error as { code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  const candidate = error as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown;
+  };
   if (typeof candidate.code === 'string') {
-    if (NETWORK_CODES.has(candidate.code) || PRISMA_CODES.has(candidate.code) || isUnavailableSqlState(candidate.code)) return true;
+    if (NETWORK_CODES.has(candidate.code) || PRISMA_CODES.has(candidate.code) || isUnavailableSqlState(candidate.code))
+      return true;
   }
-  if (typeof candidate.message === 'string' && MESSAGES.some((text) => (candidate.message as string).includes(text))) return true;
-  if (Array.isArray(candidate.errors) && candidate.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  if (typeof candidate.message === 'string' && MESSAGES.some((text) => (candidate.message as string).includes(text)))
+    return true;
+  if (Array.isArray(candidate.errors) && candidate.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1)))
+    return true;
   return isDatabaseUnavailable(candidate.cause, depth + 1) || isDatabaseUnavailable(candidate.originalError, depth + 1);
 }
 

@@ -21,7 +21,9 @@ export async function writeDemoEnvFile(dataDir: string, env: Readonly<Record<str
     .filter(([key]) => !LEFT_OUT.has(key))
     .map(([key, value]) => `${key}=${JSON.stringify(value)}`);
   const file = demoEnvFilePath(dataDir);
-  await writeFile(file, `# written by npm run demo while it runs; removed when it stops\n${lines.join('\n')}\n`, { mode: 0o600 });
+  await writeFile(file, `# written by npm run demo while it runs; removed when it stops\n${lines.join('\n')}\n`, {
+    mode: 0o600,
+  });
   return file;
 }
 
@@ -35,7 +37,9 @@ export class DemoNotRunningError extends Error {}
 export async function readDemoEnvFile(dataDir: string): Promise<Record<string, string>> {
   const file = demoEnvFilePath(dataDir);
   if (!existsSync(file)) {
-    throw new DemoNotRunningError(`no demo is running on ${dataDir} (${DEMO_ENV_FILE} is missing): start it with \`npm run demo\` first`);
+    throw new DemoNotRunningError(
+      `no demo is running on ${dataDir} (${DEMO_ENV_FILE} is missing): start it with \`npm run demo\` first`,
+    );
   }
   const { parse } = await import('dotenv');
   return parse(await readFile(file, 'utf8'));

@@ -76,15 +76,18 @@ export async function enrichAlbum(
   const { signal } = options;
   const previous = options.previousRawTags ?? {};
   const { plex: inlinePlex, ...identity } = input;
-  const merge: MergeSettings = { rules: settings.rules, maxGenres: settings.maxGenres, ownNames: [input.artistName, input.title] };
+  const merge: MergeSettings = {
+    rules: settings.rules,
+    maxGenres: settings.maxGenres,
+    ownNames: [input.artistName, input.title],
+  };
   const rawTags: RawTags<AlbumSource> = {};
-  const listsOf = (source: AlbumSource): TagList<AlbumSource>[] => tagLists(rawTags[source], albumListSpec(source, settings));
+  const listsOf = (source: AlbumSource): TagList<AlbumSource>[] =>
+    tagLists(rawTags[source], albumListSpec(source, settings));
 
   const [lastfm, plex] = await Promise.all([
     callProvider(fetchers.lastfm, identity, signal),
-    inlinePlex !== undefined
-      ? Promise.resolve(inlinePlex)
-      : callProvider(fetchers.plex, identity, signal),
+    inlinePlex !== undefined ? Promise.resolve(inlinePlex) : callProvider(fetchers.plex, identity, signal),
   ]);
   rawTags.lastfm = rawRecord(lastfm, now, (value) => ({ genres: [...value.tags] }), previous.lastfm);
   rawTags.plex = rawRecord(plex, now, plexRecordTags, previous.plex);

@@ -35,7 +35,9 @@ export interface ArtistEnrichmentInput extends ArtistIdentity {
 }
 
 /** Spotify's answer: an artist object without a `genres` field says nothing, which is not "no genres". */
-export type SpotifyGenresAnswer = { outcome: 'genres'; genres: readonly string[] } | { outcome: 'cannot-say'; reason: string };
+export type SpotifyGenresAnswer =
+  | { outcome: 'genres'; genres: readonly string[] }
+  | { outcome: 'cannot-say'; reason: string };
 
 /** MusicBrainz's answer: several artists of the name and nothing to tell which is meant is "cannot say". */
 export type MusicbrainzGenresAnswer = { genres: readonly WeightedTag[] } | { outcome: 'cannot-say'; reason: string };
@@ -97,16 +99,18 @@ export async function enrichArtist(
   const now = (options.clock ?? systemClock)();
   const { signal } = options;
   const previous = options.previousRawTags ?? {};
-  const identity: ArtistIdentity = { name: input.name, plexRatingKey: input.plexRatingKey, musicbrainzId: input.musicbrainzId };
+  const identity: ArtistIdentity = {
+    name: input.name,
+    plexRatingKey: input.plexRatingKey,
+    musicbrainzId: input.musicbrainzId,
+  };
   const merge: MergeSettings = { rules: settings.rules, maxGenres: settings.maxGenres, ownNames: [input.name] };
   const rawTags: RawTags<ArtistSource> = {};
   const lists: TagList<ArtistSource>[] = [];
   const hasGenres = (candidate: readonly TagList<ArtistSource>[]) => mergeTags(candidate, merge).genres.length > 0;
 
   const [plex, lastfm] = await Promise.all([
-    input.plex !== undefined
-      ? Promise.resolve(input.plex)
-      : callProvider(fetchers.plex, identity, signal),
+    input.plex !== undefined ? Promise.resolve(input.plex) : callProvider(fetchers.plex, identity, signal),
     callProvider(fetchers.lastfm, identity, signal),
   ]);
   rawTags.plex = rawRecord(plex, now, plexRecordTags, previous.plex);

@@ -49,7 +49,10 @@ export interface EnrichRunOptions<S extends string> {
 }
 
 function hasTags(record: RawTagRecord | undefined): record is RawTagRecord {
-  return record !== undefined && [record.genres, record.styles, record.moods].some((tags) => tags !== undefined && tags.length > 0);
+  return (
+    record !== undefined &&
+    [record.genres, record.styles, record.moods].some((tags) => tags !== undefined && tags.length > 0)
+  );
 }
 
 /**
@@ -98,7 +101,12 @@ export interface ListSpec<S extends string> {
 
 export function tagLists<S extends string>(record: RawTagRecord | undefined, spec: ListSpec<S>): TagList<S>[] {
   if (record === undefined) return [];
-  const base = { source: spec.source, weighting: spec.weighting, minWeight: spec.minWeight, routeMoods: spec.routeMoods };
+  const base = {
+    source: spec.source,
+    weighting: spec.weighting,
+    minWeight: spec.minWeight,
+    routeMoods: spec.routeMoods,
+  };
   const lists: TagList<S>[] = [];
   if (record.genres?.length) lists.push({ ...base, facet: 'genre', tags: record.genres });
   if (record.styles?.length) lists.push({ ...base, facet: 'style', tags: record.styles });
@@ -112,7 +120,9 @@ export function tagLists<S extends string>(record: RawTagRecord | undefined, spe
  * not asked in any useful sense and change nothing.
  */
 export function entryStatus(records: readonly (RawTagRecord | undefined)[], hasData: boolean): EntryStatus {
-  const asked = records.filter((record): record is RawTagRecord => record !== undefined && record.outcome !== 'cannot-say');
+  const asked = records.filter(
+    (record): record is RawTagRecord => record !== undefined && record.outcome !== 'cannot-say',
+  );
   const failed = asked.filter((record) => record.outcome === 'failed').length;
   if (failed > 0) return failed === asked.length ? 'error' : 'partial';
   return hasData ? 'ok' : 'empty';

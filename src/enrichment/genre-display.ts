@@ -10,7 +10,10 @@ function titleCaseWord(word: string, first: boolean, rules: GenreRules): string 
   if (rules.uppercaseWords.has(word)) return word.toUpperCase();
   if (!first && rules.lowercaseWords.has(word)) return word;
   // Hyphenated and slashed parts are words of their own: `synth-pop` → `Synth-Pop`, `pop/rock` → `Pop/Rock`.
-  return word.replace(/(^|[-/])(\p{Ll})/gu, (_match, separator: string, letter: string) => separator + letter.toUpperCase());
+  return word.replace(
+    /(^|[-/])(\p{Ll})/gu,
+    (_match, separator: string, letter: string) => separator + letter.toUpperCase(),
+  );
 }
 
 /** Title case for an all-lower-case spelling; a spelling that already has capitals was written by someone and is kept. */

@@ -68,7 +68,8 @@ class TallyBoard<S extends string> {
 
 function topWeight(tags: readonly WeightedTag[]): number {
   let top = 0;
-  for (const tag of tags) if (tag.weight !== undefined && Number.isFinite(tag.weight) && tag.weight > top) top = tag.weight;
+  for (const tag of tags)
+    if (tag.weight !== undefined && Number.isFinite(tag.weight) && tag.weight > top) top = tag.weight;
   return top;
 }
 
@@ -98,7 +99,8 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
       const key = rules.canonical.get(rawKey)?.key ?? rawKey;
       if (isBlockedGenreKey(rawKey, rules) || isBlockedGenreKey(key, rules)) continue;
       if (ownKeys.has(rawKey) || ownKeys.has(key)) continue;
-      const isMood = list.facet === 'mood' || (list.routeMoods === true && (rules.moodKeys.has(key) || rules.moodKeys.has(rawKey)));
+      const isMood =
+        list.facet === 'mood' || (list.routeMoods === true && (rules.moodKeys.has(key) || rules.moodKeys.has(rawKey)));
       const score = strength(tag, list, top);
       if (isMood) {
         moods.add(key, spelling, score, list.source, order);
@@ -136,5 +138,8 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
 
 /** Normalises one plain list of genre names (a track's own Plex tags, a cached entry's genres). */
 export function normaliseGenreList(tags: readonly string[], settings: MergeSettings): string[] {
-  return mergeTags([{ source: 'list', facet: 'genre', tags: tags.map((name) => ({ name })), weighting: 'flat' }], settings).genres;
+  return mergeTags(
+    [{ source: 'list', facet: 'genre', tags: tags.map((name) => ({ name })), weighting: 'flat' }],
+    settings,
+  ).genres;
 }

@@ -56,7 +56,9 @@ function compilePattern(source: string, origin: string, problems: string[]): Reg
   try {
     return new RegExp(source, 'u');
   } catch (error) {
-    problems.push(`${origin}: ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message})`);
+    problems.push(
+      `${origin}: ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message})`,
+    );
     return undefined;
   }
 }
@@ -76,7 +78,8 @@ function addCanonical(canonical: Map<string, CanonicalGenre>, display: string, v
 export function buildGenreRules(extensions: GenreRuleExtensions = {}): GenreRules {
   const problems: string[] = [];
   const canonical = new Map<string, CanonicalGenre>();
-  for (const [display, variants] of Object.entries(builtInAliases.canonical)) addCanonical(canonical, display, variants);
+  for (const [display, variants] of Object.entries(builtInAliases.canonical))
+    addCanonical(canonical, display, variants);
 
   for (const entry of extensions.extraAliases ?? []) {
     const separator = entry.indexOf('=');

@@ -4,7 +4,10 @@ import { callProvider, type ProviderOutcome } from './provider-call.ts';
 import type { PlexTagSet } from './plex-tags.ts';
 
 /** A batched detail read, e.g. `PlexClient.artistDetails`. */
-export type PlexDetailsFetcher<T extends PlexTagSet> = (ratingKeys: readonly string[], signal?: AbortSignal) => Promise<Map<string, T>>;
+export type PlexDetailsFetcher<T extends PlexTagSet> = (
+  ratingKeys: readonly string[],
+  signal?: AbortSignal,
+) => Promise<Map<string, T>>;
 
 /** What Plex said about one ratingKey of the batch. */
 export type PlexDetailOutcomes = (ratingKey: string) => ProviderOutcome<PlexTagSet>;
@@ -24,6 +27,8 @@ export async function readPlexDetails<T extends PlexTagSet>(
   return (ratingKey) => {
     if (outcome.status !== 'answered') return outcome;
     const item = outcome.value.get(ratingKey);
-    return item === undefined ? { status: 'not-found' } : { status: 'answered', value: { genres: item.genres, styles: item.styles, moods: item.moods } };
+    return item === undefined
+      ? { status: 'not-found' }
+      : { status: 'answered', value: { genres: item.genres, styles: item.styles, moods: item.moods } };
   };
 }

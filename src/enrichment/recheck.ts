@@ -31,6 +31,6 @@ export function needsRecheck(stored: StoredIdentity, current: CurrentIdentity, n
   if (stored.status !== 'empty') return null;
   const currentId = current.musicbrainzId ?? null;
   if (currentId !== null && currentId !== (stored.musicbrainzId ?? null)) return 'musicbrainz-id';
-  if (current.plexGenres !== undefined && current.plexGenres.some((genre) => genre.trim() !== '')) return 'plex-tags';
+  if (current.plexGenres?.some((genre) => genre.trim() !== '')) return 'plex-tags';
   return null;
 }

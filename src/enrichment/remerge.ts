@@ -26,6 +26,10 @@ export function remergeAlbum(
   fetchedAt: Date,
 ): EnrichedEntry<AlbumSource> {
   const lists = ALBUM_PRIORITY.flatMap((source) => tagLists(rawTags[source], albumListSpec(source, settings)));
-  const merged = mergeTags(lists, { rules: settings.rules, maxGenres: settings.maxGenres, ownNames: [artistName, title] });
+  const merged = mergeTags(lists, {
+    rules: settings.rules,
+    maxGenres: settings.maxGenres,
+    ownNames: [artistName, title],
+  });
   return buildEntry(merged, rawTags, ALBUM_GENRE_SOURCE_ORDER, fetchedAt);
 }

@@ -19,7 +19,8 @@ export function resolveTrackGenres(
   settings: MergeSettings,
 ): { genres: string[]; from: TrackGenreOrigin } {
   if (sources.albumGenres && sources.albumGenres.length > 0) return { genres: [...sources.albumGenres], from: 'album' };
-  if (sources.artistGenres && sources.artistGenres.length > 0) return { genres: [...sources.artistGenres], from: 'artist' };
+  if (sources.artistGenres && sources.artistGenres.length > 0)
+    return { genres: [...sources.artistGenres], from: 'artist' };
   const own = normaliseGenreList(sources.trackGenres, settings);
   return own.length > 0 ? { genres: own, from: 'track' } : { genres: [], from: 'none' };
 }

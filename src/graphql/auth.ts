@@ -43,7 +43,8 @@ export function tokenFromAuthorization(value: unknown): string | undefined {
 /** graphql-ws clients put the header in connectionParams: `{ Authorization: 'Bearer …' }` (or `authorization`, or `headers`). */
 export function tokenFromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
   if (!params) return undefined;
-  const headers = typeof params.headers === 'object' && params.headers !== null ? (params.headers as Record<string, unknown>) : {};
+  const headers =
+    typeof params.headers === 'object' && params.headers !== null ? (params.headers as Record<string, unknown>) : {};
   for (const value of [params.Authorization, params.authorization, headers.Authorization, headers.authorization]) {
     const token = tokenFromAuthorization(value);
     if (token !== undefined) return token;
@@ -76,6 +77,9 @@ export function authorise(request: {
       message: 'API_TOKEN is not set, so mutations are accepted only from this machine (a loopback address)',
     };
   }
-  const read = request.readToken === undefined ? ALLOWED : tokenAccess(request.token, [request.readToken, request.apiToken], 'queries');
+  const read =
+    request.readToken === undefined
+      ? ALLOWED
+      : tokenAccess(request.token, [request.readToken, request.apiToken], 'queries');
   return { read, mutate };
 }

@@ -6,7 +6,6 @@ import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { GraphQLContext } from './context.ts';
 import type { JobKind } from '../types.ts';
 
-
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   PrismaTypes: PrismaTypes;
@@ -30,12 +29,14 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({
-  description: 'Open to anyone who can reach the API, unless READ_TOKEN is set: then `Authorization: Bearer <READ_TOKEN or API_TOKEN>`.',
+  description:
+    'Open to anyone who can reach the API, unless READ_TOKEN is set: then `Authorization: Bearer <READ_TOKEN or API_TOKEN>`.',
 });
 builder.mutationType({
   description:
     'Every mutation needs `Authorization: Bearer <API_TOKEN>` (graphql-ws: `{ Authorization: "Bearer …" }` in connectionParams); with no API_TOKEN set, only requests from a loopback address are accepted. A mutation returns its result type; a refusal changes nothing and answers a GraphQL error whose `extensions.code` is NOT_ALLOWED (with `extensions.reason` MISSING_TOKEN, WRONG_TOKEN or NOT_LOOPBACK), INVALID_INPUT (with `extensions.problems`: field and message), NOT_CONFIGURED (with `extensions.provider`) or NOT_FOUND (with `extensions.id`).',
 });
 builder.subscriptionType({
-  description: 'Over graphql-ws (this path, WebSocket) or SSE (POST with `Accept: text/event-stream`). Read access as for queries.',
+  description:
+    'Over graphql-ws (this path, WebSocket) or SSE (POST with `Accept: text/event-stream`). Read access as for queries.',
 });

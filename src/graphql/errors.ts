@@ -51,7 +51,10 @@ export class InvalidInputError extends ApiError {
       field: [prefix, ...issue.path.map(String)].join('.'),
       message: issue.message,
     }));
-    return new InvalidInputError(problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), problems);
+    return new InvalidInputError(
+      problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '),
+      problems,
+    );
   }
 }
 
@@ -82,7 +85,9 @@ export const RETRY_AFTER_SECONDS = 5;
 export class UnavailableError extends ApiError {
   override name = 'UnavailableError';
   constructor() {
-    super(`the database is unavailable; retry in ${RETRY_AFTER_SECONDS} s`, 'UNAVAILABLE', { retryAfterSeconds: RETRY_AFTER_SECONDS });
+    super(`the database is unavailable; retry in ${RETRY_AFTER_SECONDS} s`, 'UNAVAILABLE', {
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    });
   }
 }
 
@@ -95,7 +100,11 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   if (isDatabaseUnavailable(error) || (error instanceof GraphQLError && isDatabaseUnavailable(error.originalError))) {
     const unavailable = new UnavailableError();
     if (error instanceof GraphQLError) {
-      return new GraphQLError(unavailable.message, { nodes: error.nodes, path: error.path, extensions: unavailable.extensions });
+      return new GraphQLError(unavailable.message, {
+        nodes: error.nodes,
+        path: error.path,
+        extensions: unavailable.extensions,
+      });
     }
     return unavailable;
   }

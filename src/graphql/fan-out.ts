@@ -67,7 +67,10 @@ export class SubscriptionFanOut {
    * (the hub writes to the sink); it ends when the source ends, throws the source's error, and leaves the
    * hub when graphql-ws returns it (the client completed or disconnected).
    */
-  join(key: string, options: { replayLatest: boolean; start: () => Promise<Source> | Source; sink: FanOutSink }): SharedStream {
+  join(
+    key: string,
+    options: { replayLatest: boolean; start: () => Promise<Source> | Source; sink: FanOutSink },
+  ): SharedStream {
     let hub = this.hubs.get(key);
     const fresh = hub === undefined;
     if (!hub) {
@@ -96,7 +99,8 @@ export class SubscriptionFanOut {
     const stream: SharedStream = {
       next: () =>
         new Promise<IteratorResult<never, void>>((resolve, reject) => {
-          const end = (error?: unknown) => (error === undefined ? resolve(done()) : reject(error instanceof Error ? error : new Error(String(error))));
+          const end = (error?: unknown) =>
+            error === undefined ? resolve(done()) : reject(error instanceof Error ? error : new Error(String(error)));
           if (outcome) end(outcome.error);
           else settle = end;
         }),
@@ -194,7 +198,12 @@ export function subscribeShared(
   subscribe: (args: ExecutionArgs) => Promise<Source> | Source,
 ): AsyncIterableIterator<never> | ExecutionResult {
   const context = args.contextValue as { auth?: unknown; subscriptionGuard?: SubscriptionGuard } | undefined;
-  const key = JSON.stringify([channel.query, args.operationName ?? null, args.variableValues ?? null, context?.auth ?? null]);
+  const key = JSON.stringify([
+    channel.query,
+    args.operationName ?? null,
+    args.variableValues ?? null,
+    context?.auth ?? null,
+  ]);
   const field = rootField(args);
   // The first subscriber of a hub is counted against the process's bound by the subscription's own
   // resolver; one that joins a running hub runs no resolver, so it is counted here, as many as there are.

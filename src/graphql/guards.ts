@@ -89,22 +89,28 @@ export class SubscriptionGuard {
 }
 
 /** A string argument or variable holding U+0000, which PostgreSQL cannot store or compare. */
-function nulProblems(document: DocumentNode, variables: Readonly<Record<string, unknown>> | null | undefined): InputProblem[] {
+function nulProblems(
+  document: DocumentNode,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): InputProblem[] {
   const problems: InputProblem[] = [];
   visit(document, {
     Argument(node) {
       visit(node.value, {
         StringValue(value) {
-          if (value.value.includes('\u0000')) problems.push({ field: node.name.value, message: 'must not contain the NUL character (U+0000)' });
+          if (value.value.includes('\u0000'))
+            problems.push({ field: node.name.value, message: 'must not contain the NUL character (U+0000)' });
         },
       });
     },
   });
   const walk = (value: unknown, path: string): void => {
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) problems.push({ field: path, message: 'must not contain the NUL character (U+0000)' });
-    } else if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}.${index}`));
-    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
+      if (value.includes('\u0000'))
+        problems.push({ field: path, message: 'must not contain the NUL character (U+0000)' });
+    } else if (Array.isArray(value)) for (const [index, item] of value.entries()) walk(item, `${path}.${index}`);
+    else if (value !== null && typeof value === 'object')
+      for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
   };
   for (const [name, value] of Object.entries(variables ?? {})) walk(value, `$${name}`);
   return problems;
@@ -118,7 +124,9 @@ function nulProblems(document: DocumentNode, variables: Readonly<Record<string, 
 export function nulInputPlugin(): Plugin {
   const check = (args: { document: DocumentNode; variableValues?: Readonly<Record<string, unknown>> | null }) => {
     const problems = nulProblems(args.document, args.variableValues);
-    return problems.length > 0 ? new InvalidInputError(problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), problems) : undefined;
+    return problems.length > 0
+      ? new InvalidInputError(problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), problems)
+      : undefined;
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {

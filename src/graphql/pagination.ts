@@ -24,7 +24,11 @@ export function encodeCursor(kind: string, key: unknown): string {
 }
 
 /** The sort key inside a cursor of this kind; `check` narrows it to the listing's key type. */
-export function decodeCursor<K>(kind: string, cursor: string | null | undefined, check: (key: unknown) => key is K): K | null {
+export function decodeCursor<K>(
+  kind: string,
+  cursor: string | null | undefined,
+  check: (key: unknown) => key is K,
+): K | null {
   if (cursor === null || cursor === undefined) return null;
   let decoded: unknown;
   try {
@@ -40,7 +44,9 @@ export function decodeCursor<K>(kind: string, cursor: string | null | undefined,
 
 export const isString = (value: unknown): value is string => typeof value === 'string';
 
-export function isTuple<T extends readonly unknown[]>(...checks: { [I in keyof T]: (value: unknown) => value is T[I] }) {
+export function isTuple<T extends readonly unknown[]>(
+  ...checks: { [I in keyof T]: (value: unknown) => value is T[I] }
+) {
   return (value: unknown): value is T =>
     Array.isArray(value) && value.length === checks.length && checks.every((check, index) => check(value[index]));
 }
@@ -57,6 +63,18 @@ export interface Page<T> {
   totalCount: () => Promise<number>;
 }
 
-export function pageOf<T>(rows: T[], limit: number, afterGiven: boolean, cursorOf: (node: T) => string, totalCount: () => Promise<number>): Page<T> {
-  return { nodes: rows.slice(0, limit), hasNextPage: rows.length > limit, hasPreviousPage: afterGiven, cursorOf, totalCount };
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  afterGiven: boolean,
+  cursorOf: (node: T) => string,
+  totalCount: () => Promise<number>,
+): Page<T> {
+  return {
+    nodes: rows.slice(0, limit),
+    hasNextPage: rows.length > limit,
+    hasPreviousPage: afterGiven,
+    cursorOf,
+    totalCount,
+  };
 }

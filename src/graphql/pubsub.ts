@@ -75,7 +75,11 @@ export interface RunEventBus {
 }
 
 /** Resolves once LISTEN is in place, so no event published after it is missed. */
-export async function startRunEventBus(options: { listener: NotificationListener; db: Queryable; logger: Logger }): Promise<RunEventBus> {
+export async function startRunEventBus(options: {
+  listener: NotificationListener;
+  db: Queryable;
+  logger: Logger;
+}): Promise<RunEventBus> {
   const target = new PostgresRunEventTarget(options.db, options.logger);
   const unsubscribe = await options.listener.subscribe(RUN_EVENTS_CHANNEL, (payload) => {
     const event = parseRunEvent(payload);

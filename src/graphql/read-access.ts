@@ -6,12 +6,19 @@ import type { Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from './context.ts';
 
 function onlyIntrospection(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.every((selection) => selection.kind === 'Field' && selection.name.value.startsWith('__'));
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === 'Field' && selection.name.value.startsWith('__'),
+  );
 }
 
-function refusal(document: DocumentNode, operationName: string | null | undefined, context: GraphQLContext): GraphQLError | undefined {
+function refusal(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  context: GraphQLContext,
+): GraphQLError | undefined {
   const operation = getOperationAST(document, operationName);
-  if (!operation || operation.operation === 'mutation' || context.auth.read.allowed || onlyIntrospection(operation)) return undefined;
+  if (!operation || operation.operation === 'mutation' || context.auth.read.allowed || onlyIntrospection(operation))
+    return undefined;
   const access = context.auth.read;
   return new GraphQLError(access.message, {
     extensions: { code: 'NOT_ALLOWED', reason: access.reason.toUpperCase().replace('-', '_'), http: { status: 401 } },

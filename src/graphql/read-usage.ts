@@ -25,6 +25,7 @@ export function noteAlbumRead(context: GraphQLContext, row: AlbumRow | undefined
 
 /** A track is stale when either of its tiers has expired. */
 export function noteTrackRead(context: GraphQLContext, row: TrackRow | undefined): void {
+  // biome-ignore lint/complexity/useMathMinMax: these are Dates, and Math.min would answer a number
   const expiresAt = row && (row.staticExpiresAt < row.statsExpiresAt ? row.staticExpiresAt : row.statsExpiresAt);
   context.usage?.recordRead(outcome(expiresAt, context.now));
   if (row) context.usage?.recordTrack(row.ratingKey);

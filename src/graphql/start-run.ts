@@ -16,7 +16,11 @@ export function givenFields(input: Readonly<Record<string, unknown>> | null | un
   return Object.fromEntries(Object.entries(input ?? {}).filter(([, value]) => value !== null && value !== undefined));
 }
 
-export async function startRunFromApi(context: GraphQLContext, kind: JobKind, input: Record<string, unknown>): Promise<RunView> {
+export async function startRunFromApi(
+  context: GraphQLContext,
+  kind: JobKind,
+  input: Record<string, unknown>,
+): Promise<RunView> {
   assertCanMutate(context);
   const missing = missingProviderFor(kind, context.config.providers);
   if (missing) throw new NotConfiguredError(missing.provider, missing.message);

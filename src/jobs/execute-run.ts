@@ -4,12 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { eventFromRun, eventFromSnapshot, publishRunEvent } from './run-events.ts';
 import type { CancellationWatcher } from './cancellation-watcher.ts';
-import {
-  type JobDefinition,
-  type JobDependencies,
-  RunCancelledError,
-  WorkerShutdownError,
-} from './dependencies.ts';
+import { type JobDefinition, type JobDependencies, RunCancelledError, WorkerShutdownError } from './dependencies.ts';
 import { ProgressReporter, type ProgressSnapshot } from './progress.ts';
 import { finishRunWith } from './runs/finish-run.ts';
 import { persistProgress } from './runs/persist-progress.ts';
@@ -112,7 +107,8 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
     return await finish('succeeded', result.message ?? null, null);
   } catch (error) {
     const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : error;
-    if (reason instanceof RunCancelledError) return await finish('cancelled', 'cancelled; what was written is kept', null);
+    if (reason instanceof RunCancelledError)
+      return await finish('cancelled', 'cancelled; what was written is kept', null);
     if (reason instanceof WorkerShutdownError) {
       await progress.dispose();
       await lastPublish;
@@ -124,7 +120,10 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
     if (isDatabaseUnavailable(reason)) {
       await progress.dispose();
       await lastPublish;
-      logger.warn({ error: reason instanceof Error ? reason.message : String(reason) }, 'the database is unavailable; the run will be retried');
+      logger.warn(
+        { error: reason instanceof Error ? reason.message : String(reason) },
+        'the database is unavailable; the run will be retried',
+      );
       return { outcome: 'database-unavailable', progress: progress.snapshot(), error: reason };
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -25,7 +25,11 @@ export interface FollowRunOptions {
 type Next = { kind: 'event'; result: IteratorResult<RunEvent> } | { kind: 'recheck' };
 
 function changed(view: RunView, run: JobRunRecord): boolean {
-  return view.status !== run.status || view.progressCurrent !== run.progressCurrent || view.progressTotal !== run.progressTotal;
+  return (
+    view.status !== run.status ||
+    view.progressCurrent !== run.progressCurrent ||
+    view.progressTotal !== run.progressTotal
+  );
 }
 
 export async function* followRun(options: FollowRunOptions): AsyncGenerator<RunView, void, undefined> {

@@ -51,14 +51,22 @@ export async function refreshExpiring(context: JobContext, options: RefreshOptio
 
   const [artists, albums] = await Promise.all([
     artistLimit > 0 && artistSelection
-      ? selectArtistsToRefresh(deps.pool, selectionParameters({ limit: artistLimit, expiresBefore: artistSelection.expiresBefore }, now, tierSettings))
+      ? selectArtistsToRefresh(
+          deps.pool,
+          selectionParameters({ limit: artistLimit, expiresBefore: artistSelection.expiresBefore }, now, tierSettings),
+        )
       : [],
     albumLimit > 0 && albumSelection
-      ? selectAlbumsToRefresh(deps.pool, selectionParameters({ limit: albumLimit, expiresBefore: albumSelection.expiresBefore }, now, tierSettings))
+      ? selectAlbumsToRefresh(
+          deps.pool,
+          selectionParameters({ limit: albumLimit, expiresBefore: albumSelection.expiresBefore }, now, tierSettings),
+        )
       : [],
   ]);
   progress.setTotal(artists.length + albums.length);
-  progress.setMessage(`plan: ${plan.budget} entries (${plan.reason}), ${plan.dueWithinLookahead} due within ${options.lookaheadDays} days`);
+  progress.setMessage(
+    `plan: ${plan.budget} entries (${plan.reason}), ${plan.dueWithinLookahead} due within ${options.lookaheadDays} days`,
+  );
 
   const limit = pLimit(options.concurrency);
   const refreshOne = (label: string, work: () => Promise<{ source: string; status: EntryStatus }>) =>
@@ -67,7 +75,11 @@ export async function refreshExpiring(context: JobContext, options: RefreshOptio
     ...artists.map((artist) =>
       refreshOne(artist.name, () =>
         refresher.refreshArtist(
-          { name: artist.name, plexRatingKey: artist.plexRatingKey ?? undefined, musicbrainzId: artist.musicbrainzId ?? undefined },
+          {
+            name: artist.name,
+            plexRatingKey: artist.plexRatingKey ?? undefined,
+            musicbrainzId: artist.musicbrainzId ?? undefined,
+          },
           { signal, previousRawTags: artist.rawTags },
         ),
       ),
@@ -75,7 +87,12 @@ export async function refreshExpiring(context: JobContext, options: RefreshOptio
     ...albums.map((album) =>
       refreshOne(`${album.artistName} - ${album.title}`, () =>
         refresher.refreshAlbum(
-          { artistName: album.artistName, title: album.title, plexRatingKey: album.plexRatingKey ?? undefined, musicbrainzId: album.musicbrainzId ?? undefined },
+          {
+            artistName: album.artistName,
+            title: album.title,
+            plexRatingKey: album.plexRatingKey ?? undefined,
+            musicbrainzId: album.musicbrainzId ?? undefined,
+          },
           { signal, previousRawTags: album.rawTags },
         ),
       ),

@@ -27,15 +27,36 @@ function definition<Options>(
 
 export const JOBS = {
   'cache-warm': definition('cache-warm', 'fetch the artists the cache lacks', warmArtistsOptions, warmArtists),
-  'cache-warm-albums': definition('cache-warm-albums', 'fetch the albums the cache lacks', warmAlbumsOptions, warmAlbums),
-  'cache-refresh': definition('cache-refresh', 'refresh entries about to expire, hot first', refreshOptions, refreshExpiring),
-  'track-stats-refresh': definition('track-stats-refresh', 'refresh every track’s play statistics from Plex', trackSyncOptions, (context) =>
-    syncTracks(context, 'stats'),
+  'cache-warm-albums': definition(
+    'cache-warm-albums',
+    'fetch the albums the cache lacks',
+    warmAlbumsOptions,
+    warmAlbums,
   ),
-  'track-static-refresh': definition('track-static-refresh', 'refresh every track’s static metadata from Plex', trackSyncOptions, (context) =>
-    syncTracks(context, 'static'),
+  'cache-refresh': definition(
+    'cache-refresh',
+    'refresh entries about to expire, hot first',
+    refreshOptions,
+    refreshExpiring,
   ),
-  'audio-features-sync': definition('audio-features-sync', 'fetch AudioMuse’s audio features', audioFeaturesOptions, syncAudioFeatures),
+  'track-stats-refresh': definition(
+    'track-stats-refresh',
+    'refresh every track’s play statistics from Plex',
+    trackSyncOptions,
+    (context) => syncTracks(context, 'stats'),
+  ),
+  'track-static-refresh': definition(
+    'track-static-refresh',
+    'refresh every track’s static metadata from Plex',
+    trackSyncOptions,
+    (context) => syncTracks(context, 'static'),
+  ),
+  'audio-features-sync': definition(
+    'audio-features-sync',
+    'fetch AudioMuse’s audio features',
+    audioFeaturesOptions,
+    syncAudioFeatures,
+  ),
 } satisfies Record<JobKind, { kind: JobKind }>;
 
 export type JobOptionsOf<K extends JobKind> = ReturnType<(typeof JOBS)[K]['parseOptions']>;

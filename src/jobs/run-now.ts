@@ -66,7 +66,8 @@ export async function runNow(
     });
     if (outcome.outcome !== 'database-unavailable') return outcome;
     // The database went away under the run: wait for it and go on in this process (what was stored is skipped).
-    if (!(await waitForDatabase(runtime.deps.pool, hooks.cancelSignal))) throw new DatabaseUnavailableError(outcome.error);
+    if (!(await waitForDatabase(runtime.deps.pool, hooks.cancelSignal)))
+      throw new DatabaseUnavailableError(outcome.error);
     const claimed = await claimRun(runtime.deps.pool, run.id, null, runtime.deps.processId);
     if (!claimed) return { outcome: 'already-final' };
     run = claimed;
@@ -93,7 +94,12 @@ async function dryRun(
     sink: { publish: (snapshot) => hooks.onProgress?.(snapshot), persist: async () => undefined },
   });
   try {
-    const result = await run({ deps, progress, signal: controller.signal, logger: deps.logger.child({ kind, dryRun: true }) });
+    const result = await run({
+      deps,
+      progress,
+      signal: controller.signal,
+      logger: deps.logger.child({ kind, dryRun: true }),
+    });
     if (controller.signal.aborted) throw controller.signal.reason;
     await progress.dispose();
     const final = { ...progress.snapshot(), status: 'succeeded' as const };
@@ -103,7 +109,12 @@ async function dryRun(
   } catch (error) {
     await progress.dispose();
     if (controller.signal.aborted && controller.signal.reason instanceof RunCancelledError) {
-      return { outcome: 'dry-run', status: 'cancelled', message: 'dry run cancelled', progress: { ...progress.snapshot(), status: 'cancelled' } };
+      return {
+        outcome: 'dry-run',
+        status: 'cancelled',
+        message: 'dry run cancelled',
+        progress: { ...progress.snapshot(), status: 'cancelled' },
+      };
     }
     throw error;
   } finally {

@@ -45,9 +45,16 @@ export function createRunTask<Options>(
     let runId: number | undefined = 'runId' in parsed.data ? parsed.data.runId : undefined;
     let progressAtOutage: ProgressSnapshot | undefined;
     try {
-      const outcome = await claimAndExecute(job, runtime, parsed.data, String(helpers.job.id), helpers.abortSignal, (id) => {
-        runId = id;
-      });
+      const outcome = await claimAndExecute(
+        job,
+        runtime,
+        parsed.data,
+        String(helpers.job.id),
+        helpers.abortSignal,
+        (id) => {
+          runId = id;
+        },
+      );
       if (outcome === undefined) return;
       if (outcome.outcome === 'requeued') {
         // Failing this attempt makes graphile-worker retry the job; the run resumes incrementally.
@@ -81,7 +88,10 @@ export function createRunTask<Options>(
       // instead of staying active for ever with no job to finish it.
       if (runId !== undefined && helpers.job.attempts >= helpers.job.max_attempts) {
         const message = error instanceof Error ? error.message : String(error);
-        const finished = await finishRunWith(deps.pool, runId, { status: 'failed', error: `gave up after ${helpers.job.attempts} attempts: ${message}` });
+        const finished = await finishRunWith(deps.pool, runId, {
+          status: 'failed',
+          error: `gave up after ${helpers.job.attempts} attempts: ${message}`,
+        });
         if (finished) await publishRunEvent(deps.pool, eventFromRun(finished)).catch(() => undefined);
       }
       throw error;
@@ -118,7 +128,9 @@ async function claimAndExecute<Options>(
       run = await claimRun(deps.pool, started.run.id, workerJobId, deps.processId);
       if (!run) return undefined;
     } else {
-      deps.logger.info(`scheduled ${job.kind} skipped: run ${started.run.id} of that kind is already ${started.run.status}`);
+      deps.logger.info(
+        `scheduled ${job.kind} skipped: run ${started.run.id} of that kind is already ${started.run.status}`,
+      );
       return undefined;
     }
   }
@@ -128,7 +140,10 @@ async function claimAndExecute<Options>(
   try {
     options = job.parseOptions(run.options, deps.config);
   } catch (error) {
-    const finished = await finishRunWith(deps.pool, run.id, { status: 'failed', error: `invalid options: ${(error as Error).message}` });
+    const finished = await finishRunWith(deps.pool, run.id, {
+      status: 'failed',
+      error: `invalid options: ${(error as Error).message}`,
+    });
     if (finished) await publishRunEvent(deps.pool, eventFromRun(finished));
     return undefined;
   }

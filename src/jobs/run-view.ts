@@ -11,7 +11,10 @@ export interface RunView extends JobRunRecord {
   etaSeconds: number | null;
 }
 
-export function viewOfRun(run: JobRunRecord, live: { rate: number | null; etaSeconds: number | null } = { rate: null, etaSeconds: null }): RunView {
+export function viewOfRun(
+  run: JobRunRecord,
+  live: { rate: number | null; etaSeconds: number | null } = { rate: null, etaSeconds: null },
+): RunView {
   return { ...run, rate: live.rate, etaSeconds: live.etaSeconds };
 }
 

@@ -26,7 +26,10 @@ const PAGE_SIZE = 200;
 
 function analysisHash(score: AudioMuseScore): string {
   const { itemId, tempo, key, scale, energy, moodVector, otherFeatures } = score;
-  return createHash('sha256').update(JSON.stringify([itemId, tempo, key, scale, energy, moodVector, otherFeatures])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([itemId, tempo, key, scale, energy, moodVector, otherFeatures]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** What one track's answer adds to the run: a write, or the count it falls under. */
@@ -52,7 +55,10 @@ function summary(context: JobContext, extra: string): JobResult {
 }
 
 /** Every page of the manifest; undefined when this AudioMuse has no sync API (404). */
-async function readManifest(audiomuse: AudiomuseClient, signal: AbortSignal): Promise<Array<{ id: string; fp: string }> | undefined> {
+async function readManifest(
+  audiomuse: AudiomuseClient,
+  signal: AbortSignal,
+): Promise<Array<{ id: string; fp: string }> | undefined> {
   const entries: Array<{ id: string; fp: string }> = [];
   let page: number | null = 1;
   while (page !== null) {
@@ -100,7 +106,11 @@ async function syncFromManifest(
         const byId = new Map(rows.map((row) => [row.itemId, row]));
         const tracks = await getTrackIdentities(deps.pool, batch);
         const outcomes = batch.map((ratingKey) => judge(ratingKey, byId.get(ratingKey), tracks.get(ratingKey)));
-        await upsertAudioFeatures(deps.pool, outcomes.flatMap((outcome) => ('write' in outcome ? [outcome.write] : [])), deps.clock());
+        await upsertAudioFeatures(
+          deps.pool,
+          outcomes.flatMap((outcome) => ('write' in outcome ? [outcome.write] : [])),
+          deps.clock(),
+        );
         for (const outcome of outcomes) progress.advance(1, ['write' in outcome ? 'audiomuse' : outcome.count]);
       }),
     ),
@@ -108,11 +118,18 @@ async function syncFromManifest(
   checkpoint(signal);
   const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failure) throw failure.reason;
-  return summary(context, `, ${plan.unchanged} unchanged (from AudioMuse's sync manifest of ${manifest.length} tracks)`);
+  return summary(
+    context,
+    `, ${plan.unchanged} unchanged (from AudioMuse's sync manifest of ${manifest.length} tracks)`,
+  );
 }
 
 /** AudioMuse without the sync API: one get_score per track that needs it. */
-async function syncByScore(context: JobContext, options: AudioFeaturesOptions, audiomuse: AudiomuseClient): Promise<JobResult> {
+async function syncByScore(
+  context: JobContext,
+  options: AudioFeaturesOptions,
+  audiomuse: AudiomuseClient,
+): Promise<JobResult> {
   const { deps, progress, signal } = context;
   const recheckBefore = new Date(deps.clock().getTime() - RECHECK_AFTER_DAYS * 86_400_000);
   const total = await countTracksForFeatures(deps.pool, recheckBefore);
@@ -123,7 +140,11 @@ async function syncByScore(context: JobContext, options: AudioFeaturesOptions, a
 
   while (remaining > 0) {
     checkpoint(signal);
-    const keys = await selectTracksForFeatures(deps.pool, { after, recheckBefore, pageSize: Math.min(PAGE_SIZE, remaining) });
+    const keys = await selectTracksForFeatures(deps.pool, {
+      after,
+      recheckBefore,
+      pageSize: Math.min(PAGE_SIZE, remaining),
+    });
     if (keys.length === 0) break;
     after = keys.at(-1) ?? null;
     remaining -= keys.length;
@@ -149,7 +170,9 @@ async function syncByScore(context: JobContext, options: AudioFeaturesOptions, a
         }),
       ),
     );
-    const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value !== undefined ? [outcome.value] : []));
+    const results = settled.flatMap((outcome) =>
+      outcome.status === 'fulfilled' && outcome.value !== undefined ? [outcome.value] : [],
+    );
     await upsertAudioFeatures(deps.pool, results, deps.clock());
     checkpoint(signal);
     const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');

@@ -83,14 +83,24 @@ function trackWrite(track: PlexTrack, context: JobContext, now: Date): TrackWrit
 }
 
 /** Stores one listing page; returns how many tracks were new. */
-async function storePage(context: JobContext, plex: PlexClient, tracks: readonly PlexTrack[], tier: TrackTier): Promise<number> {
+async function storePage(
+  context: JobContext,
+  plex: PlexClient,
+  tracks: readonly PlexTrack[],
+  tier: TrackTier,
+): Promise<number> {
   const { deps, signal } = context;
   const now = deps.clock();
   let unknown: readonly PlexTrack[] = tracks;
   if (tier === 'stats') {
     // The steady state of the daily refresh: one statement renews the statistics of the tracks the cache
     // holds; only tracks it did not hold go on to read their details.
-    const updated = await updateTrackStats(deps.pool, tracks.map(statsWrite), now, trackStatsExpiry(deps.config.ttl, { now: () => now }));
+    const updated = await updateTrackStats(
+      deps.pool,
+      tracks.map(statsWrite),
+      now,
+      trackStatsExpiry(deps.config.ttl, { now: () => now }),
+    );
     unknown = tracks.filter((track) => !updated.has(track.ratingKey));
     if (unknown.length === 0) return 0;
   }
@@ -172,7 +182,10 @@ export async function syncTracks(context: JobContext, tier: TrackTier): Promise<
   checkpoint(signal);
   const complete = expected !== undefined && seen.size >= expected;
   const removed = complete ? await removeUnseenTracks(deps.pool, listingStartedAt) : 0;
-  if (!complete) progress.setMessage(`listing ended at ${seen.size} of ${expected ?? 'an unknown number of'} tracks: nothing removed`);
+  if (!complete)
+    progress.setMessage(
+      `listing ended at ${seen.size} of ${expected ?? 'an unknown number of'} tracks: nothing removed`,
+    );
   if (removed > 0) progress.count('removed', removed);
   if (added > 0) progress.count('added', added);
   return { message: `${progress.snapshot().current} tracks from Plex (${added} new, ${removed} removed)` };

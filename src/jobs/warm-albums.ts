@@ -20,7 +20,9 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
   const limit = pLimit(options.concurrency);
   // The fresh entries will be skipped: the ETA counts only what is left to fetch.
   if (options.skipCached) {
-    progress.expectSkips(await countAlbums(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }));
+    progress.expectSkips(
+      await countAlbums(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }),
+    );
   }
   // Keys already handled in this run: the same album can be listed twice (editions, duplicates).
   const seen = new Set<string>();
@@ -44,7 +46,10 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
       unique.push({ album, key });
     }
 
-    const stored = await getAlbumsByKeys(deps.pool, unique.map((item) => item.key));
+    const stored = await getAlbumsByKeys(
+      deps.pool,
+      unique.map((item) => item.key),
+    );
     const now = deps.clock();
     const toFetch = unique.filter(({ key }) => {
       const entry = stored.get(albumKeyString(key));
@@ -86,5 +91,7 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
   if (options.dryRun) return { message: `dry run: ${wouldFetch} of ${done.total} albums would be fetched` };
   const skipped = (done.sourceCounts.cached ?? 0) + (done.sourceCounts.duplicate ?? 0);
   const failed = done.sourceCounts.failed ?? 0;
-  return { message: `${done.current} albums: ${done.current - skipped - failed} fetched, ${skipped} cached or duplicate, ${failed} failed` };
+  return {
+    message: `${done.current} albums: ${done.current - skipped - failed} fetched, ${skipped} cached or duplicate, ${failed} failed`,
+  };
 }

@@ -24,7 +24,9 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   const section = await plex.musicSection(signal);
   // The fresh entries will be skipped: the ETA counts only what is left to fetch.
   if (options.skipCached) {
-    progress.expectSkips(await countArtists(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }));
+    progress.expectSkips(
+      await countArtists(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }),
+    );
   }
   // Slots follow Last.fm's rate (every artist asks it once) up to the configured concurrency.
   const slots = new EntitySlots(options.concurrency, () => deps.providers.limiter('lastfm')?.currentRate);
@@ -39,11 +41,15 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
     checkpoint(signal);
     if (page.totalSize !== undefined) progress.setTotal(page.totalSize);
     const keyed = page.items.map((artist) => ({ artist, key: normaliseNameKey(artist.name) }));
-    for (const { artist, key } of keyed) if (key === null) progress.fail(artist.name, 'the name has no letters or digits');
+    for (const { artist, key } of keyed)
+      if (key === null) progress.fail(artist.name, 'the name has no letters or digits');
     const valid = keyed.filter((item): item is { artist: PlexArtist; key: string } => item.key !== null);
 
     // One query for the page: what the cache holds, to skip what is fresh and still the same artist.
-    const stored = await getArtistsByKeys(deps.pool, valid.map((item) => item.key));
+    const stored = await getArtistsByKeys(
+      deps.pool,
+      valid.map((item) => item.key),
+    );
     const now = deps.clock();
     const toFetch = valid.filter(({ artist, key }) => {
       const entry = stored.get(key);
@@ -111,5 +117,7 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   if (options.dryRun) return { message: `dry run: ${wouldFetch} of ${done.total} artists would be fetched` };
   const cached = done.sourceCounts.cached ?? 0;
   const failed = done.sourceCounts.failed ?? 0;
-  return { message: `${done.current} artists: ${done.current - cached - failed} fetched, ${cached} already cached, ${failed} failed` };
+  return {
+    message: `${done.current} artists: ${done.current - cached - failed} fetched, ${cached} already cached, ${failed} failed`,
+  };
 }

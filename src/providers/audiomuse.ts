@@ -93,7 +93,13 @@ const syncRowsSchema = z.object({
 // Without a valid token AudioMuse redirects a non-/api/ path to /login (a 200 HTML page if followed): a refusal.
 const LOGIN_REDIRECT = {
   redirect: 'manual',
-  statusKinds: { 301: 'unauthorised', 302: 'unauthorised', 303: 'unauthorised', 307: 'unauthorised', 308: 'unauthorised' },
+  statusKinds: {
+    301: 'unauthorised',
+    302: 'unauthorised',
+    303: 'unauthorised',
+    307: 'unauthorised',
+    308: 'unauthorised',
+  },
 } as const;
 
 /**
@@ -199,11 +205,20 @@ export class AudiomuseClient {
   async syncIndexPage(page: number, options: { signal?: AbortSignal } = {}): Promise<SyncIndexPage> {
     const body = await this.http.request({
       operation: 'sync index',
-      url: buildUrl(this.config.url, '/api/sync', { fields: 'index', page, limit: SYNC_INDEX_PAGE_SIZE, server: this.config.server }),
+      url: buildUrl(this.config.url, '/api/sync', {
+        fields: 'index',
+        page,
+        limit: SYNC_INDEX_PAGE_SIZE,
+        server: this.config.server,
+      }),
       schema: syncIndexSchema,
       signal: options.signal,
     });
-    return { entries: body.tracks, totalTracks: body.total_tracks, nextPage: body.has_more ? (body.next_page ?? page + 1) : null };
+    return {
+      entries: body.tracks,
+      totalTracks: body.total_tracks,
+      nextPage: body.has_more ? (body.next_page ?? page + 1) : null,
+    };
   }
 
   /** The rows of these tracks, in as few requests as the caps allow; tracks AudioMuse has not analysed are absent. */
@@ -220,7 +235,10 @@ export class AudiomuseClient {
   }
 
   /** One `?ids=` request (at most 500 ids that fit in one request line: see `syncBatches`). */
-  async syncRowsBatch(ratingKeys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<AudioMuseScore[]> {
+  async syncRowsBatch(
+    ratingKeys: readonly string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<AudioMuseScore[]> {
     if (ratingKeys.length === 0) return [];
     const body = await this.http.request({
       operation: 'sync rows',

@@ -15,7 +15,10 @@ interface CapabilityRow {
  * (one search) and stores what the probe could tell. A probe that could not tell stores nothing, so the
  * next start tries again. Never throws for a provider failure: the probe records its own errors.
  */
-export async function ensureSpotifyCapabilities(db: Queryable, providers: Providers): Promise<'restored' | 'probed' | 'skipped'> {
+export async function ensureSpotifyCapabilities(
+  db: Queryable,
+  providers: Providers,
+): Promise<'restored' | 'probed' | 'skipped'> {
   const spotify = providers.spotify;
   const digest = providers.credentialDigest('spotify');
   if (spotify === undefined || digest === undefined || providers.pause('spotify') !== undefined) return 'skipped';
@@ -23,7 +26,11 @@ export async function ensureSpotifyCapabilities(db: Queryable, providers: Provid
     `SELECT credential_digest, genres, checked_at FROM provider_capabilities WHERE provider = 'spotify'`,
   );
   const stored = rows[0];
-  if (stored !== undefined && stored.credential_digest === digest && (stored.genres === 'available' || stored.genres === 'unavailable')) {
+  if (
+    stored !== undefined &&
+    stored.credential_digest === digest &&
+    (stored.genres === 'available' || stored.genres === 'unavailable')
+  ) {
     if (spotify.restoreCapabilities({ genres: stored.genres, checkedAt: stored.checked_at })) return 'restored';
   }
   const found = await spotify.probeCapabilities();

@@ -86,7 +86,9 @@ export class CircuitBreaker {
       return true;
     }
     const retryAt = new Date(
-      state === 'open' ? this.openedAt + this.options.openMs : this.clock().getTime() + Math.min(1000, this.options.openMs),
+      state === 'open'
+        ? this.openedAt + this.options.openMs
+        : this.clock().getTime() + Math.min(1000, this.options.openMs),
     );
     throw new ProviderError({
       provider: this.provider,
@@ -105,7 +107,10 @@ export class CircuitBreaker {
     if (outcome === 'failure') {
       this.consecutiveSuccesses = 0;
       this.consecutiveFailures += 1;
-      if (this.current === 'half-open' || (this.current === 'closed' && this.consecutiveFailures >= this.options.failureThreshold)) {
+      if (
+        this.current === 'half-open' ||
+        (this.current === 'closed' && this.consecutiveFailures >= this.options.failureThreshold)
+      ) {
         this.openedAt = this.clock().getTime();
         this.transition('open');
       }

@@ -41,8 +41,7 @@ export function forgetSecret(value: string | undefined): void {
   secrets.delete(encodeURIComponent(value));
 }
 
-const SECRET_PARAMETER =
-  /((?:api_key|apikey|x-plex-token|access_token|client_secret|token|secret)=)[^&\s"']*/gi;
+const SECRET_PARAMETER = /((?:api_key|apikey|x-plex-token|access_token|client_secret|token|secret)=)[^&\s"']*/gi;
 const SECRET_HEADER = /((?:authorization|x-plex-token)\s*[:=]\s*)(?:(?:bearer|basic)\s+)?[^\s,;"']+/gi;
 const SCHEME_CREDENTIALS = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 

@@ -164,7 +164,9 @@ function networkDetail(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
   const cause = (error as Error & { cause?: unknown }).cause;
   const code =
-    typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+    typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string'
+      ? cause.code
+      : undefined;
   return code ?? error.name;
 }
 
@@ -276,7 +278,13 @@ export class HttpClient {
             endAttempt();
             counters.recordRetry();
             logger.debug(
-              { provider: this.provider, operation: spec.operation, url: shown, retry: retryCount, reason: this.describe(error) },
+              {
+                provider: this.provider,
+                operation: spec.operation,
+                url: shown,
+                retry: retryCount,
+                reason: this.describe(error),
+              },
               `${this.provider} ${spec.operation}: retrying`,
             );
           },
@@ -300,7 +308,11 @@ export class HttpClient {
             }
             exchange = { status: response.status, body, location: response.headers.get('location') ?? undefined };
             const rebuilt = () =>
-              new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+              new Response(text, {
+                status: response.status,
+                statusText: response.statusText,
+                headers: response.headers,
+              });
 
             const refused = response.status === 429 || response.status === 503;
             const retryAfterMs = refused
@@ -321,7 +333,8 @@ export class HttpClient {
                 return ky.retry({ delay: 0, code: 'REAUTHENTICATE', cause });
               }
             }
-            const verdict = response.status < 500 && body !== INVALID_JSON ? spec.inspect?.(body, response.status) : undefined;
+            const verdict =
+              response.status < 500 && body !== INVALID_JSON ? spec.inspect?.(body, response.status) : undefined;
             if (verdict?.pauseProviderMs !== undefined) {
               const pause = limiter.refuse(verdict.message, verdict.pauseProviderMs);
               throw this.error(
@@ -334,7 +347,11 @@ export class HttpClient {
               );
             }
             // An answer (a "not found" too) says the credentials work: a pause whose retry time came is over.
-            if (spec.rateLimit !== false && (response.status < 400 || response.status === 404) && verdict?.kind !== 'unauthorised') {
+            if (
+              spec.rateLimit !== false &&
+              (response.status < 400 || response.status === 404) &&
+              verdict?.kind !== 'unauthorised'
+            ) {
               limiter.confirmAccess();
             }
             if (verdict === undefined) return rebuilt();
@@ -343,9 +360,23 @@ export class HttpClient {
               const outcome = limiter.onRateLimited(verdict.retryAfterMs ?? retryAfterMs);
               exchange.rateLimit = outcome;
               if (outcome.outcome === 'unavailable') {
-                throw this.error(spec, 'unavailable', 'quota', `${verdict.message}; unavailable until ${outcome.until.toISOString()}`, response.status, outcome.until);
+                throw this.error(
+                  spec,
+                  'unavailable',
+                  'quota',
+                  `${verdict.message}; unavailable until ${outcome.until.toISOString()}`,
+                  response.status,
+                  outcome.until,
+                );
               }
-              const cause = this.error(spec, verdict.kind, verdict.code, verdict.message, response.status, outcome.until);
+              const cause = this.error(
+                spec,
+                verdict.kind,
+                verdict.code,
+                verdict.message,
+                response.status,
+                outcome.until,
+              );
               return ky.retry({ delay: outcome.pauseMs, code: 'RATE_LIMITED', cause });
             }
             const error = this.error(spec, verdict.kind, verdict.code, verdict.message, response.status);
@@ -368,7 +399,13 @@ export class HttpClient {
       throw this.error(spec, 'bad-response', 'invalid-body', 'no response body was read');
     }
     if (exchange.body === INVALID_JSON) {
-      throw this.error(spec, 'bad-response', 'invalid-body', 'response body is not valid JSON (malformed or truncated)', exchange.status);
+      throw this.error(
+        spec,
+        'bad-response',
+        'invalid-body',
+        'response body is not valid JSON (malformed or truncated)',
+        exchange.status,
+      );
     }
     const parsed = spec.schema.safeParse(exchange.body);
     if (!parsed.success) {
@@ -381,7 +418,12 @@ export class HttpClient {
     return parsed.data;
   }
 
-  private failure(error: unknown, spec: RequestSpec<z.ZodType>, exchange: Exchange | undefined, attempts: number): unknown {
+  private failure(
+    error: unknown,
+    spec: RequestSpec<z.ZodType>,
+    exchange: Exchange | undefined,
+    attempts: number,
+  ): unknown {
     if (spec.signal?.aborted) return spec.signal.reason ?? error;
     if (error instanceof ProviderError) return error;
     if (isForceRetryError(error)) {
@@ -390,17 +432,35 @@ export class HttpClient {
       return this.error(spec, 'unavailable', 'server-error', `gave up after ${attempts} attempts`);
     }
     const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-    if (error instanceof AttemptTimeoutError || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))) {
-      return this.error(spec, 'unavailable', 'timeout', `no complete answer within ${this.options.tuning.timeoutMs} ms (${tries})`);
+    if (
+      error instanceof AttemptTimeoutError ||
+      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    ) {
+      return this.error(
+        spec,
+        'unavailable',
+        'timeout',
+        `no complete answer within ${this.options.tuning.timeoutMs} ms (${tries})`,
+      );
     }
     if (isHTTPError(error)) {
       const status = error.response.status;
       const rateLimit = exchange?.rateLimit;
       if (rateLimit?.outcome === 'unavailable') {
-        return this.error(spec, 'unavailable', 'quota', `HTTP ${status} with a long Retry-After; unavailable until ${rateLimit.until.toISOString()}`, status, rateLimit.until);
+        return this.error(
+          spec,
+          'unavailable',
+          'quota',
+          `HTTP ${status} with a long Retry-After; unavailable until ${rateLimit.until.toISOString()}`,
+          status,
+          rateLimit.until,
+        );
       }
       // A refusal that paused the limiter is a "slow down", even when the provider says it with a 503.
-      const mapped = rateLimit !== undefined ? { kind: 'rate-limited' as const, code: 'rate-limit' as const } : kindForStatus(status);
+      const mapped =
+        rateLimit !== undefined
+          ? { kind: 'rate-limited' as const, code: 'rate-limit' as const }
+          : kindForStatus(status);
       const kind = spec.statusKinds?.[status] ?? mapped.kind;
       const answered = exchange?.status === status ? exchange : undefined;
       const detail =
@@ -421,7 +481,15 @@ export class HttpClient {
     status?: number,
     retryAt?: Date,
   ): ProviderError {
-    return new ProviderError({ provider: this.provider, operation: spec.operation, kind, code, message, status, retryAt });
+    return new ProviderError({
+      provider: this.provider,
+      operation: spec.operation,
+      kind,
+      code,
+      message,
+      status,
+      retryAt,
+    });
   }
 
   private describe(error: Error): string {

@@ -108,7 +108,10 @@ export function credentialDigest(config: ProvidersConfig, name: ProviderName): s
         : undefined;
   if (parts === undefined) return undefined;
   // Sixteen hex digits of SHA-256 tell keys apart and say nothing usable about them.
-  return createHash('sha256').update(JSON.stringify([name, ...parts])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([name, ...parts]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export const DEFAULT_CONTACT = 'https://github.com/linernotes/linernotes';
@@ -133,7 +136,12 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
 
   const build = (
     provider: ProviderName,
-    defaults: { requestsPerSecond?: number; concurrency?: number; adaptive?: boolean; slowDownStatuses?: readonly number[] },
+    defaults: {
+      requestsPerSecond?: number;
+      concurrency?: number;
+      adaptive?: boolean;
+      slowDownStatuses?: readonly number[];
+    },
     headers: Record<string, string>,
     auth?: (http: HttpClient) => AuthHooks,
   ): HttpClient => {
@@ -145,7 +153,8 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
     };
     const httpTuning: HttpTuning = { ...DEFAULT_HTTP_TUNING, timeoutMs: config.httpTimeoutMs, ...tuning.http };
     const counters = new ProviderCounters(provider);
-    const rate = tuning.requestsPerSecond === null ? undefined : (tuning.requestsPerSecond ?? defaults.requestsPerSecond);
+    const rate =
+      tuning.requestsPerSecond === null ? undefined : (tuning.requestsPerSecond ?? defaults.requestsPerSecond);
     const limiter = new RateLimiter({
       provider,
       clock,
@@ -208,7 +217,11 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
   let musicbrainz: MusicbrainzClient | undefined;
   if (config.musicbrainz !== undefined) {
     // MusicBrainz refuses excess requests with a 503 (with X-RateLimit-Reset, or with nothing at all).
-    const http = build('musicbrainz', { requestsPerSecond: config.musicbrainz.requestsPerSecond, slowDownStatuses: [429, 503] }, {});
+    const http = build(
+      'musicbrainz',
+      { requestsPerSecond: config.musicbrainz.requestsPerSecond, slowDownStatuses: [429, 503] },
+      {},
+    );
     musicbrainz = new MusicbrainzClient(http, config.musicbrainz);
   }
 
@@ -216,8 +229,11 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
   if (config.spotify !== undefined) {
     const spotifyConfig = config.spotify;
     // The token is fetched through the same HTTP layer (counted, retried, redacted) that then carries it.
-    const http = build('spotify', { requestsPerSecond: spotifyConfig.requestsPerSecond, adaptive: true }, {}, (client) =>
-      spotifyAuth(new SpotifyToken(client, spotifyConfig, clock)),
+    const http = build(
+      'spotify',
+      { requestsPerSecond: spotifyConfig.requestsPerSecond, adaptive: true },
+      {},
+      (client) => spotifyAuth(new SpotifyToken(client, spotifyConfig, clock)),
     );
     spotify = new SpotifyClient(http, spotifyConfig, { clock, ...dependencies.spotify });
   }
@@ -234,7 +250,13 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
     audiomuse = new AudiomuseClient(http, config.audiomuse);
   }
 
-  const clients: { [N in ProviderName]: ProviderClients[N] | undefined } = { plex, lastfm, musicbrainz, spotify, audiomuse };
+  const clients: { [N in ProviderName]: ProviderClients[N] | undefined } = {
+    plex,
+    lastfm,
+    musicbrainz,
+    spotify,
+    audiomuse,
+  };
 
   return {
     plex,
@@ -252,7 +274,11 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
     stats() {
       const entries = PROVIDER_NAMES.map((provider): [ProviderName, ProviderStatus] => [
         provider,
-        { provider, configured: clients[provider] !== undefined, counters: plumbing.get(provider)?.counters.snapshot() },
+        {
+          provider,
+          configured: clients[provider] !== undefined,
+          counters: plumbing.get(provider)?.counters.snapshot(),
+        },
       ]);
       return Object.fromEntries(entries) as Record<ProviderName, ProviderStatus>;
     },

@@ -37,7 +37,9 @@ const tagSchema = z.object({ name: z.union([z.string(), z.number()]).transform(S
 const tagList = z
   .union([z.array(tagSchema), tagSchema, z.literal(''), z.null()])
   .optional()
-  .transform((value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]));
+  .transform((value) =>
+    value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value],
+  );
 const attrSchema = z.object({ artist: z.string().optional(), album: z.string().optional() }).partial().optional();
 export const lastfmTopTagsSchema = z.object({
   toptags: z.union([

@@ -124,7 +124,11 @@ export class MusicbrainzClient {
    * search and then looked up by id (search results carry no genres). No exact match → 'not-found';
    * several and nothing to tell them apart → `ambiguous`.
    */
-  artistGenresByName(name: string, signal?: AbortSignal, albumTitles?: () => Promise<readonly string[]>): Promise<MusicbrainzArtistAnswer> {
+  artistGenresByName(
+    name: string,
+    signal?: AbortSignal,
+    albumTitles?: () => Promise<readonly string[]>,
+  ): Promise<MusicbrainzArtistAnswer> {
     return this.byNameFlights.run(normaliseName(name), async () => {
       const found = await this.findArtist(name, signal, albumTitles);
       if (typeof found !== 'string') return found;
@@ -149,7 +153,11 @@ export class MusicbrainzClient {
    * The MusicBrainz id of the artist whose name (or, failing that, an alias) equals `name`; among
    * namesakes, the one whose release groups hold the most of the library's album titles.
    */
-  async findArtist(name: string, signal?: AbortSignal, albumTitles?: () => Promise<readonly string[]>): Promise<string | MusicbrainzAmbiguity> {
+  async findArtist(
+    name: string,
+    signal?: AbortSignal,
+    albumTitles?: () => Promise<readonly string[]>,
+  ): Promise<string | MusicbrainzAmbiguity> {
     const response = await this.http.request({
       operation: 'artist search',
       url: buildUrl(this.config.url, '/artist', { query: `artist:${phrase(name)}`, limit: SEARCH_LIMIT, fmt: 'json' }),
@@ -160,7 +168,11 @@ export class MusicbrainzClient {
     const candidates = response.artists ?? [];
     const byName = candidates.filter((candidate) => normaliseName(candidate.name) === wanted);
     const matches =
-      byName.length > 0 ? byName : candidates.filter((candidate) => (candidate.aliases ?? []).some((alias) => normaliseName(alias.name) === wanted));
+      byName.length > 0
+        ? byName
+        : candidates.filter((candidate) =>
+            (candidate.aliases ?? []).some((alias) => normaliseName(alias.name) === wanted),
+          );
     // The same artist may come back twice (by name and by alias); namesakes are different ids.
     const distinct = [...new Map(matches.map((candidate) => [candidate.id, candidate])).values()];
     const [only] = distinct;
@@ -177,9 +189,14 @@ export class MusicbrainzClient {
     const ambiguity: MusicbrainzAmbiguity = {
       outcome: 'ambiguous',
       name,
-      candidates: distinct.map((candidate) => ({ mbid: candidate.id, disambiguation: candidate.disambiguation ?? undefined })),
+      candidates: distinct.map((candidate) => ({
+        mbid: candidate.id,
+        disambiguation: candidate.disambiguation ?? undefined,
+      })),
     };
-    const titles = new Set((albumTitles === undefined ? [] : await albumTitles()).map(normaliseName).filter((title) => title !== ''));
+    const titles = new Set(
+      (albumTitles === undefined ? [] : await albumTitles()).map(normaliseName).filter((title) => title !== ''),
+    );
     if (titles.size === 0) return ambiguity;
     const scored: Array<{ id: string; matching: number }> = [];
     for (const candidate of distinct.slice(0, MAX_NAMESAKES)) {
@@ -188,7 +205,8 @@ export class MusicbrainzClient {
     }
     scored.sort((a, b) => b.matching - a.matching);
     const [best, runnerUp] = scored;
-    if (best === undefined || best.matching === 0 || (runnerUp !== undefined && runnerUp.matching === best.matching)) return ambiguity;
+    if (best === undefined || best.matching === 0 || (runnerUp !== undefined && runnerUp.matching === best.matching))
+      return ambiguity;
     return best.id;
   }
 

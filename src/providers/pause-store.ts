@@ -21,7 +21,13 @@ interface PauseRow {
 }
 
 function fromRow(row: PauseRow): StoredPause {
-  return { provider: row.provider, reason: row.reason, credentialDigest: row.credential_digest, since: row.paused_at, retryAt: row.retry_at };
+  return {
+    provider: row.provider,
+    reason: row.reason,
+    credentialDigest: row.credential_digest,
+    since: row.paused_at,
+    retryAt: row.retry_at,
+  };
 }
 
 export async function readPauses(db: Queryable, provider?: ProviderName): Promise<StoredPause[]> {
@@ -39,10 +45,19 @@ export async function readActivePauses(
   digestOf: (provider: ProviderName) => string | undefined,
 ): Promise<Map<ProviderName, StoredPause>> {
   const pauses = await readPauses(db);
-  return new Map(pauses.filter((pause) => digestOf(pause.provider) === pause.credentialDigest).map((pause) => [pause.provider, pause]));
+  return new Map(
+    pauses
+      .filter((pause) => digestOf(pause.provider) === pause.credentialDigest)
+      .map((pause) => [pause.provider, pause]),
+  );
 }
 
-export async function savePause(db: Queryable, provider: ProviderName, pause: ProviderPause, credentialDigest: string): Promise<void> {
+export async function savePause(
+  db: Queryable,
+  provider: ProviderName,
+  pause: ProviderPause,
+  credentialDigest: string,
+): Promise<void> {
   await db.query(
     `WITH saved AS (
        INSERT INTO provider_pauses (provider, reason, credential_digest, paused_at, retry_at)

@@ -34,7 +34,10 @@ export async function followProviderPauses(options: {
       } else if (pause.credentialDigest === digest) {
         providers.applyPause(name, { reason: pause.reason, since: pause.since, retryAt: pause.retryAt });
       } else if (only === undefined && (await deletePause(db, name))) {
-        logger.info({ provider: name }, `${name} was paused for other credentials than the configured ones; pause lifted`);
+        logger.info(
+          { provider: name },
+          `${name} was paused for other credentials than the configured ones; pause lifted`,
+        );
       }
     }
   };
@@ -47,7 +50,9 @@ export async function followProviderPauses(options: {
   });
   const unsubscribeChannel = await listener.subscribe(PAUSE_CHANNEL, (payload) => {
     if (!isPausable(payload)) return;
-    load(payload).catch((error: unknown) => logger.warn({ err: error, provider: payload }, 'could not read the provider pause'));
+    load(payload).catch((error: unknown) =>
+      logger.warn({ err: error, provider: payload }, 'could not read the provider pause'),
+    );
   });
   await load();
   return () => {

@@ -141,7 +141,12 @@ function readNumber(value: unknown, field: string, issue: Issue): number | undef
   return undefined;
 }
 
-function readObjects<K extends string>(value: unknown, field: string, key: K, issue: Issue): Array<Record<K, string>> | undefined {
+function readObjects<K extends string>(
+  value: unknown,
+  field: string,
+  key: K,
+  issue: Issue,
+): Array<Record<K, string>> | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) {
     issue(`${field}: expected an array`);
@@ -314,7 +319,8 @@ function toTrack(item: Metadata, container: Container): PlexTrack {
     userRating: defined(item.userRating),
     viewCount: item.viewCount ?? 0,
     skipCount: item.skipCount ?? 0,
-    lastViewedAt: item.lastViewedAt === undefined || item.lastViewedAt === null ? undefined : new Date(item.lastViewedAt * 1000),
+    lastViewedAt:
+      item.lastViewedAt === undefined || item.lastViewedAt === null ? undefined : new Date(item.lastViewedAt * 1000),
     musicbrainzId: musicbrainzId(item.Guid),
     genres: tagNames(item.Genre),
     styles: tagNames(item.Style),
@@ -460,7 +466,9 @@ export class PlexClient {
       try {
         const response = await this.http.request({
           operation: `${kind} details`,
-          url: buildUrl(this.config.url, `/library/metadata/${batch.map(encodeComponent).join(',')}`, { includeGuids: 1 }),
+          url: buildUrl(this.config.url, `/library/metadata/${batch.map(encodeComponent).join(',')}`, {
+            includeGuids: 1,
+          }),
           schema: metadataResponseSchema,
           signal,
         });
@@ -538,7 +546,12 @@ export class PlexClient {
       signal,
     });
     const container = response.MediaContainer;
-    return { items: container.Metadata ?? [], container, offset: container.offset ?? start, totalSize: defined(container.totalSize) };
+    return {
+      items: container.Metadata ?? [],
+      container,
+      offset: container.offset ?? start,
+      totalSize: defined(container.totalSize),
+    };
   }
 
   private async *pages<T>(
@@ -551,7 +564,14 @@ export class PlexClient {
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PLEX_PAGE_SIZE));
     let start = 0;
     for (;;) {
-      const { items, container, offset, totalSize } = await this.listPage(sectionKey, type, label, start, pageSize, options.signal);
+      const { items, container, offset, totalSize } = await this.listPage(
+        sectionKey,
+        type,
+        label,
+        start,
+        pageSize,
+        options.signal,
+      );
       if (items.length > 0) {
         yield { items: items.map((item) => map(item, container)), offset, totalSize };
       }
@@ -587,7 +607,12 @@ export class PlexClient {
     const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
     try {
       const first = await this.listPage(sectionKey, type, label, 0, asked, signal);
-      const toPage = (page: { items: Metadata[]; container: Container; offset: number; totalSize: number | undefined }): PlexPage<T> => ({
+      const toPage = (page: {
+        items: Metadata[];
+        container: Container;
+        offset: number;
+        totalSize: number | undefined;
+      }): PlexPage<T> => ({
         items: page.items.map((item) => map(item, page.container)),
         offset: page.offset,
         totalSize: page.totalSize ?? first.totalSize,

@@ -144,7 +144,9 @@ export class RateLimiter {
         : { ...DEFAULT_ADAPTIVE, ...(options.adaptive === true ? {} : options.adaptive) };
     const concurrency = options.concurrency;
     this.inFlight =
-      concurrency !== undefined && Number.isFinite(concurrency) ? new PQueue({ concurrency: Math.max(1, concurrency) }) : undefined;
+      concurrency !== undefined && Number.isFinite(concurrency)
+        ? new PQueue({ concurrency: Math.max(1, concurrency) })
+        : undefined;
     this.lastAdjustment = this.clock().getTime();
   }
 
@@ -278,7 +280,10 @@ export class RateLimiter {
   get spacingMs(): number {
     if (this.rate === undefined) return 0;
     const base = 1000 / this.rate;
-    const margin = this.roundTrips.size < MIN_SAMPLES ? INITIAL_MARGIN_SHARE * base : Math.min(MAX_MARGIN_SHARE * base, this.jitterMs);
+    const margin =
+      this.roundTrips.size < MIN_SAMPLES
+        ? INITIAL_MARGIN_SHARE * base
+        : Math.min(MAX_MARGIN_SHARE * base, this.jitterMs);
     return base + margin;
   }
 

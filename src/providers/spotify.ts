@@ -32,7 +32,11 @@ export type SpotifyGenresResult =
   /** Spotify answered; `genres` may be empty ("not yet classified"). */
   | { outcome: 'genres'; artist: SpotifyArtistRef; genres: string[] }
   /** Spotify cannot say: the artist object has no `genres` field, or the app is known not to get one. */
-  | { outcome: 'cannot-say'; artist: SpotifyArtistRef | undefined; reason: 'genres-field-missing' | 'genres-unavailable' };
+  | {
+      outcome: 'cannot-say';
+      artist: SpotifyArtistRef | undefined;
+      reason: 'genres-field-missing' | 'genres-unavailable';
+    };
 
 export type GenresCapability = 'available' | 'unavailable' | 'unknown';
 
@@ -244,7 +248,11 @@ export class SpotifyClient {
       if (match.genres === undefined || match.genres === null) {
         return { outcome: 'cannot-say', artist, reason: 'genres-field-missing' };
       }
-      return { outcome: 'genres', artist, genres: match.genres.map((genre) => genre.trim()).filter((genre) => genre !== '') };
+      return {
+        outcome: 'genres',
+        artist,
+        genres: match.genres.map((genre) => genre.trim()).filter((genre) => genre !== ''),
+      };
     });
   }
 
@@ -267,7 +275,11 @@ export class SpotifyClient {
   private async search(name: string, signal: AbortSignal | undefined): Promise<ArtistItem[]> {
     const response = await this.http.request({
       operation: 'search',
-      url: buildUrl(this.config.apiUrl, '/search', { q: artistQuery(name), type: 'artist', limit: SPOTIFY_SEARCH_LIMIT }),
+      url: buildUrl(this.config.apiUrl, '/search', {
+        q: artistQuery(name),
+        type: 'artist',
+        limit: SPOTIFY_SEARCH_LIMIT,
+      }),
       schema: searchSchema,
       inspect: inspectSpotifyBody,
       signal,
@@ -283,6 +295,10 @@ export class SpotifyClient {
 
   private knownWithoutGenres(): boolean {
     const { genres, checkedAt } = this.capabilities;
-    return genres === 'unavailable' && checkedAt !== undefined && this.clock().getTime() - checkedAt.getTime() < this.capabilityTtlMs;
+    return (
+      genres === 'unavailable' &&
+      checkedAt !== undefined &&
+      this.clock().getTime() - checkedAt.getTime() < this.capabilityTtlMs
+    );
   }
 }

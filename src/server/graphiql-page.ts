@@ -60,7 +60,9 @@ async function render(): Promise<RenderedPage> {
   );
   // Brotli quality 6: under a second, within 3% of quality 9 (which takes three times as long).
   const [br, gzipped] = await Promise.all([
-    promisify(brotliCompress)(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 6, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+    promisify(brotliCompress)(identity, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 6, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length },
+    }),
     promisify(gzip)(identity, { level: 6 }),
   ]);
   return {
@@ -82,7 +84,11 @@ function prepareGraphiQL(): Promise<RenderedPage> {
 
 /** Yoga's rule: a GET that accepts HTML is a browser asking for GraphiQL. */
 export function wantsGraphiQL(request: IncomingMessage, path: string, graphqlPath: string): boolean {
-  return request.method === 'GET' && (path === graphqlPath || path === `${graphqlPath}/`) && (request.headers.accept ?? '').includes('text/html');
+  return (
+    request.method === 'GET' &&
+    (path === graphqlPath || path === `${graphqlPath}/`) &&
+    (request.headers.accept ?? '').includes('text/html')
+  );
 }
 
 function acceptedEncoding(header: string | undefined): 'br' | 'gzip' | undefined {
@@ -114,6 +120,10 @@ export async function sendGraphiQL(request: IncomingMessage, response: ServerRes
   }
   const encoding = acceptedEncoding(request.headers['accept-encoding']);
   const body = encoding ? rendered[encoding] : rendered.identity;
-  response.writeHead(200, { ...headers, ...(encoding ? { 'content-encoding': encoding } : {}), 'content-length': body.length });
+  response.writeHead(200, {
+    ...headers,
+    ...(encoding ? { 'content-encoding': encoding } : {}),
+    'content-length': body.length,
+  });
   response.end(body);
 }

@@ -12,9 +12,7 @@ import { serveDashboard } from './dashboard.ts';
 import { sendGraphiQL, wantsGraphiQL } from './graphiql-page.ts';
 import { SUBSCRIPTION_LIMITS, SubscriptionLimitError } from '../graphql/guards.ts';
 
-export interface ReadinessCheck {
-  (): Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
-}
+export type ReadinessCheck = () => Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
 
 export interface HttpServerHandle {
   server: Server;
@@ -50,7 +48,11 @@ export async function startHttpServer(options: {
     }
     if (path === '/readyz') {
       readiness().then(
-        (result) => sendJson(response, result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'not ready', ...result.checks }),
+        (result) =>
+          sendJson(response, result.ready ? 200 : 503, {
+            status: result.ready ? 'ready' : 'not ready',
+            ...result.checks,
+          }),
         (error: unknown) => sendJson(response, 503, { status: 'not ready', error: (error as Error).message }),
       );
       return;
@@ -116,7 +118,11 @@ export async function startHttpServer(options: {
           document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe, channel: { id, query: params.query, socket: ctx.extra.socket } } satisfies EnvelopedRoot,
+          rootValue: {
+            execute,
+            subscribe,
+            channel: { id, query: params.query, socket: ctx.extra.socket },
+          } satisfies EnvelopedRoot,
         };
       },
     },

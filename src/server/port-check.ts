@@ -8,7 +8,9 @@ export class PortInUseError extends Error {
     readonly host: string,
     readonly port: number,
   ) {
-    super(`port ${port} on ${host} is in use (another linernotes, or another program): stop it or set PORT to a free port`);
+    super(
+      `port ${port} on ${host} is in use (another linernotes, or another program): stop it or set PORT to a free port`,
+    );
   }
 }
 

@@ -51,7 +51,13 @@ export async function startApi(options: {
   });
   let http: HttpServerHandle;
   try {
-    http = await startHttpServer({ yoga, host: options.host ?? config.host, port: options.port ?? config.port, logger, readiness: options.readiness });
+    http = await startHttpServer({
+      yoga,
+      host: options.host ?? config.host,
+      port: options.port ?? config.port,
+      logger,
+      readiness: options.readiness,
+    });
   } catch (error) {
     await usage.stop().catch(() => undefined);
     bus.stop();
@@ -64,7 +70,9 @@ export async function startApi(options: {
       try {
         await http.close();
       } finally {
-        await usage.stop().catch((error: unknown) => logger.warn({ err: error }, 'could not write the last usage records'));
+        await usage
+          .stop()
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not write the last usage records'));
         bus.stop();
       }
     },

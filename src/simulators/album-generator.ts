@@ -6,7 +6,18 @@ import { generateAlbumTitle } from './names.ts';
 import { objectId, rngFor, uuidFor } from './random.ts';
 import { PLEX_MOODS, genreById } from './vocabulary.ts';
 
-const LABELS = ['Sub Pop', 'Warp', 'Matador', '4AD', 'XL Recordings', 'Domino', 'Rough Trade', 'Ninja Tune', 'Merge', 'Drag City'];
+const LABELS = [
+  'Sub Pop',
+  'Warp',
+  'Matador',
+  '4AD',
+  'XL Recordings',
+  'Domino',
+  'Rough Trade',
+  'Ninja Tune',
+  'Merge',
+  'Drag City',
+];
 
 /** Titles are unique per artist (case-insensitively), as Plex groups albums by artist and title. */
 export function albumTitlesOf(context: GeneratorContext, artistIndex: number): string[] {
@@ -39,7 +50,7 @@ export function generateAlbum(
   // Plex often carries an edition in the title where Last.fm has the plain album: the lookup by Plex title then misses.
   const edition = rng.chance(0.06) ? rng.pick([' (Deluxe Edition)', ' (Remastered)', ' [Expanded]']) : '';
   const title = `${baseTitle}${edition}`;
-  const startYear = 1960 + (rngFor(context.seed, 'career', artist.index).int(0, 60));
+  const startYear = 1960 + rngFor(context.seed, 'career', artist.index).int(0, 60);
   const year = Math.min(2026, startYear + ordinal * rng.int(1, 4));
   const [primary, ...others] = artist.genres;
   const genres = primary === undefined ? [] : [primary, ...rng.sample(others, rng.int(0, 2))];

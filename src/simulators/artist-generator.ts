@@ -56,11 +56,41 @@ const KNOWLEDGE: Record<ArtistProfile, Knowledge> = {
   special: { plexGenres: true, lastfm: 'tags', musicbrainz: 'genres', plexMbid: 1, spotify: 'genres' },
   full: { plexGenres: true, lastfm: 'tags', musicbrainz: 'maybe-genres', plexMbid: 0.8, spotify: 'maybe-genres' },
   'plex-only': { plexGenres: true, lastfm: 'unknown', musicbrainz: 'unknown', plexMbid: 0, spotify: 'unknown' },
-  'lastfm-only': { plexGenres: false, lastfm: 'tags', musicbrainz: 'maybe-genres', plexMbid: 0.5, spotify: 'maybe-genres' },
-  'lastfm-autocorrect': { plexGenres: false, lastfm: 'autocorrect', musicbrainz: 'maybe-genres', plexMbid: 0.5, spotify: 'maybe-genres' },
-  'musicbrainz-by-id': { plexGenres: false, lastfm: 'unknown', musicbrainz: 'genres', plexMbid: 1, spotify: 'maybe-genres' },
-  'musicbrainz-by-search': { plexGenres: false, lastfm: 'no-tags', musicbrainz: 'genres', plexMbid: 0, spotify: 'maybe-genres' },
-  'spotify-fallback': { plexGenres: false, lastfm: 'no-tags', musicbrainz: 'no-genres', plexMbid: 0.5, spotify: 'genres' },
+  'lastfm-only': {
+    plexGenres: false,
+    lastfm: 'tags',
+    musicbrainz: 'maybe-genres',
+    plexMbid: 0.5,
+    spotify: 'maybe-genres',
+  },
+  'lastfm-autocorrect': {
+    plexGenres: false,
+    lastfm: 'autocorrect',
+    musicbrainz: 'maybe-genres',
+    plexMbid: 0.5,
+    spotify: 'maybe-genres',
+  },
+  'musicbrainz-by-id': {
+    plexGenres: false,
+    lastfm: 'unknown',
+    musicbrainz: 'genres',
+    plexMbid: 1,
+    spotify: 'maybe-genres',
+  },
+  'musicbrainz-by-search': {
+    plexGenres: false,
+    lastfm: 'no-tags',
+    musicbrainz: 'genres',
+    plexMbid: 0,
+    spotify: 'maybe-genres',
+  },
+  'spotify-fallback': {
+    plexGenres: false,
+    lastfm: 'no-tags',
+    musicbrainz: 'no-genres',
+    plexMbid: 0.5,
+    spotify: 'genres',
+  },
   'no-spotify': { plexGenres: true, lastfm: 'tags', musicbrainz: 'maybe-genres', plexMbid: 0.6, spotify: 'unknown' },
   nobody: { plexGenres: false, lastfm: 'unknown', musicbrainz: 'unknown', plexMbid: 0, spotify: 'unknown' },
 };
@@ -72,7 +102,9 @@ function pickGenres(rng: Rng): string[] {
   const specific = members.filter((definition) => definition.plexKind === 'style');
   const chosen = [rng.pick(broad).id, ...rng.sample(specific, rng.int(1, 3)).map((definition) => definition.id)];
   if (rng.chance(0.15)) {
-    const outsider = rng.pick(GENRES.filter((definition) => definition.family !== family && definition.plexKind === 'genre'));
+    const outsider = rng.pick(
+      GENRES.filter((definition) => definition.family !== family && definition.plexKind === 'genre'),
+    );
     chosen.push(outsider.id);
   }
   // A primary genre that is a style is common on Last.fm ("shoegaze" on top, "rock" further down).
@@ -148,15 +180,14 @@ function musicbrainzTruth(
   country: string,
 ): MusicBrainzArtistTruth | null {
   if (knowledge.musicbrainz === 'unknown') return null;
-  const hasGenres =
-    knowledge.musicbrainz === 'genres' || (knowledge.musicbrainz === 'maybe-genres' && rng.chance(0.6));
+  const hasGenres = knowledge.musicbrainz === 'genres' || (knowledge.musicbrainz === 'maybe-genres' && rng.chance(0.6));
   const mbGenres = hasGenres
     ? genres.map((id, position) => {
         const definition = genreById(id);
         return {
           id: uuidFor('musicbrainz-genre', definition.musicbrainz),
           name: definition.musicbrainz,
-          count: Math.max(1, (position === 0 ? rng.int(5, 20) : rng.int(1, 8))),
+          count: Math.max(1, position === 0 ? rng.int(5, 20) : rng.int(1, 8)),
         };
       })
     : [];
@@ -167,7 +198,9 @@ function musicbrainzTruth(
     sortName: generated?.sortName ?? name,
     type: generated?.type ?? 'Group',
     country,
-    disambiguation: rng.chance(0.1) ? `${country} ${genres[0] ?? 'music'} ${generated?.type === 'Person' ? 'artist' : 'band'}` : '',
+    disambiguation: rng.chance(0.1)
+      ? `${country} ${genres[0] ?? 'music'} ${generated?.type === 'Person' ? 'artist' : 'band'}`
+      : '',
     beginYear: rng.int(1955, 2022),
     genres: mbGenres,
     tags: [

@@ -44,14 +44,16 @@ export class AudioMuseAnalysis {
     const share = options.pendingShare ?? 0;
     if (share > 0) {
       for (let index = 0; index < library.trackCount; index++) {
-        if (library.audioFeatures(index) !== null && rngFor(library.seed, 'audiomuse-pending', index).next() < share) this.pendingTracks.add(index);
+        if (library.audioFeatures(index) !== null && rngFor(library.seed, 'audiomuse-pending', index).next() < share)
+          this.pendingTracks.add(index);
       }
     }
   }
 
   /** The server `server` (name or id) selects; the default server when absent; undefined for an unknown one. */
   resolveServer(server: string | null): AudioMuseServer | undefined {
-    if (server === null || server === '') return this.servers.find((known) => known.default === true) ?? this.servers[0];
+    if (server === null || server === '')
+      return this.servers.find((known) => known.default === true) ?? this.servers[0];
     return this.servers.find((known) => known.id === server || known.name === server);
   }
 
@@ -122,7 +124,9 @@ function reanalysed(truth: AudioMuseTruth, index: number, revision: number): Aud
     ...truth,
     tempo: round(truth.tempo + rng.int(1, 300) / 100, 4),
     energy: round(Math.min(0.95, Math.max(0.3, truth.energy + (rng.int(0, 200) - 100) / 10_000)), 4),
-    otherFeatures: clapMissing ? truth.otherFeatures.map(([label]) => [label, round(rng.int(1, 60) / 100, 2)]) : truth.otherFeatures,
+    otherFeatures: clapMissing
+      ? truth.otherFeatures.map(([label]) => [label, round(rng.int(1, 60) / 100, 2)])
+      : truth.otherFeatures,
     analysedAt: truth.analysedAt + revision * 86_400,
   };
 }
@@ -137,6 +141,13 @@ export function encodeFeatures(entries: ReadonlyArray<readonly [string, number]>
  * mood_vector|energy|other_features|tempo|key|scale (PostgreSQL's text forms), so it changes on re-analysis.
  */
 export function analysisFingerprint(features: AudioMuseTruth): string {
-  const parts = [encodeFeatures(features.moods, 3), String(features.energy), encodeFeatures(features.otherFeatures, 2), String(features.tempo), features.key, features.scale];
+  const parts = [
+    encodeFeatures(features.moods, 3),
+    String(features.energy),
+    encodeFeatures(features.otherFeatures, 2),
+    String(features.tempo),
+    features.key,
+    features.scale,
+  ];
   return createHash('md5').update(parts.join('|')).digest('hex').slice(0, 16);
 }

@@ -6,7 +6,12 @@
 // server's provider ids (the default server unless `server` names another); an unknown `server` is a 400.
 // Rows carry the embeddings (base64 float32) unless include_embeddings=false.
 import type { SimRequest, SimResponse } from './http.ts';
-import { analysisFingerprint, encodeFeatures, type AudioMuseAnalysis, type AudioMuseServer } from './audiomuse-analysis.ts';
+import {
+  analysisFingerprint,
+  encodeFeatures,
+  type AudioMuseAnalysis,
+  type AudioMuseServer,
+} from './audiomuse-analysis.ts';
 import type { SyntheticLibrary } from './library.ts';
 
 const MAX_PAYLOAD_LIMIT = 500;
@@ -33,12 +38,20 @@ function intArg(query: URLSearchParams, name: string, fallback: number): number 
 
 function embedding(index: number, dimensions: number, salt: number): string {
   const values = new Float32Array(dimensions);
-  for (let position = 0; position < dimensions; position++) values[position] = Math.sin(index * 31 + position * salt) / 4;
+  for (let position = 0; position < dimensions; position++)
+    values[position] = Math.sin(index * 31 + position * salt) / 4;
   return Buffer.from(values.buffer).toString('base64');
 }
 
-export function createSyncHandler(library: SyntheticLibrary, analysis: AudioMuseAnalysis): (request: SimRequest) => SimResponse {
-  const row = (index: number, server: AudioMuseServer, includeEmbeddings: boolean): Record<string, unknown> | undefined => {
+export function createSyncHandler(
+  library: SyntheticLibrary,
+  analysis: AudioMuseAnalysis,
+): (request: SimRequest) => SimResponse {
+  const row = (
+    index: number,
+    server: AudioMuseServer,
+    includeEmbeddings: boolean,
+  ): Record<string, unknown> | undefined => {
     const features = analysis.features(index);
     if (features === null) return undefined;
     const track = library.track(index);
@@ -70,16 +83,26 @@ export function createSyncHandler(library: SyntheticLibrary, analysis: AudioMuse
   };
 
   const envelope = (tracks: unknown[], totalTracks: number, hasMore: boolean, page: number): SimResponse =>
-    flaskJson(200, { tracks, total_tracks: totalTracks, provider_type: 'plex', has_more: hasMore, next_page: hasMore ? page + 1 : null });
+    flaskJson(200, {
+      tracks,
+      total_tracks: totalTracks,
+      provider_type: 'plex',
+      has_more: hasMore,
+      next_page: hasMore ? page + 1 : null,
+    });
 
   return (request) => {
     const { query } = request;
     const manifest = query.get('fields') === 'index';
     const page = Math.max(1, intArg(query, 'page', 1));
-    const limit = Math.min(Math.max(1, intArg(query, 'limit', DEFAULT_LIMIT)), manifest ? MAX_MANIFEST_LIMIT : MAX_PAYLOAD_LIMIT);
+    const limit = Math.min(
+      Math.max(1, intArg(query, 'limit', DEFAULT_LIMIT)),
+      manifest ? MAX_MANIFEST_LIMIT : MAX_PAYLOAD_LIMIT,
+    );
     const includeEmbeddings = (query.get('include_embeddings') ?? 'true').toLowerCase() !== 'false';
     const server = analysis.resolveServer(query.get('server') ?? query.get('server_id'));
-    if (server === undefined) return { ...flaskJson(400, { error: 'Invalid server selection.' }), note: 'unknown-server' };
+    if (server === undefined)
+      return { ...flaskJson(400, { error: 'Invalid server selection.' }), note: 'unknown-server' };
 
     const analysed = analysis.analysed();
     const offset = (page - 1) * limit;
@@ -95,12 +118,21 @@ export function createSyncHandler(library: SyntheticLibrary, analysis: AudioMuse
     const ids = query.get('ids');
     if (ids !== null) {
       const wanted = new Set<number>();
-      for (const id of ids.split(',').filter((part) => part !== '').slice(0, MAX_PAYLOAD_LIMIT)) {
+      for (const id of ids
+        .split(',')
+        .filter((part) => part !== '')
+        .slice(0, MAX_PAYLOAD_LIMIT)) {
         const index = analysis.trackIndexOf(id, server);
         if (index !== undefined) wanted.add(index);
       }
       const rows = [...wanted].sort((a, b) => a - b).flatMap((index) => row(index, server, includeEmbeddings) ?? []);
-      return flaskJson(200, { tracks: rows, total_tracks: rows.length, provider_type: 'plex', has_more: false, next_page: null });
+      return flaskJson(200, {
+        tracks: rows,
+        total_tracks: rows.length,
+        provider_type: 'plex',
+        has_more: false,
+        next_page: null,
+      });
     }
 
     const indexes = analysed.slice(offset, offset + limit);

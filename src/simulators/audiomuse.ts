@@ -54,12 +54,18 @@ function redirectToLogin(): SimResponse {
   };
 }
 
-
 function searchText(track: SyntheticTrack): string {
-  return `${track.title} ${track.artistName} ${track.albumTitle}`.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return `${track.title} ${track.artistName} ${track.albumTitle}`
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase();
 }
 
-export function scoreRow(requestedId: string, track: SyntheticTrack, features: AudioMuseTruth): Record<string, unknown> {
+export function scoreRow(
+  requestedId: string,
+  track: SyntheticTrack,
+  features: AudioMuseTruth,
+): Record<string, unknown> {
   return {
     item_id: requestedId,
     title: track.title,
@@ -97,7 +103,8 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
 
   const getScore = (request: SimRequest): SimResponse => {
     const rawId = request.query.get('id');
-    if (rawId === null || rawId === '') return { ...flaskJson(400, { error: "Missing 'id' parameter" }), note: 'missing-parameter' };
+    if (rawId === null || rawId === '')
+      return { ...flaskJson(400, { error: "Missing 'id' parameter" }), note: 'missing-parameter' };
     const requested = request.query.get('server') ?? request.query.get('server_id');
     const server = analysis.resolveServer(requested);
     if (server === undefined) return flaskJson(400, { error: `Unknown server '${requested ?? ''}'` });
@@ -115,7 +122,11 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
     const requestLine = `${request.method} ${request.target} HTTP/1.1`.length;
     if (requestLine > GUNICORN_REQUEST_LINE_LIMIT) {
       return {
-        ...text(400, `<html><head><title>Bad Request</title></head><body><h1><p>Bad Request</p></h1>Request Line is too large (${requestLine} &gt; ${GUNICORN_REQUEST_LINE_LIMIT})</body></html>`, 'text/html'),
+        ...text(
+          400,
+          `<html><head><title>Bad Request</title></head><body><h1><p>Bad Request</p></h1>Request Line is too large (${requestLine} &gt; ${GUNICORN_REQUEST_LINE_LIMIT})</body></html>`,
+          'text/html',
+        ),
         note: 'request-line-too-large',
       };
     }
@@ -123,7 +134,9 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
     if (request.path === '/login') return text(200, LOGIN_PAGE, 'text/html; charset=utf-8');
     if (!authorised(request)) {
       // app_auth.check_auth_needed: /api/ paths get a JSON 401, everything else a redirect to the login page.
-      return request.path.startsWith('/api/') ? { ...flaskJson(401, { error: 'Unauthorized' }), note: 'unauthorised' } : redirectToLogin();
+      return request.path.startsWith('/api/')
+        ? { ...flaskJson(401, { error: 'Unauthorized' }), note: 'unauthorised' }
+        : redirectToLogin();
     }
     if (request.path === '/external/get_score') {
       if (request.method !== 'GET') return text(405, 'Method Not Allowed', 'text/html; charset=utf-8');
@@ -141,7 +154,16 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
     return flaskJson(status, { error: status === 503 ? 'Service unavailable' : 'An internal error occurred.' });
   };
 
-  const server = await startHttpServer({ provider: 'audiomuse', handler, log, faults, renderFault, now, host: options.host, port: options.port });
+  const server = await startHttpServer({
+    provider: 'audiomuse',
+    handler,
+    log,
+    faults,
+    renderFault,
+    now,
+    host: options.host,
+    port: options.port,
+  });
 
   return {
     url: server.url,
@@ -159,4 +181,3 @@ export async function startAudioMuseSimulator(options: AudioMuseSimulatorOptions
     },
   };
 }
-

@@ -89,7 +89,11 @@ export class FaultInjector {
     if (settings.paths !== undefined && !settings.paths.test(path)) return { latencyMs: 0, stallMs };
     const latency = settings.latencyMs;
     const latencyMs =
-      latency === undefined ? 0 : typeof latency === 'number' ? latency : latency[0] + this.rng.next() * (latency[1] - latency[0]);
+      latency === undefined
+        ? 0
+        : typeof latency === 'number'
+          ? latency
+          : latency[0] + this.rng.next() * (latency[1] - latency[0]);
     const queued = this.queued.shift();
     if (queued !== undefined) return { fault: queued, latencyMs, stallMs };
     const rate = settings.errorRate ?? 0;

@@ -52,10 +52,19 @@ export interface RunningServer {
 const MAX_BODY_BYTES = 1_000_000;
 
 export function json(status: number, value: unknown, headers: Record<string, string | number> = {}): SimResponse {
-  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
-export function text(status: number, body: string, contentType: string, headers: Record<string, string | number> = {}): SimResponse {
+export function text(
+  status: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string | number> = {},
+): SimResponse {
   return { status, headers: { 'Content-Type': contentType, ...headers }, body };
 }
 

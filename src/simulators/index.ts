@@ -11,7 +11,11 @@ import { startAudioMuseSimulator, type AudioMuseSimulator, type AudioMuseSimulat
 import type { FaultSettings } from './faults.ts';
 import { startLastfmSimulator, type LastfmSimulator, type LastfmSimulatorOptions } from './lastfm.ts';
 import { createLibrary, type LibraryOptions, type SyntheticLibrary } from './library.ts';
-import { startMusicBrainzSimulator, type MusicBrainzSimulator, type MusicBrainzSimulatorOptions } from './musicbrainz.ts';
+import {
+  startMusicBrainzSimulator,
+  type MusicBrainzSimulator,
+  type MusicBrainzSimulatorOptions,
+} from './musicbrainz.ts';
 import { startPlexSimulator, type PlexSimulator, type PlexSimulatorOptions } from './plex.ts';
 import { RequestLog } from './request-log.ts';
 import { startSpotifySimulator, type SpotifySimulator, type SpotifySimulatorOptions } from './spotify.ts';

@@ -40,7 +40,11 @@ export function tagUrl(name: string): string {
 }
 
 /** `{tag: [...]}` with the quirks of the XML→JSON conversion, plus `@attr`. */
-export function topTagsBody(tags: readonly LastfmTag[], attr: Record<string, string>, shape: TagListShape): { [key: string]: JsonValue } {
+export function topTagsBody(
+  tags: readonly LastfmTag[],
+  attr: Record<string, string>,
+  shape: TagListShape,
+): { [key: string]: JsonValue } {
   const entries: JsonValue[] = tags.map((tag) => ({ count: tag.count, name: tag.name, url: tagUrl(tag.name) }));
   const toptags: { [key: string]: JsonValue } = {};
   if (entries.length === 1 && shape.singleTagAsObject) toptags['tag'] = entries[0] ?? null;

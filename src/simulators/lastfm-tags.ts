@@ -29,7 +29,8 @@ export function buildLastfmTags(rng: Rng, genres: readonly string[], options: Ta
   if (primary !== undefined && rng.chance(0.35)) {
     const definition = genreById(primary);
     const other = definition.lastfm.filter((spelling) => !tags.some((tag) => tag.name === spelling));
-    if (other.length > 0) pushUnique(tags, { name: rng.pick(other), count: rng.int(20, 70), kind: 'genre', genre: primary });
+    if (other.length > 0)
+      pushUnique(tags, { name: rng.pick(other), count: rng.int(20, 70), kind: 'genre', genre: primary });
   }
   if (rng.chance(0.6)) pushUnique(tags, { name: 'seen live', count: rng.int(10, 60), kind: 'junk' });
   const junkPool = options.extraJunk === undefined ? JUNK_TAGS : [...JUNK_TAGS, ...options.extraJunk];

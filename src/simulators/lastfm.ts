@@ -132,7 +132,8 @@ export async function startLastfmSimulator(options: LastfmSimulatorOptions = {})
     const resolution = resolve(params);
     if (resolution === 'missing') return { status: 200, body: errorBody(6), note: 'missing-parameter' };
     if (resolution.kind === 'unknown') return { status: 200, body: errorBody(6, ARTIST_NOT_FOUND), note: 'not-found' };
-    if (resolution.kind === 'ghost') return { status: 200, body: topTagsBody([], { artist: resolution.name }, shape()), note: 'ghost' };
+    if (resolution.kind === 'ghost')
+      return { status: 200, body: topTagsBody([], { artist: resolution.name }, shape()), note: 'ghost' };
     return { status: 200, body: topTagsBody(resolution.lastfm.tags, { artist: resolution.lastfm.name }, shape()) };
   };
 
@@ -151,7 +152,8 @@ export async function startLastfmSimulator(options: LastfmSimulatorOptions = {})
     const album = library
       .albumsOf(resolution.artist.index)
       .find((candidate) => candidate.lastfm !== null && caseKey(candidate.lastfm.name) === key);
-    if (album === undefined || album.lastfm === null) return { status: 200, body: errorBody(6, ALBUM_NOT_FOUND), note: 'not-found' };
+    if (album === undefined || album.lastfm === null)
+      return { status: 200, body: errorBody(6, ALBUM_NOT_FOUND), note: 'not-found' };
     return {
       status: 200,
       body: topTagsBody(album.lastfm.tags, { artist: resolution.lastfm.name, album: album.lastfm.name }, shape()),
@@ -177,7 +179,11 @@ export async function startLastfmSimulator(options: LastfmSimulatorOptions = {})
         const other = artistWithLastfm((resolution.artist.index + step) % library.artistCount);
         if (other === undefined) continue;
         const otherName = other.lastfm.name;
-        similar.push({ name: otherName, url: `https://www.last.fm/music/${lastfmPath(otherName)}`, image: image(otherName) });
+        similar.push({
+          name: otherName,
+          url: `https://www.last.fm/music/${lastfmPath(otherName)}`,
+          image: image(otherName),
+        });
       }
     }
     const url = `https://www.last.fm/music/${lastfmPath(name)}`;
@@ -227,7 +233,8 @@ export async function startLastfmSimulator(options: LastfmSimulatorOptions = {})
 
   const parameters = (request: SimRequest): URLSearchParams => {
     const params = new URLSearchParams(request.query);
-    if (request.method === 'POST') for (const [name, value] of new URLSearchParams(request.body)) params.set(name, value);
+    if (request.method === 'POST')
+      for (const [name, value] of new URLSearchParams(request.body)) params.set(name, value);
     return params;
   };
 
@@ -246,10 +253,23 @@ export async function startLastfmSimulator(options: LastfmSimulatorOptions = {})
       return render({ status: code === 29 ? quirks.rateLimitStatus : 200, body: errorBody(code) }, parameters(request));
     }
     const status = fault.status ?? 500;
-    return text(status, `<html><head><title>${status}</title></head><body><h1>${status}</h1></body></html>`, 'text/html');
+    return text(
+      status,
+      `<html><head><title>${status}</title></head><body><h1>${status}</h1></body></html>`,
+      'text/html',
+    );
   };
 
-  const server = await startHttpServer({ provider: 'lastfm', handler, log, faults, renderFault, now, host: options.host, port: options.port });
+  const server = await startHttpServer({
+    provider: 'lastfm',
+    handler,
+    log,
+    faults,
+    renderFault,
+    now,
+    host: options.host,
+    port: options.port,
+  });
 
   return {
     url: server.url,

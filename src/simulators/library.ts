@@ -6,14 +6,7 @@ import { generateArtist } from './artist-generator.ts';
 import { BoundedCache } from './bounded-cache.ts';
 import type { GeneratorContext } from './generator-context.ts';
 import type { AudioMuseTruth, LibraryItem, SyntheticAlbum, SyntheticArtist, SyntheticTrack } from './library-types.ts';
-import {
-  autocorrectVariant,
-  caseKey,
-  foldKey,
-  generateArtistName,
-  skeletonKey,
-  type GeneratedName,
-} from './names.ts';
+import { autocorrectVariant, caseKey, foldKey, generateArtistName, skeletonKey, type GeneratedName } from './names.ts';
 import { combine, rngFor, seedNumber } from './random.ts';
 import { generateAudioFeatures, generateTrack } from './track-generator.ts';
 import { SPECIAL_ARTISTS } from './vocabulary.ts';
@@ -135,7 +128,9 @@ export class SyntheticLibrary {
       for (let attempt = 0; this.isTaken(candidate.name, reserved); attempt++) {
         const next = generateArtistName(rng);
         candidate =
-          attempt < 6 ? next : { ...next, name: `${next.name} ${rng.int(2, 99_999)}`, sortName: `${next.sortName} ${index}` };
+          attempt < 6
+            ? next
+            : { ...next, name: `${next.name} ${rng.int(2, 99_999)}`, sortName: `${next.sortName} ${index}` };
       }
     }
     reserved.add(skeletonKey(candidate.name));
@@ -252,7 +247,7 @@ export class SyntheticLibrary {
   artistsByFoldedName(name: string): SyntheticArtist[] {
     if (this.byFoldKey === undefined) {
       const map = new Map<string, number[]>();
-      this.names.forEach((generated, index) => pushTo(map, foldKey(generated.name), index));
+      for (const [index, generated] of this.names.entries()) pushTo(map, foldKey(generated.name), index);
       this.byFoldKey = map;
     }
     return (this.byFoldKey.get(foldKey(name)) ?? []).map((index) => this.artist(index));
@@ -273,7 +268,8 @@ export class SyntheticLibrary {
     for (const artist of this.artists()) {
       if (artist.lastfm !== null) {
         index.lastfmByName.set(caseKey(artist.lastfm.name), artist.index);
-        for (const correction of artist.lastfm.corrections) index.lastfmByCorrection.set(caseKey(correction), artist.index);
+        for (const correction of artist.lastfm.corrections)
+          index.lastfmByCorrection.set(caseKey(correction), artist.index);
         if (artist.lastfm.mbid !== undefined) index.lastfmByMbid.set(artist.lastfm.mbid, artist.index);
       }
       if (artist.musicbrainz !== null) {

@@ -31,7 +31,8 @@ function area(code: string): Record<string, unknown> {
   };
 }
 
-const byName = <T extends { name: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => a.name.localeCompare(b.name));
+const byName = <T extends { name: string }>(items: readonly T[]): T[] =>
+  [...items].sort((a, b) => a.name.localeCompare(b.name));
 
 export interface Includes {
   genres: boolean;
@@ -57,7 +58,12 @@ export function artistLookupJson(artist: MusicBrainzArtistTruth, includes: Inclu
     ipis: [],
   };
   if (includes.genres) {
-    body['genres'] = byName(artist.genres).map((genre) => ({ id: genre.id, name: genre.name, count: genre.count, disambiguation: '' }));
+    body['genres'] = byName(artist.genres).map((genre) => ({
+      id: genre.id,
+      name: genre.name,
+      count: genre.count,
+      disambiguation: '',
+    }));
   }
   if (includes.tags) body['tags'] = byName(artist.tags).map((tag) => ({ name: tag.name, count: tag.count }));
   return body;
@@ -110,7 +116,12 @@ export function artistLookupXml(artist: MusicBrainzArtistTruth, includes: Includ
   return `${XML_DECLARATION}<metadata xmlns="${MMD}"><artist id="${artist.id}" type="${artist.type}" type-id="${TYPE_IDS[artist.type] ?? ''}">${artistXmlInner(artist, includes)}</artist></metadata>`;
 }
 
-export function searchXml(hits: ReadonlyArray<{ artist: MusicBrainzArtistTruth; score: number }>, total: number, offset: number, created: string): string {
+export function searchXml(
+  hits: ReadonlyArray<{ artist: MusicBrainzArtistTruth; score: number }>,
+  total: number,
+  offset: number,
+  created: string,
+): string {
   const items = hits
     .map(
       ({ artist, score }) =>

@@ -62,10 +62,34 @@ const MBID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The artist `inc` values the web service accepts; anything else is a 400. */
 const ARTIST_INCS = new Set([
-  'recordings', 'releases', 'release-groups', 'works', 'aliases', 'annotation', 'tags', 'ratings', 'genres',
-  'user-tags', 'user-genres', 'user-ratings', 'various-artists', 'discids', 'media', 'isrcs',
-  'area-rels', 'artist-rels', 'event-rels', 'instrument-rels', 'label-rels', 'place-rels', 'recording-rels',
-  'release-rels', 'release-group-rels', 'series-rels', 'url-rels', 'work-rels',
+  'recordings',
+  'releases',
+  'release-groups',
+  'works',
+  'aliases',
+  'annotation',
+  'tags',
+  'ratings',
+  'genres',
+  'user-tags',
+  'user-genres',
+  'user-ratings',
+  'various-artists',
+  'discids',
+  'media',
+  'isrcs',
+  'area-rels',
+  'artist-rels',
+  'event-rels',
+  'instrument-rels',
+  'label-rels',
+  'place-rels',
+  'recording-rels',
+  'release-rels',
+  'release-group-rels',
+  'series-rels',
+  'url-rels',
+  'work-rels',
 ]);
 const AUTHENTICATED_INCS = new Set(['user-tags', 'user-genres', 'user-ratings']);
 
@@ -73,7 +97,9 @@ const UNAUTHORIZED =
   "Your credentials could not be verified. Either you supplied the wrong credentials (e.g., bad password), or your client doesn't understand how to supply the credentials required.";
 const FORBIDDEN = 'You are not authorized to access this resource.';
 
-export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOptions = {}): Promise<MusicBrainzSimulator> {
+export async function startMusicBrainzSimulator(
+  options: MusicBrainzSimulatorOptions = {},
+): Promise<MusicBrainzSimulator> {
   const library = options.library ?? createLibrary();
   const log = options.log ?? new RequestLog();
   const faults = new FaultInjector(options.faults);
@@ -96,8 +122,17 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     return typeof accept === 'string' && /application\/json/i.test(accept) ? 'json' : 'xml';
   };
 
-  const failure = (format: Format, status: number, message: string, note?: string, headers: Record<string, string | number> = {}): SimResponse => {
-    const response = format === 'json' ? json(status, errorJson(message), headers) : text(status, errorXml(message), 'application/xml; charset=utf-8', headers);
+  const failure = (
+    format: Format,
+    status: number,
+    message: string,
+    note?: string,
+    headers: Record<string, string | number> = {},
+  ): SimResponse => {
+    const response =
+      format === 'json'
+        ? json(status, errorJson(message), headers)
+        : text(status, errorXml(message), 'application/xml; charset=utf-8', headers);
     if (note !== undefined) response.note = note;
     return response;
   };
@@ -113,7 +148,8 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
     // `inc=genres+tags` arrives as "genres tags" once decoded: MusicBrainz splits on both.
     const incs = (request.query.get('inc') ?? '').split(/[\s+]+/).filter((inc) => inc !== '');
     const invalid = incs.find((inc) => !ARTIST_INCS.has(inc));
-    if (invalid !== undefined) return failure(format, 400, `${invalid} is not a valid inc parameter for the artist resource.`);
+    if (invalid !== undefined)
+      return failure(format, 400, `${invalid} is not a valid inc parameter for the artist resource.`);
     if (incs.some((inc) => AUTHENTICATED_INCS.has(inc))) return failure(format, 401, UNAUTHORIZED, 'unauthorised');
     const artist = artistById(mbid);
     if (artist === undefined) return failure(format, 404, 'Not Found', 'not-found');
@@ -143,7 +179,11 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
   const releaseGroupsOf = (mbid: string): Array<{ id: string; title: string; year: number }> => {
     const index = library.index().musicbrainzById.get(mbid);
     if (index !== undefined) {
-      return library.albumsOf(index).map((album) => ({ id: uuidFor(library.seed, 'release-group', album.ratingKey), title: album.title, year: album.year }));
+      return library.albumsOf(index).map((album) => ({
+        id: uuidFor(library.seed, 'release-group', album.ratingKey),
+        title: album.title,
+        year: album.year,
+      }));
     }
     const rng = rngFor(library.seed, 'musicbrainz-release-groups', mbid);
     return Array.from({ length: rng.int(1, 4) }, (_, n) => ({
@@ -209,27 +249,44 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
       const truth = library.artist(index).musicbrainz;
       if (truth === null) return [];
       // A namesake scores as high as the artist asked for: only other evidence tells them apart.
-      return quirks.namesakes ? [{ artist: namesakeOf(truth), score: 100 }, { artist: truth, score: 100 }] : [{ artist: truth, score: 100 }];
+      return quirks.namesakes
+        ? [
+            { artist: namesakeOf(truth), score: 100 },
+            { artist: truth, score: 100 },
+          ]
+        : [{ artist: truth, score: 100 }];
     });
     const rng = rngFor(library.seed, 'musicbrainz-near-miss', key);
     let score = 100;
-    const near = key === '' ? [] : nearMissNames(name, rng).map((candidate) => {
-      score = Math.max(20, score - rng.int(8, 25));
-      const real = library.index().musicbrainzByFold.get(foldKey(candidate))?.[0];
-      const truth = real === undefined ? null : library.artist(real).musicbrainz;
-      return { artist: truth ?? decoy(candidate), score };
-    });
+    const near =
+      key === ''
+        ? []
+        : nearMissNames(name, rng).map((candidate) => {
+            score = Math.max(20, score - rng.int(8, 25));
+            const real = library.index().musicbrainzByFold.get(foldKey(candidate))?.[0];
+            const truth = real === undefined ? null : library.artist(real).musicbrainz;
+            return { artist: truth ?? decoy(candidate), score };
+          });
     const hits = [...exact, ...near];
     const page = hits.slice(offset, offset + limit);
     const created = new Date(now()).toISOString().replace(/\.\d{3}Z$/, '.000Z');
-    if (format === 'xml') return text(200, searchXml(page, hits.length, offset, created), 'application/xml; charset=utf-8');
-    return json(200, { created, count: hits.length, offset, artists: page.map((hit) => searchHitJson(hit.artist, hit.score)) });
+    if (format === 'xml')
+      return text(200, searchXml(page, hits.length, offset, created), 'application/xml; charset=utf-8');
+    return json(200, {
+      created,
+      count: hits.length,
+      offset,
+      artists: page.map((hit) => searchHitJson(hit.artist, hit.score)),
+    });
   };
 
   const handler = (request: SimRequest): SimResponse => {
     const format = formatOf(request);
     const agent = request.headers['user-agent'];
-    if (quirks.requireUserAgent && (agent === undefined || agent.trim() === '' || quirks.blockedUserAgents.test(agent.trim()))) {
+    if (
+      quirks.requireUserAgent &&
+      (agent === undefined || agent.trim() === '' || quirks.blockedUserAgents.test(agent.trim()))
+    ) {
       return failure(format, 403, FORBIDDEN, 'no-user-agent');
     }
     const decision = limiter.tryAcquire(request.remoteAddress);
@@ -257,13 +314,31 @@ export async function startMusicBrainzSimulator(options: MusicBrainzSimulatorOpt
 
   const renderFault = (fault: Fault): SimResponse => {
     const status = fault.kind === 'api-error' ? 503 : (fault.status ?? 500);
-    const phrases: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' };
+    const phrases: Record<number, string> = {
+      500: 'Internal Server Error',
+      502: 'Bad Gateway',
+      503: 'Service Temporarily Unavailable',
+      504: 'Gateway Time-out',
+    };
     const title = `${status} ${phrases[status] ?? 'Error'}`;
     // The front end (openresty) answers these, in HTML, whatever format was asked for.
-    return text(status, `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n`, 'text/html');
+    return text(
+      status,
+      `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n`,
+      'text/html',
+    );
   };
 
-  const server = await startHttpServer({ provider: 'musicbrainz', handler, log, faults, renderFault, now, host: options.host, port: options.port });
+  const server = await startHttpServer({
+    provider: 'musicbrainz',
+    handler,
+    log,
+    faults,
+    renderFault,
+    now,
+    host: options.host,
+    port: options.port,
+  });
 
   return {
     url: server.url,

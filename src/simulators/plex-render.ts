@@ -41,7 +41,11 @@ function toXml(name: string, object: PlexObject): XmlElement {
   return { name, attributes, children };
 }
 
-function* jsonContainer(container: PlexObject, itemsKey: ItemsKey, items: Iterable<PlexObject> | undefined): Generator<string> {
+function* jsonContainer(
+  container: PlexObject,
+  itemsKey: ItemsKey,
+  items: Iterable<PlexObject> | undefined,
+): Generator<string> {
   const head = JSON.stringify(container);
   if (items === undefined) {
     yield `{"MediaContainer":${head}}`;
@@ -62,7 +66,11 @@ function* jsonContainer(container: PlexObject, itemsKey: ItemsKey, items: Iterab
   yield ']}}';
 }
 
-function* xmlContainer(container: PlexObject, itemsKey: ItemsKey, items: Iterable<PlexObject> | undefined): Generator<string> {
+function* xmlContainer(
+  container: PlexObject,
+  itemsKey: ItemsKey,
+  items: Iterable<PlexObject> | undefined,
+): Generator<string> {
   const attributes: Record<string, XmlAttributeValue> = {};
   for (const [key, value] of Object.entries(container)) if (isScalar(value)) attributes[key] = value;
   if (items === undefined) {

@@ -43,14 +43,23 @@ const MOVIE_SECTION = 1;
 const MEDIA_TAG_VERSION = 1730000000;
 const PLEX_VERSION = '1.43.2.10156-f3fd2b5bd';
 
-const DEFAULT_QUIRKS: PlexQuirks = { partialListTags: true, listGenreLimit: 2, agent: 'modern', omitEmptyMetadata: true };
+const DEFAULT_QUIRKS: PlexQuirks = {
+  partialListTags: true,
+  listGenreLimit: 2,
+  agent: 'modern',
+  omitEmptyMetadata: true,
+};
 
 const TYPE_ARTIST = 8;
 const TYPE_ALBUM = 9;
 const TYPE_TRACK = 10;
 
 function htmlError(status: number, title: string): SimResponse {
-  return text(status, `<html><head><title>${title}</title></head><body><h1>${status} ${title}</h1></body></html>`, 'text/html');
+  return text(
+    status,
+    `<html><head><title>${title}</title></head><body><h1>${status} ${title}</h1></body></html>`,
+    'text/html',
+  );
 }
 
 function integerOrUndefined(value: string | string[] | null | undefined): number | undefined {
@@ -116,7 +125,12 @@ export async function startPlexSimulator(options: PlexSimulatorOptions = {}): Pr
     mediaTagVersion: MEDIA_TAG_VERSION,
   });
 
-  const respond = (format: PlexFormat, body: Iterable<string>, status = 200, headers: Record<string, string | number> = {}): SimResponse => ({
+  const respond = (
+    format: PlexFormat,
+    body: Iterable<string>,
+    status = 200,
+    headers: Record<string, string | number> = {},
+  ): SimResponse => ({
     status,
     headers: { 'Content-Type': contentType(format), 'X-Plex-Protocol': '1.0', ...headers },
     body,
@@ -160,7 +174,8 @@ export async function startPlexSimulator(options: PlexSimulatorOptions = {}): Pr
 
   function* albumItems(request: SimRequest, start: number, count: number): Generator<PlexObject> {
     const settings = shape(request, 'list');
-    for (const album of library.albums(start, count)) yield albumObject(album, library.artist(album.artistIndex), settings);
+    for (const album of library.albums(start, count))
+      yield albumObject(album, library.artist(album.artistIndex), settings);
   }
 
   function* trackItems(request: SimRequest, start: number, count: number): Generator<PlexObject> {
@@ -225,7 +240,12 @@ export async function startPlexSimulator(options: PlexSimulatorOptions = {}): Pr
     return respond(format, renderContainer(format, container, 'Directory' satisfies ItemsKey, directories));
   };
 
-  const sectionListing = (request: SimRequest, format: PlexFormat, sectionId: number, forcedType?: number): SimResponse => {
+  const sectionListing = (
+    request: SimRequest,
+    format: PlexFormat,
+    sectionId: number,
+    forcedType?: number,
+  ): SimResponse => {
     if (sectionId === MOVIE_SECTION) {
       const movieFields: PlexObject = {
         allowSync: true,
@@ -244,7 +264,9 @@ export async function startPlexSimulator(options: PlexSimulatorOptions = {}): Pr
     fields['title1'] = 'Music';
     if (type === TYPE_ARTIST) {
       Object.assign(fields, { title2: 'All Artists', viewGroup: 'artist', viewMode: 65592 });
-      return listing(request, format, library.artistCount, fields, (start, count) => artistItems(request, start, count));
+      return listing(request, format, library.artistCount, fields, (start, count) =>
+        artistItems(request, start, count),
+      );
     }
     if (type === TYPE_ALBUM) {
       Object.assign(fields, { title2: 'All Albums', viewGroup: 'album', viewMode: 65592 });
@@ -264,7 +286,8 @@ export async function startPlexSimulator(options: PlexSimulatorOptions = {}): Pr
       const found = library.byRatingKey(key);
       if (found === undefined) continue;
       if (found.kind === 'artist') items.push(artistObject(found.item, settings));
-      else if (found.kind === 'album') items.push(albumObject(found.item, library.artist(found.item.artistIndex), settings));
+      else if (found.kind === 'album')
+        items.push(albumObject(found.item, library.artist(found.item.artistIndex), settings));
       else {
         const track = found.item;
         items.push(trackObject(track, library.album(track.albumIndex), library.artist(track.artistIndex), settings));
@@ -327,7 +350,9 @@ export async function startPlexSimulator(options: PlexSimulatorOptions = {}): Pr
 
   const handler = (request: SimRequest): SimResponse => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return htmlError(404, 'Not Found');
-    const format: PlexFormat = wantsJson(typeof request.headers.accept === 'string' ? request.headers.accept : undefined)
+    const format: PlexFormat = wantsJson(
+      typeof request.headers.accept === 'string' ? request.headers.accept : undefined,
+    )
       ? 'json'
       : 'xml';
     if (request.path === '/identity') {
@@ -342,20 +367,37 @@ export async function startPlexSimulator(options: PlexSimulatorOptions = {}): Pr
     const sectionMatch = /^\/library\/sections\/(\d+)\/(all|albums)$/.exec(path);
     if (sectionMatch !== null) {
       const sectionId = Number(sectionMatch[1]);
-      if (sectionId !== MUSIC_SECTION && sectionId !== MOVIE_SECTION) return { ...htmlError(404, 'Not Found'), note: 'not-found' };
+      if (sectionId !== MUSIC_SECTION && sectionId !== MOVIE_SECTION)
+        return { ...htmlError(404, 'Not Found'), note: 'not-found' };
       return sectionListing(request, format, sectionId, sectionMatch[2] === 'albums' ? TYPE_ALBUM : undefined);
     }
     const childrenMatch = /^\/library\/metadata\/(\d+)\/children$/.exec(path);
     if (childrenMatch?.[1] !== undefined) return children(request, format, childrenMatch[1]);
     const detailMatch = /^\/library\/metadata\/([\d,]+)$/.exec(path);
-    if (detailMatch?.[1] !== undefined) return detail(request, format, detailMatch[1].split(',').filter((key) => key !== ''));
+    if (detailMatch?.[1] !== undefined)
+      return detail(
+        request,
+        format,
+        detailMatch[1].split(',').filter((key) => key !== ''),
+      );
     return { ...htmlError(404, 'Not Found'), note: 'not-found' };
   };
 
   const renderFault = (fault: Fault): SimResponse =>
-    fault.kind === 'api-error' ? htmlError(503, 'Service Unavailable') : htmlError(fault.status ?? 500, 'Internal Server Error');
+    fault.kind === 'api-error'
+      ? htmlError(503, 'Service Unavailable')
+      : htmlError(fault.status ?? 500, 'Internal Server Error');
 
-  const server = await startHttpServer({ provider: 'plex', handler, log, faults, renderFault, now, host: options.host, port: options.port });
+  const server = await startHttpServer({
+    provider: 'plex',
+    handler,
+    log,
+    faults,
+    renderFault,
+    now,
+    host: options.host,
+    port: options.port,
+  });
 
   return {
     url: server.url,
@@ -373,4 +415,3 @@ export async function startPlexSimulator(options: PlexSimulatorOptions = {}): Pr
     },
   };
 }
-

@@ -59,7 +59,8 @@ function toPredicate(filter: RequestFilter | RequestPredicate | undefined): Requ
       if (typeof filter.path === 'string' ? entry.path !== filter.path : !filter.path.test(entry.path)) return false;
     }
     if (filter.status !== undefined) {
-      if (typeof filter.status === 'number' ? entry.status !== filter.status : !filter.status(entry.status)) return false;
+      if (typeof filter.status === 'number' ? entry.status !== filter.status : !filter.status(entry.status))
+        return false;
     }
     if (filter.since !== undefined && entry.startedAt < filter.since) return false;
     if (filter.query !== undefined) {

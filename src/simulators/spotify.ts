@@ -4,7 +4,15 @@
 // a rolling 30-second rate limit (429 + Retry-After), a daily quota (429 QUOTA_EXCEEDED, Retry-After of hours),
 // and the 403 every call of an app gets whose owner has no Premium.
 import { FaultInjector, type Fault } from './faults.ts';
-import { basicCredentials, bearerToken, json, startHttpServer, text, type SimRequest, type SimResponse } from './http.ts';
+import {
+  basicCredentials,
+  bearerToken,
+  json,
+  startHttpServer,
+  text,
+  type SimRequest,
+  type SimResponse,
+} from './http.ts';
 import { createLibrary } from './library.ts';
 import { base62Id } from './random.ts';
 import { PROVIDER_RATE_LIMITS, SlidingWindowLimiter, type RateLimitRule } from './rate-limit.ts';
@@ -64,7 +72,12 @@ const QUOTA_RETRY_AFTER_SECONDS = 52_531;
 export const PREMIUM_REQUIRED_MESSAGE =
   'Active premium subscription required for the owner of the app. When the subscription status changes, it can take a few hours before requests are allowed again.';
 
-function apiError(status: number, message: string, extra: Record<string, string> = {}, headers: Record<string, string | number> = {}): SimResponse {
+function apiError(
+  status: number,
+  message: string,
+  extra: Record<string, string> = {},
+  headers: Record<string, string | number> = {},
+): SimResponse {
   return json(status, { error: { status, message, ...extra } }, headers);
 }
 
@@ -116,16 +129,22 @@ export async function startSpotifySimulator(options: SpotifySimulatorOptions = {
     if (request.method !== 'POST') return text(405, 'Method Not Allowed', 'text/plain');
     const form = new URLSearchParams(request.body);
     const grantType = form.get('grant_type');
-    if (grantType === null || grantType === '') return accountsError('unsupported_grant_type', 'grant_type parameter is missing');
+    if (grantType === null || grantType === '')
+      return accountsError('unsupported_grant_type', 'grant_type parameter is missing');
     if (grantType !== 'client_credentials') {
-      return accountsError('unsupported_grant_type', 'grant_type must be client_credentials, authorization_code or refresh_token');
+      return accountsError(
+        'unsupported_grant_type',
+        'grant_type must be client_credentials, authorization_code or refresh_token',
+      );
     }
     // The secret may come as Basic auth (the documented way) or in the form body (also accepted).
     const basic = basicCredentials(request.headers);
     const id = basic?.user ?? form.get('client_id');
     const secret = basic?.password ?? form.get('client_secret');
-    if (id === null || id !== clientId) return { ...accountsError('invalid_client', 'Invalid client'), note: 'unauthorised' };
-    if (secret !== clientSecret) return { ...accountsError('invalid_client', 'Invalid client secret'), note: 'unauthorised' };
+    if (id === null || id !== clientId)
+      return { ...accountsError('invalid_client', 'Invalid client'), note: 'unauthorised' };
+    if (secret !== clientSecret)
+      return { ...accountsError('invalid_client', 'Invalid client secret'), note: 'unauthorised' };
     issued++;
     const accessToken = `BQ${base62Id(110, library.seed, 'spotify-token', issued, now())}`;
     tokens.set(accessToken, { expiresAt: now() + quirks.tokenExpiresIn * 1000, clientId: id });
@@ -175,7 +194,11 @@ export async function startSpotifySimulator(options: SpotifySimulatorOptions = {
       }
       const matches = catalogue.search(q);
       const shape = { mode: quirks.mode, devGenres: quirks.devGenres, apiUrl };
-      body['artists'] = page(type, matches.slice(offset, offset + limit).map((truth) => artistObject(truth, shape)), matches.length);
+      body['artists'] = page(
+        type,
+        matches.slice(offset, offset + limit).map((truth) => artistObject(truth, shape)),
+        matches.length,
+      );
     }
     return json(200, body);
   };
@@ -191,7 +214,10 @@ export async function startSpotifySimulator(options: SpotifySimulatorOptions = {
     const quotaDecision = quota.tryAcquire('developer-account');
     if (!quotaDecision.allowed) {
       const retryAfter = quirks.dailyQuota?.retryAfterSeconds ?? QUOTA_RETRY_AFTER_SECONDS;
-      return { ...apiError(429, 'Too many requests', { reason: 'QUOTA_EXCEEDED' }, { 'Retry-After': retryAfter }), note: 'quota-exceeded' };
+      return {
+        ...apiError(429, 'Too many requests', { reason: 'QUOTA_EXCEEDED' }, { 'Retry-After': retryAfter }),
+        note: 'quota-exceeded',
+      };
     }
     const decision = rolling.tryAcquire(appId);
     if (!decision.allowed) {

@@ -116,6 +116,7 @@ export function generateTrack(
     track.userRating = rng.chance(0.85) ? rng.int(1, 5) * 2 : rng.int(0, 4) * 2 + 1;
     track.lastRatedAt = context.epochSeconds - rng.int(3600, 2 * YEAR_SECONDS);
   }
-  if (album.plex.mbid !== undefined && rng.chance(0.6)) track.mbid = uuidFor(context.seed, 'musicbrainz-recording', index);
+  if (album.plex.mbid !== undefined && rng.chance(0.6))
+    track.mbid = uuidFor(context.seed, 'musicbrainz-recording', index);
   return track;
 }

@@ -12,7 +12,8 @@ export function graphileLogger(logger: Logger): GraphileLogger {
       // A run interrupted by a shutdown is requeued on purpose (src/jobs/run-task.ts): not an error.
       if (level === 'error' && message.includes(INTERRUPTED_BY_SHUTDOWN)) child.info(message.split('\n')[0] ?? message);
       // A run that lost the database is retried on purpose too; a warning, without the stack.
-      else if (level === 'error' && message.includes(INTERRUPTED_BY_DATABASE)) child.warn(message.split('\n')[0] ?? message);
+      else if (level === 'error' && message.includes(INTERRUPTED_BY_DATABASE))
+        child.warn(message.split('\n')[0] ?? message);
       else if (level === 'error') child.error(fields, message);
       else if (level === 'warning') child.warn(fields, message);
       else if (level === 'info') child.info(fields, message);

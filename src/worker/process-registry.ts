@@ -100,7 +100,10 @@ export class ProcessRegistry {
     this.graphileWorkerIds.delete(workerId);
     const released = await releaseJobsOfProcesses(this.pool, [this.id], [workerId]);
     if (released.resumable.length > 0 || released.failed.length > 0) {
-      this.logger.info({ worker: workerId, resumed: released.resumable, failed: released.failed }, 'released the runs of a replaced worker pool');
+      this.logger.info(
+        { worker: workerId, resumed: released.resumable, failed: released.failed },
+        'released the runs of a replaced worker pool',
+      );
     }
   }
 

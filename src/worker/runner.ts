@@ -116,7 +116,10 @@ export async function startWorker(options: {
       if (stopping) return;
       stopping = true;
       stopController.abort();
-      if (current && running) await current.runner.stop().catch((error: unknown) => log.warn({ error: (error as Error).message }, 'error stopping graphile-worker'));
+      if (current && running)
+        await current.runner
+          .stop()
+          .catch((error: unknown) => log.warn({ error: (error as Error).message }, 'error stopping graphile-worker'));
       running = false;
       await supervision;
     },

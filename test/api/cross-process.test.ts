@@ -33,7 +33,10 @@ describe('an API process and a separate worker process', () => {
     const env = { ...harness.env, LOG_LEVEL: 'info', API_TOKEN, HOST: '127.0.0.1', PORT: '0' };
     api = startCli(['serve', '--no-worker'], { env, cwd: workDir });
     worker = startCli(['worker'], { env, cwd: workDir });
-    const [listening] = await Promise.all([api.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/), worker.waitForOutput(/Worker connected/)]);
+    const [listening] = await Promise.all([
+      api.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/),
+      worker.waitForOutput(/Worker connected/),
+    ]);
     url = listening[1] ?? '';
   }, 60_000);
 
@@ -52,14 +55,27 @@ describe('an API process and a separate worker process', () => {
     const client = wsClient(url);
     try {
       const events = wsStream(client, JobRunEventsDocument, {});
-      await whenReceiving(events, () => publishProbe(harness.db.pool), (result) => result.data?.jobRunEvents.runId === PROBE_RUN_ID);
+      await whenReceiving(
+        events,
+        () => publishProbe(harness.db.pool),
+        (result) => result.data?.jobRunEvents.runId === PROBE_RUN_ID,
+      );
 
-      const started = await request(url, WarmArtistCacheDocument, { input: { concurrency: 2 } }, { authorization: `Bearer ${API_TOKEN}` });
+      const started = await request(
+        url,
+        WarmArtistCacheDocument,
+        { input: { concurrency: 2 } },
+        { authorization: `Bearer ${API_TOKEN}` },
+      );
       const run = dataOf(started).warmArtistCache;
       expect(run).toMatchObject({ kind: 'cache-warm', task: 'cache-warm', trigger: 'API' });
       // The API process has no worker: the run can only end because the worker process ran it.
-      const progress = (await overSse(url, JobRunProgressDocument, { id: run.id })).map((result) => dataOf(result).jobRunProgress);
-      const final = await events.until((results) => results.some((result) => result.data?.jobRunEvents.runId === run.id && result.data.jobRunEvents.final));
+      const progress = (await overSse(url, JobRunProgressDocument, { id: run.id })).map(
+        (result) => dataOf(result).jobRunProgress,
+      );
+      const final = await events.until((results) =>
+        results.some((result) => result.data?.jobRunEvents.runId === run.id && result.data.jobRunEvents.final),
+      );
       events.stop();
 
       const mine = final.map((result) => dataOf(result).jobRunEvents).filter((event) => event.runId === run.id);
@@ -75,7 +91,9 @@ describe('an API process and a separate worker process', () => {
       expect(progress[0]?.id).toBe(run.id);
       expect(progress.at(-1)).toMatchObject({ status: 'SUCCEEDED', progress: { current: ARTISTS, total: ARTISTS } });
       expect(progress.length).toBeGreaterThanOrEqual(2);
-      const { rows } = await harness.db.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM artist_cache');
+      const { rows } = await harness.db.pool.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM artist_cache',
+      );
       expect(rows[0]?.count).toBe(ARTISTS);
     } finally {
       await client.dispose();

@@ -34,21 +34,36 @@ describe('entry queries', () => {
   it('finds an artist by its normalised name, with everything cached about it', async () => {
     const data = dataOf(await request(api.url, ArtistDocument, { name: 'björk' }));
     const artist = data.artist;
-    expect(artist).toMatchObject({ name: 'Björk', nameKey: 'bjork', source: 'plex,lastfm', sources: ['PLEX', 'LASTFM'], status: 'OK' });
+    expect(artist).toMatchObject({
+      name: 'Björk',
+      nameKey: 'bjork',
+      source: 'plex,lastfm',
+      sources: ['PLEX', 'LASTFM'],
+      status: 'OK',
+    });
     expect(artist?.genres.length).toBeGreaterThan(0);
     expect(artist?.isExpired).toBe(false);
     expect(artist?.plexRatingKey).toMatch(/^\d+$/);
     expect(new Date(artist?.expiresAt ?? 0).getTime()).toBeGreaterThan(Date.now());
-    const albums = harness.sims.library.albumsOf(3).map((album) => album.title).sort();
+    const albums = harness.sims.library
+      .albumsOf(3)
+      .map((album) => album.title)
+      .sort();
     expect(artist?.albums.map((album) => album.title).sort()).toEqual(albums);
     // Other spellings of the same key.
     expect(dataOf(await request(api.url, ArtistDocument, { name: 'BJORK' })).artist?.name).toBe('Björk');
-    expect(dataOf(await request(api.url, ArtistDocument, { name: 'simon and garfunkel' })).artist?.name).toBe('Simon & Garfunkel');
+    expect(dataOf(await request(api.url, ArtistDocument, { name: 'simon and garfunkel' })).artist?.name).toBe(
+      'Simon & Garfunkel',
+    );
   });
 
   it('answers null for an unknown name, and serves an expired entry flagged isExpired', async () => {
-    expect(dataOf(await request(api.url, ArtistDocument, { name: 'Nobody Has Heard Of Us' }))).toEqual({ artist: null });
-    await harness.db.pool.query(`UPDATE artist_cache SET expires_at = now() - interval '1 day' WHERE name_key = 'sigur ros'`);
+    expect(dataOf(await request(api.url, ArtistDocument, { name: 'Nobody Has Heard Of Us' }))).toEqual({
+      artist: null,
+    });
+    await harness.db.pool.query(
+      `UPDATE artist_cache SET expires_at = now() - interval '1 day' WHERE name_key = 'sigur ros'`,
+    );
     const artist = dataOf(await request(api.url, ArtistDocument, { name: 'Sigur Rós' })).artist;
     expect(artist).toMatchObject({ name: 'Sigur Rós', isExpired: true });
     expect(artist?.genres.length).toBeGreaterThan(0);
@@ -63,7 +78,9 @@ describe('entry queries', () => {
     await harness.db.pool.query(
       `INSERT INTO artist_cache (name_key, name, expires_at) VALUES ('aaa first', 'AAA First', now() + interval '1 day')`,
     );
-    const second = dataOf(await request(api.url, ArtistsDocument, { first: 4, after: first.pageInfo.endCursor })).artists;
+    const second = dataOf(
+      await request(api.url, ArtistsDocument, { first: 4, after: first.pageInfo.endCursor }),
+    ).artists;
     expect(second.edges).toHaveLength(2);
     expect(second.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     const names = [...first.edges, ...second.edges].map((edge) => edge.node.nameKey);
@@ -80,12 +97,16 @@ describe('entry queries', () => {
     const albumCursor = dataOf(await request(api.url, AlbumsDocument, { first: 1 })).albums.pageInfo.endCursor;
     const wrong = await request(api.url, ArtistsDocument, { first: 1, after: albumCursor });
     expect(wrong.errors?.[0]?.message).toMatch(/not a cursor of this artists listing/);
-    expect((await request(api.url, ArtistsDocument, { first: 1, after: 'garbage' })).errors?.[0]?.message).toMatch(/not a cursor/);
+    expect((await request(api.url, ArtistsDocument, { first: 1, after: 'garbage' })).errors?.[0]?.message).toMatch(
+      /not a cursor/,
+    );
   });
 
   it('filters artists by text, genre, source, status, expiry and tier', async () => {
     const names = async (filter: Record<string, unknown>) =>
-      dataOf(await request(api.url, ArtistsDocument, { first: 100, filter })).artists.edges.map((edge) => edge.node.name);
+      dataOf(await request(api.url, ArtistsDocument, { first: 100, filter })).artists.edges.map(
+        (edge) => edge.node.name,
+      );
     expect(await names({ search: 'bjo' })).toEqual(['Björk']);
     expect(await names({ search: 'GUNS N ROSES' })).toEqual(["Guns N' Roses"]);
     const ambient = await names({ genre: 'AMBIENT' });
@@ -95,7 +116,9 @@ describe('entry queries', () => {
     expect(await names({ status: 'OK' })).toHaveLength(6);
     expect(await names({ expired: true })).toEqual(['Sigur Rós']);
     expect(await names({ expired: false })).toHaveLength(5);
-    await harness.db.pool.query(`UPDATE artist_cache SET expires_at = now() + interval '2 days' WHERE name_key = 'acdc'`);
+    await harness.db.pool.query(
+      `UPDATE artist_cache SET expires_at = now() + interval '2 days' WHERE name_key = 'acdc'`,
+    );
     expect(await names({ expiringWithinDays: 3 })).toEqual(['AC/DC']);
     expect(await names({ tier: 'COLD' })).toHaveLength(6);
     expect(await names({ tier: 'HOT' })).toEqual([]);
@@ -105,11 +128,22 @@ describe('entry queries', () => {
 
   it('finds an album by artist and title, with its artist and tracks', async () => {
     const truth = harness.sims.library.album(0);
-    const album = dataOf(await request(api.url, AlbumDocument, { artist: truth.artistName.toUpperCase(), title: truth.title })).album;
-    expect(album).toMatchObject({ title: truth.title, artistName: truth.artistName, artist: { name: truth.artistName }, isExpired: false });
+    const album = dataOf(
+      await request(api.url, AlbumDocument, { artist: truth.artistName.toUpperCase(), title: truth.title }),
+    ).album;
+    expect(album).toMatchObject({
+      title: truth.title,
+      artistName: truth.artistName,
+      artist: { name: truth.artistName },
+      isExpired: false,
+    });
     expect(album?.sources.length).toBeGreaterThan(0);
-    expect(album?.tracks.map((track) => track.title)).toEqual(harness.sims.library.tracksOf(0).map((track) => track.title));
-    expect(dataOf(await request(api.url, AlbumDocument, { artist: truth.artistName, title: 'No Such Album' }))).toEqual({ album: null });
+    expect(album?.tracks.map((track) => track.title)).toEqual(
+      harness.sims.library.tracksOf(0).map((track) => track.title),
+    );
+    expect(dataOf(await request(api.url, AlbumDocument, { artist: truth.artistName, title: 'No Such Album' }))).toEqual(
+      { album: null },
+    );
   });
 
   it('lists albums with filters and pages', async () => {
@@ -117,20 +151,27 @@ describe('entry queries', () => {
     expect(all.totalCount).toBe(harness.sims.library.albumCount);
     expect(all.nodes.every((album) => album.artist !== null)).toBe(true);
     const ofBjork = dataOf(await request(api.url, AlbumsDocument, { filter: { artist: 'bjork' } })).albums;
-    expect(ofBjork.nodes.map((album) => album.title).sort()).toEqual(harness.sims.library.albumsOf(3).map((album) => album.title).sort());
+    expect(ofBjork.nodes.map((album) => album.title).sort()).toEqual(
+      harness.sims.library
+        .albumsOf(3)
+        .map((album) => album.title)
+        .sort(),
+    );
     let after: string | null = null;
     const paged: string[] = [];
     for (let page = 0; page < 20; page++) {
-      const result: { albums: { nodes: Array<{ title: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = dataOf(
-        await request(api.url, AlbumsDocument, { first: 5, after }),
-      );
+      const result: {
+        albums: { nodes: Array<{ title: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      } = dataOf(await request(api.url, AlbumsDocument, { first: 5, after }));
       paged.push(...result.albums.nodes.map((album) => album.title));
       if (!result.albums.pageInfo.hasNextPage) break;
       after = result.albums.pageInfo.endCursor;
     }
     expect(paged).toEqual(all.nodes.map((album) => album.title));
     const genre = all.nodes[0]?.genres[0] ?? '';
-    const byGenre = dataOf(await request(api.url, AlbumsDocument, { first: 500, filter: { genre: genre.toLowerCase() } })).albums.nodes;
+    const byGenre = dataOf(
+      await request(api.url, AlbumsDocument, { first: 500, filter: { genre: genre.toLowerCase() } }),
+    ).albums.nodes;
     expect(byGenre.length).toBeGreaterThan(0);
     expect(byGenre.every((album) => album.genres.includes(genre))).toBe(true);
   });
@@ -138,11 +179,21 @@ describe('entry queries', () => {
   it('answers a track with both tiers, borrowed genres, derived fields and audio features', async () => {
     const truth = harness.sims.library.track(0);
     const track = dataOf(await request(api.url, TrackDocument, { ratingKey: truth.ratingKey })).track;
-    expect(track).toMatchObject({ ratingKey: truth.ratingKey, title: truth.title, genreSource: 'ALBUM', isExpired: false, tier: 'COLD' });
-    const album = dataOf(await request(api.url, AlbumDocument, { artist: truth.artistName, title: track?.albumTitle ?? '' })).album;
+    expect(track).toMatchObject({
+      ratingKey: truth.ratingKey,
+      title: truth.title,
+      genreSource: 'ALBUM',
+      isExpired: false,
+      tier: 'COLD',
+    });
+    const album = dataOf(
+      await request(api.url, AlbumDocument, { artist: truth.artistName, title: track?.albumTitle ?? '' }),
+    ).album;
     expect(track?.genres).toEqual(album?.genres);
     expect(track?.staticTier.isExpired).toBe(false);
-    expect(new Date(track?.statsTier.expiresAt ?? 0).getTime()).toBeLessThan(new Date(track?.staticTier.expiresAt ?? 0).getTime());
+    expect(new Date(track?.statsTier.expiresAt ?? 0).getTime()).toBeLessThan(
+      new Date(track?.staticTier.expiresAt ?? 0).getTime(),
+    );
     expect(track?.qualityScore).toBeGreaterThanOrEqual(0);
     expect(track?.qualityScore).toBeLessThanOrEqual(1);
     expect(track?.isUnplayed).toBe(track?.viewCount === 0);
@@ -154,12 +205,23 @@ describe('entry queries', () => {
 
   it('lists tracks of an album in order, and filters by audio features', async () => {
     const albumTruth = harness.sims.library.album(1);
-    const tracks = dataOf(await request(api.url, TracksDocument, { first: 100, filter: { artist: albumTruth.artistName, album: albumTruth.title } })).tracks;
-    expect(tracks.nodes.map((track) => track.title)).toEqual(harness.sims.library.tracksOf(1).map((track) => track.title));
+    const tracks = dataOf(
+      await request(api.url, TracksDocument, {
+        first: 100,
+        filter: { artist: albumTruth.artistName, album: albumTruth.title },
+      }),
+    ).tracks;
+    expect(tracks.nodes.map((track) => track.title)).toEqual(
+      harness.sims.library.tracksOf(1).map((track) => track.title),
+    );
     const all = dataOf(await request(api.url, TracksDocument, { first: 500 })).tracks;
     expect(all.totalCount).toBe(harness.sims.library.trackCount);
-    const withFeatures = dataOf(await request(api.url, TracksDocument, { first: 500, filter: { hasAudioFeatures: true } })).tracks;
-    const without = dataOf(await request(api.url, TracksDocument, { first: 500, filter: { hasAudioFeatures: false } })).tracks;
+    const withFeatures = dataOf(
+      await request(api.url, TracksDocument, { first: 500, filter: { hasAudioFeatures: true } }),
+    ).tracks;
+    const without = dataOf(
+      await request(api.url, TracksDocument, { first: 500, filter: { hasAudioFeatures: false } }),
+    ).tracks;
     expect(withFeatures.totalCount + without.totalCount).toBe(all.totalCount);
     expect(withFeatures.nodes.every((track) => track.audioFeatures !== null)).toBe(true);
     expect(without.nodes.every((track) => track.audioFeatures === null)).toBe(true);
@@ -185,14 +247,20 @@ describe('entry queries', () => {
               (SELECT count(*)::int FROM artist_cache WHERE expires_at <= now()) AS "expiredArtists"`,
     );
     const truth = rows[0] ?? {};
-    expect(stats.artists).toMatchObject({ total: truth.artists, expired: truth.expiredArtists, fresh: (truth.artists ?? 0) - (truth.expiredArtists ?? 0) });
+    expect(stats.artists).toMatchObject({
+      total: truth.artists,
+      expired: truth.expiredArtists,
+      fresh: (truth.artists ?? 0) - (truth.expiredArtists ?? 0),
+    });
     expect(stats.albums.total).toBe(truth.albums);
     expect(stats.tracks.total).toBe(truth.tracks);
     expect(stats.audioFeatures.total).toBe(truth.features);
     expect(stats.jobRuns.total).toBe(truth.runs);
     for (const table of [stats.artists, stats.albums]) {
       expect(table.byTier.hot + table.byTier.warm + table.byTier.cold).toBe(table.total);
-      expect(table.byStatus.ok + table.byStatus.empty + table.byStatus.partial + table.byStatus.error).toBe(table.total);
+      expect(table.byStatus.ok + table.byStatus.empty + table.byStatus.partial + table.byStatus.error).toBe(
+        table.total,
+      );
       expect(table.bySource.reduce((sum, source) => sum + source.count, 0)).toBe(table.total);
       expect(table.topGenres.length).toBeLessThanOrEqual(3);
     }
@@ -220,21 +288,23 @@ describe('entry queries', () => {
   });
 
   it('records the usage of point reads, which makes entries hot and counts hits', async () => {
-    const before = await httpQuery<{ cacheStats: { reads: { sinceStart: { hits: number; staleHits: number; misses: number } } } }>(
-      api.url,
-      '{ cacheStats { reads { sinceStart { hits staleHits misses } } } }',
-    );
+    const before = await httpQuery<{
+      cacheStats: { reads: { sinceStart: { hits: number; staleHits: number; misses: number } } };
+    }>(api.url, '{ cacheStats { reads { sinceStart { hits staleHits misses } } } }');
     const counts = before.data?.cacheStats.reads.sinceStart ?? { hits: 0, staleHits: 0, misses: 0 };
     await request(api.url, ArtistDocument, { name: 'AC/DC' });
     await request(api.url, ArtistDocument, { name: 'acdc' });
     await request(api.url, ArtistDocument, { name: 'Sigur Ros' });
     await request(api.url, ArtistDocument, { name: 'Unknown Artist Here' });
     await request(api.url, ArtistsDocument, { first: 10 });
-    const after = await httpQuery<{ cacheStats: { reads: { sinceStart: { hits: number; staleHits: number; misses: number } } } }>(
-      api.url,
-      '{ cacheStats { reads { sinceStart { hits staleHits misses } } } }',
-    );
-    expect(after.data?.cacheStats.reads.sinceStart).toEqual({ hits: counts.hits + 2, staleHits: counts.staleHits + 1, misses: counts.misses + 1 });
+    const after = await httpQuery<{
+      cacheStats: { reads: { sinceStart: { hits: number; staleHits: number; misses: number } } };
+    }>(api.url, '{ cacheStats { reads { sinceStart { hits staleHits misses } } } }');
+    expect(after.data?.cacheStats.reads.sinceStart).toEqual({
+      hits: counts.hits + 2,
+      staleHits: counts.staleHits + 1,
+      misses: counts.misses + 1,
+    });
 
     await api.usage.flushAll();
     const { rows } = await harness.db.pool.query<{ name_key: string; use_count: number; last_used_at: Date | null }>(
@@ -245,8 +315,13 @@ describe('entry queries', () => {
       ['guns n roses', 0, false],
       ['sigur ros', 2, true], // read once by the expired-entry test as well
     ]);
-    const hot = dataOf(await request(api.url, ArtistsDocument, { filter: { tier: 'HOT' } })).artists.edges.map((edge) => edge.node.name);
+    const hot = dataOf(await request(api.url, ArtistsDocument, { filter: { tier: 'HOT' } })).artists.edges.map(
+      (edge) => edge.node.name,
+    );
     expect(hot.sort()).toEqual(['AC/DC', 'Björk', 'Simon & Garfunkel', 'Sigur Rós'].sort());
-    expect(dataOf(await request(api.url, ArtistDocument, { name: 'acdc' })).artist).toMatchObject({ tier: 'HOT', useCount: 2 });
+    expect(dataOf(await request(api.url, ArtistDocument, { name: 'acdc' })).artist).toMatchObject({
+      tier: 'HOT',
+      useCount: 2,
+    });
   });
 });

@@ -29,7 +29,9 @@ import { PROBE_RUN_ID, publishProbe } from './support/probe-event.ts';
 import { NO_SCHEDULES, startTestWorker } from './support/worker.ts';
 
 async function queuedJobs(harness: Harness): Promise<string[]> {
-  const { rows } = await harness.db.pool.query<{ task_identifier: string }>('SELECT task_identifier FROM graphile_worker.jobs ORDER BY id');
+  const { rows } = await harness.db.pool.query<{ task_identifier: string }>(
+    'SELECT task_identifier FROM graphile_worker.jobs ORDER BY id',
+  );
   return rows.map((row) => row.task_identifier);
 }
 
@@ -68,7 +70,10 @@ describe('job mutations and history', () => {
       const again = dataOf(await request(api.url, WarmArtistCacheDocument, {})).warmArtistCache;
       expect(again.id).toBe(first.id);
       expect(await queuedJobs(harness)).toEqual(['cache-warm']);
-      expect(dataOf(await request(api.url, JobRunDocument, { id: first.id })).jobRun).toMatchObject({ id: first.id, status: 'QUEUED' });
+      expect(dataOf(await request(api.url, JobRunDocument, { id: first.id })).jobRun).toMatchObject({
+        id: first.id,
+        status: 'QUEUED',
+      });
     });
 
     it('cancels a queued run at once and removes its job; an unknown run is a NOT_FOUND error', async () => {
@@ -78,19 +83,33 @@ describe('job mutations and history', () => {
       expect(cancelled.finishedAt).not.toBeNull();
       expect(await queuedJobs(harness)).toEqual([]);
       // Cancelling a finished run changes nothing.
-      expect(dataOf(await request(api.url, CancelJobRunDocument, { id: queued.id })).cancelJobRun.status).toBe('CANCELLED');
+      expect(dataOf(await request(api.url, CancelJobRunDocument, { id: queued.id })).cancelJobRun.status).toBe(
+        'CANCELLED',
+      );
       const missing = refusal(await request(api.url, CancelJobRunDocument, { id: '987654' }));
-      expect(missing).toEqual({ message: 'there is no job run 987654', extensions: { code: 'NOT_FOUND', id: '987654' } });
-      expect(refusal(await request(api.url, CancelJobRunDocument, { id: 'nope' })).extensions).toEqual({ code: 'NOT_FOUND', id: 'nope' });
+      expect(missing).toEqual({
+        message: 'there is no job run 987654',
+        extensions: { code: 'NOT_FOUND', id: '987654' },
+      });
+      expect(refusal(await request(api.url, CancelJobRunDocument, { id: 'nope' })).extensions).toEqual({
+        code: 'NOT_FOUND',
+        id: 'nope',
+      });
       expect(dataOf(await request(api.url, JobRunDocument, { id: '987654' }))).toEqual({ jobRun: null });
     });
 
     it('refuses input out of bounds with INVALID_INPUT naming the field, and queues nothing', async () => {
       const before = await runCount(harness);
       const tooMany = refusal(await request(api.url, WarmArtistCacheDocument, { input: { concurrency: 99 } }));
-      expect(tooMany.extensions).toEqual({ code: 'INVALID_INPUT', problems: [{ field: 'input.concurrency', message: expect.stringMatching(/16/) }] });
+      expect(tooMany.extensions).toEqual({
+        code: 'INVALID_INPUT',
+        problems: [{ field: 'input.concurrency', message: expect.stringMatching(/16/) }],
+      });
       const noLimit = refusal(await request(api.url, RefreshExpiringCacheDocument, { input: { limit: 0 } }));
-      expect(noLimit.extensions).toEqual({ code: 'INVALID_INPUT', problems: [{ field: 'input.limit', message: expect.any(String) }] });
+      expect(noLimit.extensions).toEqual({
+        code: 'INVALID_INPUT',
+        problems: [{ field: 'input.limit', message: expect.any(String) }],
+      });
       const hugeLimit = refusal(await request(api.url, RefreshExpiringCacheDocument, { input: { limit: 100_001 } }));
       expect(hugeLimit.extensions.code).toBe('INVALID_INPUT');
       expect(hugeLimit.message).toMatch(/input\.limit/);
@@ -100,10 +119,15 @@ describe('job mutations and history', () => {
 
     it('refuses a job whose provider is not configured with NOT_CONFIGURED', async () => {
       const config = harness.config;
-      const bare = await startApiServer(harness, { config: { ...config, providers: { ...config.providers, audiomuse: undefined, plex: undefined } } });
+      const bare = await startApiServer(harness, {
+        config: { ...config, providers: { ...config.providers, audiomuse: undefined, plex: undefined } },
+      });
       try {
         const audio = refusal(await request(bare.url, SyncAudioFeaturesDocument, {}));
-        expect(audio).toEqual({ message: expect.stringMatching(/AUDIOMUSE_URL/), extensions: { code: 'NOT_CONFIGURED', provider: 'AUDIOMUSE' } });
+        expect(audio).toEqual({
+          message: expect.stringMatching(/AUDIOMUSE_URL/),
+          extensions: { code: 'NOT_CONFIGURED', provider: 'AUDIOMUSE' },
+        });
         const albums = refusal(await request(bare.url, WarmAlbumCacheDocument, {}));
         expect(albums.extensions).toEqual({ code: 'NOT_CONFIGURED', provider: 'PLEX' });
         expect(albums.message).toMatch(/PLEX_URL and PLEX_TOKEN/);
@@ -115,7 +139,9 @@ describe('job mutations and history', () => {
 
     it('queues track statistics, or with static: true the static refresh', async () => {
       const stats = dataOf(await request(api.url, RefreshTrackStatsDocument, { input: {} })).refreshTrackStats;
-      const staticRun = dataOf(await request(api.url, RefreshTrackStatsDocument, { input: { static: true } })).refreshTrackStats;
+      const staticRun = dataOf(
+        await request(api.url, RefreshTrackStatsDocument, { input: { static: true } }),
+      ).refreshTrackStats;
       expect([stats.kind, staticRun.kind]).toEqual(['track-stats-refresh', 'track-static-refresh']);
       expect(staticRun.options).toEqual({});
       expect(await queuedJobs(harness)).toEqual(['track-stats-refresh', 'track-static-refresh']);
@@ -127,13 +153,19 @@ describe('job mutations and history', () => {
       expect(all.totalCount).toBe(await runCount(harness));
       const ids = all.nodes.map((run) => Number(run.id));
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
-      const warms = dataOf(await request(api.url, JobRunsDocument, { kind: 'CACHE_WARM', status: 'CANCELLED' })).jobRuns;
+      const warms = dataOf(
+        await request(api.url, JobRunsDocument, { kind: 'CACHE_WARM', status: 'CANCELLED' }),
+      ).jobRuns;
       expect(warms.nodes.length).toBe(1);
       expect(warms.nodes.every((run) => run.kind === 'cache-warm' && run.status === 'CANCELLED')).toBe(true);
       const page1 = dataOf(await request(api.url, JobRunsDocument, { first: 2 })).jobRuns;
-      const page2 = dataOf(await request(api.url, JobRunsDocument, { first: 2, after: page1.pageInfo.endCursor })).jobRuns;
+      const page2 = dataOf(
+        await request(api.url, JobRunsDocument, { first: 2, after: page1.pageInfo.endCursor }),
+      ).jobRuns;
       expect([...page1.nodes, ...page2.nodes].map((run) => run.id)).toEqual(all.nodes.slice(0, 4).map((run) => run.id));
-      expect((await request(api.url, JobRunsDocument, { first: 501 })).errors?.[0]?.message).toMatch(/at most|between 1 and 500/);
+      expect((await request(api.url, JobRunsDocument, { first: 501 })).errors?.[0]?.message).toMatch(
+        /at most|between 1 and 500/,
+      );
     });
 
     it('filters runs by a kind given as its task name or in enum style, and names the allowed kinds for any other', async () => {
@@ -156,7 +188,8 @@ describe('job mutations and history', () => {
         expect(new Set(runs.nodes.map((run) => run.kind))).toEqual(new Set(['cache-warm']));
       }
 
-      const allowed = 'JobKind must be one of cache-warm, cache-warm-albums, cache-refresh, track-stats-refresh, track-static-refresh, audio-features-sync';
+      const allowed =
+        'JobKind must be one of cache-warm, cache-warm-albums, cache-refresh, track-stats-refresh, track-static-refresh, audio-features-sync';
       const literal = await httpQuery(api.url, '{ jobRuns(kind: "nope") { totalCount } }');
       expect(literal.status).toBe(400);
       expect(literal.data).toBeUndefined();
@@ -172,7 +205,10 @@ describe('job mutations and history', () => {
     it('says NOT_FOUND for the progress of an unknown run, and notices a final state whose notification was lost', async () => {
       const unknown = await overSse(api.url, JobRunProgressDocument, { id: '424242' });
       expect(unknown).toHaveLength(1);
-      expect(unknown[0]?.errors?.[0]).toMatchObject({ message: 'there is no job run 424242', extensions: { code: 'NOT_FOUND' } });
+      expect(unknown[0]?.errors?.[0]).toMatchObject({
+        message: 'there is no job run 424242',
+        extensions: { code: 'NOT_FOUND' },
+      });
 
       const quick = await startApiServer(harness, { progressRecheckMs: 100 });
       const client = wsClient(quick.url);
@@ -183,7 +219,9 @@ describe('job mutations and history', () => {
         expect(progress.results[0]?.data?.jobRunProgress).toMatchObject({ id: run.id, status: 'QUEUED' });
         // The row changes with no NOTIFY at all: only the subscription's re-read can notice.
         await harness.db.pool.query(`SELECT graphile_worker.remove_job('run:cache-warm')`);
-        await harness.db.pool.query(`UPDATE job_runs SET status = 'succeeded', finished_at = now() WHERE id = $1`, [Number(run.id)]);
+        await harness.db.pool.query(`UPDATE job_runs SET status = 'succeeded', finished_at = now() WHERE id = $1`, [
+          Number(run.id),
+        ]);
         await progress.completed;
         expect(progress.results.at(-1)?.data?.jobRunProgress.status).toBe('SUCCEEDED');
       } finally {
@@ -193,7 +231,8 @@ describe('job mutations and history', () => {
     });
 
     it('lists the schedules with their cron, next run time and last run', async () => {
-      const defaults = await startApiServer(harness, { config: parseConfig({
+      const defaults = await startApiServer(harness, {
+        config: parseConfig({
           ...harness.env,
           // Empty means "the default"; the harness turned every schedule off.
           CACHE_WARM_CRON: '',
@@ -201,7 +240,8 @@ describe('job mutations and history', () => {
           TRACK_CACHE_REFRESH_CRON: '',
           TRACK_STATIC_REFRESH_CRON: '',
           AUDIO_FEATURES_CRON: 'off',
-        }) });
+        }),
+      });
       try {
         const before = Date.now();
         const schedules = dataOf(await request(defaults.url, SchedulesDocument)).schedules;
@@ -222,7 +262,11 @@ describe('job mutations and history', () => {
         expect(quarter.getTime() - before).toBeLessThanOrEqual(15 * 60_000);
         expect(schedules.find((schedule) => schedule.task === 'audio-features-sync')?.nextRunAt).toBeNull();
         const warm = schedules.find((schedule) => schedule.task === 'cache-warm');
-        expect(warm).toMatchObject({ kind: 'cache-warm', followedBy: 'cache-warm-albums', lastRun: { status: 'SUCCEEDED' } });
+        expect(warm).toMatchObject({
+          kind: 'cache-warm',
+          followedBy: 'cache-warm-albums',
+          lastRun: { status: 'SUCCEEDED' },
+        });
       } finally {
         await defaults.close();
       }
@@ -238,7 +282,11 @@ describe('job mutations and history', () => {
       const client = wsClient(api.url);
       try {
         const events = wsStream(client, JobRunEventsDocument, { kind: 'CACHE_WARM' });
-        await whenReceiving(events, () => publishProbe(harness.db.pool), (result) => result.data?.jobRunEvents.runId === PROBE_RUN_ID);
+        await whenReceiving(
+          events,
+          () => publishProbe(harness.db.pool),
+          (result) => result.data?.jobRunEvents.runId === PROBE_RUN_ID,
+        );
         const run = dataOf(await request(api.url, WarmArtistCacheDocument, { input: {} })).warmArtistCache;
         const progress = await overSse(api.url, JobRunProgressDocument, { id: run.id });
         const states = progress.map((result) => dataOf(result).jobRunProgress);
@@ -249,7 +297,9 @@ describe('job mutations and history', () => {
         const currents = states.map((state) => state.progress.current);
         expect(currents).toEqual([...currents].sort((a, b) => a - b));
 
-        const seen = await events.until((results) => results.some((result) => result.data?.jobRunEvents.final === true));
+        const seen = await events.until((results) =>
+          results.some((result) => result.data?.jobRunEvents.final === true),
+        );
         events.stop();
         const mine = seen.map((result) => dataOf(result).jobRunEvents).filter((event) => event.runId === run.id);
         // The API announces the run queued; the worker's events may overtake that announcement.
@@ -268,13 +318,19 @@ describe('job mutations and history', () => {
         const starts = [
           async () => dataOf(await request(api.url, WarmAlbumCacheDocument, {})).warmAlbumCache,
           async () => dataOf(await request(api.url, RefreshTrackStatsDocument, {})).refreshTrackStats,
-          async () => dataOf(await request(api.url, SyncAudioFeaturesDocument, { input: { concurrency: 8 } })).syncAudioFeatures,
-          async () => dataOf(await request(api.url, RefreshExpiringCacheDocument, { input: { lookaheadDays: 30 } })).refreshExpiringCache,
-          async () => dataOf(await request(api.url, RefreshTrackStatsDocument, { input: { static: true } })).refreshTrackStats,
+          async () =>
+            dataOf(await request(api.url, SyncAudioFeaturesDocument, { input: { concurrency: 8 } })).syncAudioFeatures,
+          async () =>
+            dataOf(await request(api.url, RefreshExpiringCacheDocument, { input: { lookaheadDays: 30 } }))
+              .refreshExpiringCache,
+          async () =>
+            dataOf(await request(api.url, RefreshTrackStatsDocument, { input: { static: true } })).refreshTrackStats,
         ];
         for (const start of starts) {
           const run = await start();
-          const states = (await overWs(client, JobRunProgressDocument, { id: run.id })).map((result) => dataOf(result).jobRunProgress);
+          const states = (await overWs(client, JobRunProgressDocument, { id: run.id })).map(
+            (result) => dataOf(result).jobRunProgress,
+          );
           expect({ kind: run.kind, status: states.at(-1)?.status }).toEqual({ kind: run.kind, status: 'SUCCEEDED' });
         }
       } finally {
@@ -284,17 +340,25 @@ describe('job mutations and history', () => {
         `SELECT (SELECT count(*)::int FROM album_cache) AS albums, (SELECT count(*)::int FROM track_cache) AS tracks,
                 (SELECT count(*)::int FROM audio_features) AS features`,
       );
-      expect(rows[0]).toEqual({ albums: harness.sims.library.albumCount, tracks: harness.sims.library.trackCount, features: expect.any(Number) });
+      expect(rows[0]).toEqual({
+        albums: harness.sims.library.albumCount,
+        tracks: harness.sims.library.trackCount,
+        features: expect.any(Number),
+      });
       expect(rows[0]?.features).toBeGreaterThan(0);
     });
 
     it('cancels a running warm in the worker that holds it', async () => {
-      const cleared = dataOf(await request(api.url, ClearCacheDocument, { input: { tables: ['ARTISTS'], expiredOnly: false } })).clearCache;
+      const cleared = dataOf(
+        await request(api.url, ClearCacheDocument, { input: { tables: ['ARTISTS'], expiredOnly: false } }),
+      ).clearCache;
       expect(cleared).toMatchObject({ artists: 6, albums: 0, tracks: 0, total: 6, expiredOnly: false });
       harness.sims.lastfm.faults.set({ latencyMs: 1500 });
       const client = wsClient(api.url);
       try {
-        const run = dataOf(await request(api.url, WarmArtistCacheDocument, { input: { concurrency: 1 } })).warmArtistCache;
+        const run = dataOf(
+          await request(api.url, WarmArtistCacheDocument, { input: { concurrency: 1 } }),
+        ).warmArtistCache;
         const progress = wsStream(client, JobRunProgressDocument, { id: run.id });
         await progress.until((results) => results.some((result) => result.data?.jobRunProgress.status === 'RUNNING'));
         const requested = dataOf(await request(api.url, CancelJobRunDocument, { id: run.id })).cancelJobRun;
@@ -310,8 +374,12 @@ describe('job mutations and history', () => {
     });
 
     it('clears expired entries per table and says how many', async () => {
-      await harness.db.pool.query(`UPDATE album_cache SET expires_at = now() - interval '1 hour' WHERE id IN (SELECT id FROM album_cache ORDER BY id LIMIT 3)`);
-      await harness.db.pool.query(`UPDATE track_cache SET static_expires_at = now() - interval '1 hour' WHERE rating_key IN (SELECT rating_key FROM track_cache ORDER BY rating_key LIMIT 2)`);
+      await harness.db.pool.query(
+        `UPDATE album_cache SET expires_at = now() - interval '1 hour' WHERE id IN (SELECT id FROM album_cache ORDER BY id LIMIT 3)`,
+      );
+      await harness.db.pool.query(
+        `UPDATE track_cache SET static_expires_at = now() - interval '1 hour' WHERE rating_key IN (SELECT rating_key FROM track_cache ORDER BY rating_key LIMIT 2)`,
+      );
       const cleared = dataOf(await request(api.url, ClearCacheDocument, { input: {} })).clearCache;
       expect(cleared).toMatchObject({ albums: 3, tracks: 2, total: 3 + 2 + cleared.artists, expiredOnly: true });
       const again = dataOf(await request(api.url, ClearCacheDocument, {})).clearCache;

@@ -17,7 +17,10 @@ describe('lookupArtists and lookupAlbums', () => {
   let api: ApiServer;
 
   async function readCounts(): Promise<ReadCounts> {
-    const response = await httpQuery<{ cacheStats: { reads: { sinceStart: ReadCounts } } }>(api.url, '{ cacheStats { reads { sinceStart { hits staleHits misses } } } }');
+    const response = await httpQuery<{ cacheStats: { reads: { sinceStart: ReadCounts } } }>(
+      api.url,
+      '{ cacheStats { reads { sinceStart { hits staleHits misses } } } }',
+    );
     return response.data?.cacheStats.reads.sinceStart ?? { hits: -1, staleHits: -1, misses: -1 };
   }
 
@@ -33,18 +36,32 @@ describe('lookupArtists and lookupAlbums', () => {
 
   it('answers every name in order: cached, missing (fetched now), expired (refreshed), unknown, invalid', async () => {
     await harness.db.pool.query(`DELETE FROM artist_cache WHERE name_key = 'sigur ros'`);
-    await harness.db.pool.query(`UPDATE artist_cache SET expires_at = now() - interval '1 day', fetched_at = now() - interval '200 days' WHERE name_key = 'acdc'`);
-    const { rows } = await harness.db.pool.query<{ fetched_at: Date }>(`SELECT fetched_at FROM artist_cache WHERE name_key = 'bjork'`);
+    await harness.db.pool.query(
+      `UPDATE artist_cache SET expires_at = now() - interval '1 day', fetched_at = now() - interval '200 days' WHERE name_key = 'acdc'`,
+    );
+    const { rows } = await harness.db.pool.query<{ fetched_at: Date }>(
+      `SELECT fetched_at FROM artist_cache WHERE name_key = 'bjork'`,
+    );
     const bjorkFetchedAt = rows[0]?.fetched_at.toISOString();
     expect(bjorkFetchedAt).toBeDefined();
     const before = await readCounts();
     const since = Date.now();
     const entries = dataOf(
-      await request(api.url, LookupArtistsDocument, { names: ['björk', 'BJORK', 'Sigur Rós', 'AC/DC', 'Nobody Knows This Band', '   '] }),
+      await request(api.url, LookupArtistsDocument, {
+        names: ['björk', 'BJORK', 'Sigur Rós', 'AC/DC', 'Nobody Knows This Band', '   '],
+      }),
     ).lookupArtists;
-    expect(entries.map((entry) => entry?.name ?? null)).toEqual(['Björk', 'Björk', 'Sigur Rós', 'AC/DC', 'Nobody Knows This Band', null]);
+    expect(entries.map((entry) => entry?.name ?? null)).toEqual([
+      'Björk',
+      'Björk',
+      'Sigur Rós',
+      'AC/DC',
+      'Nobody Knows This Band',
+      null,
+    ]);
     const [bjork, bjorkAgain, sigurRos, acdc, unknown, invalid] = entries;
-    const fetchedNow = (entry: { fetchedAt: string } | null | undefined) => new Date(entry?.fetchedAt ?? 0).getTime() >= since - 1000;
+    const fetchedNow = (entry: { fetchedAt: string } | null | undefined) =>
+      new Date(entry?.fetchedAt ?? 0).getTime() >= since - 1000;
     // Björk was fresh in the cache (a hit): both spellings get the stored entry as it was.
     expect(bjork).toMatchObject({ status: 'OK', isExpired: false, fetchedAt: bjorkFetchedAt });
     expect(bjorkAgain).toEqual(bjork);
@@ -65,7 +82,11 @@ describe('lookupArtists and lookupAlbums', () => {
     expect(askedAbout).not.toContain('Björk');
     expect(askedAbout).toEqual(expect.arrayContaining(['Sigur Rós', 'AC/DC', 'Nobody Knows This Band']));
     // Two hits, one stale hit, two misses (the invalid name is not a read).
-    expect(await readCounts()).toEqual({ hits: before.hits + 2, staleHits: before.staleHits + 1, misses: before.misses + 2 });
+    expect(await readCounts()).toEqual({
+      hits: before.hits + 2,
+      staleHits: before.staleHits + 1,
+      misses: before.misses + 2,
+    });
   });
 
   it('fetches a name asked for twice at the same time once (single-flight)', async () => {
@@ -77,7 +98,9 @@ describe('lookupArtists and lookupAlbums', () => {
     ]);
     const entries = [...dataOf(first).lookupArtists, ...dataOf(second).lookupArtists];
     expect(entries.map((entry) => entry?.name)).toEqual(["Guns N' Roses", "Guns N' Roses", "Guns N' Roses"]);
-    const calls = harness.sims.log.filter({ provider: 'lastfm', since }).filter((entry) => entry.query.method === 'artist.gettoptags');
+    const calls = harness.sims.log
+      .filter({ provider: 'lastfm', since })
+      .filter((entry) => entry.query.method === 'artist.gettoptags');
     expect(calls).toHaveLength(1);
   });
 
@@ -90,7 +113,9 @@ describe('lookupArtists and lookupAlbums', () => {
       extensions: { code: 'INVALID_INPUT', problems: [{ field: 'names', message: 'at most 500 (got 501)' }] },
     });
     expect(harness.sims.log.filter({ since })).toEqual([]);
-    const { rows } = await harness.db.pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM artist_cache WHERE name_key LIKE 'band %'`);
+    const { rows } = await harness.db.pool.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM artist_cache WHERE name_key LIKE 'band %'`,
+    );
     expect(rows[0]?.count).toBe(0);
     expect(dataOf(await request(api.url, LookupArtistsDocument, { names: [] })).lookupArtists).toEqual([]);
   });
@@ -110,11 +135,15 @@ describe('lookupArtists and lookupAlbums', () => {
     expect(first[0]).toMatchObject({ artistName: truth.artistName, title: truth.title, isExpired: false });
     expect(first[0]?.genres.length).toBeGreaterThan(0);
     // It was missing: the providers were asked about it now.
-    const askedAbout = harness.sims.log.filter({ provider: 'lastfm', since: fetchedSince }).map((entry) => entry.query.album);
+    const askedAbout = harness.sims.log
+      .filter({ provider: 'lastfm', since: fetchedSince })
+      .map((entry) => entry.query.album);
     expect(askedAbout).toContain(truth.title);
     const since = Date.now();
     const again = dataOf(
-      await request(api.url, LookupAlbumsDocument, { albums: [{ artist: truth.artistName.toLowerCase(), title: truth.title.toUpperCase() }] }),
+      await request(api.url, LookupAlbumsDocument, {
+        albums: [{ artist: truth.artistName.toLowerCase(), title: truth.title.toUpperCase() }],
+      }),
     ).lookupAlbums;
     // Now a hit: the same entry, and no provider asked.
     expect(again).toEqual([first[0]]);

@@ -73,7 +73,9 @@ describe('a page of 500 albums with their artists', () => {
   }
 
   it('costs two statements: the albums, then all their artists at once', async () => {
-    const { result, statements } = await cacheStatements(() => request(api.url, AlbumsWithArtistsDocument, { first: 500 }));
+    const { result, statements } = await cacheStatements(() =>
+      request(api.url, AlbumsWithArtistsDocument, { first: 500 }),
+    );
     const data = dataOf(result);
     expect(data.albums.edges).toHaveLength(500);
     expect(data.albums.edges.every((edge) => edge.node.artist !== null)).toBe(true);
@@ -85,7 +87,10 @@ describe('a page of 500 albums with their artists', () => {
 
   it('stays bounded two levels deeper: 100 artists, their 600 albums, those albums’ artists and tracks', async () => {
     const { result, statements } = await cacheStatements(() =>
-      httpQuery(api.url, '{ artists(first: 100) { totalCount nodes { name albums { title artist { name } tracks { title audioFeatures { tempo } } } } } }'),
+      httpQuery(
+        api.url,
+        '{ artists(first: 100) { totalCount nodes { name albums { title artist { name } tracks { title audioFeatures { tempo } } } } } }',
+      ),
     );
     expect(result.errors).toBeUndefined();
     // The page, its count, every artist's albums at once, the albums' artists at once, every album's

@@ -54,7 +54,9 @@ describe('API security', () => {
     await populate(harness, ['cache-warm']);
     withToken = await startApiServer(harness, { config: { ...harness.config, apiToken: API_TOKEN } });
     noToken = await startApiServer(harness, { config: { ...harness.config, apiToken: undefined } });
-    readProtected = await startApiServer(harness, { config: { ...harness.config, apiToken: API_TOKEN, readToken: READ_TOKEN } });
+    readProtected = await startApiServer(harness, {
+      config: { ...harness.config, apiToken: API_TOKEN, readToken: READ_TOKEN },
+    });
   }, 60_000);
   afterAll(async () => {
     for (const api of [withToken, noToken, readProtected]) await api?.close();
@@ -62,20 +64,31 @@ describe('API security', () => {
   });
 
   it('refuses every mutation without the token, or with a wrong one, and changes nothing', async () => {
-    const introspection = await httpQuery<{ __type: { fields: Array<{ name: string }> } }>(withToken.url, '{ __type(name: "Mutation") { fields { name } } }');
-    expect(introspection.data?.__type.fields.map((field) => field.name).sort()).toEqual(Object.keys(EVERY_MUTATION).sort());
+    const introspection = await httpQuery<{ __type: { fields: Array<{ name: string }> } }>(
+      withToken.url,
+      '{ __type(name: "Mutation") { fields { name } } }',
+    );
+    expect(introspection.data?.__type.fields.map((field) => field.name).sort()).toEqual(
+      Object.keys(EVERY_MUTATION).sort(),
+    );
     const before = await counts(harness);
     for (const [name, call] of Object.entries(EVERY_MUTATION)) {
       const query = `mutation { ${call} { __typename } }`;
       const missing = await httpQuery(withToken.url, query);
       expect({ name, refusal: refusal(missing) }).toEqual({
         name,
-        refusal: { message: 'mutations need an Authorization: Bearer token', extensions: { code: 'NOT_ALLOWED', reason: 'MISSING_TOKEN' } },
+        refusal: {
+          message: 'mutations need an Authorization: Bearer token',
+          extensions: { code: 'NOT_ALLOWED', reason: 'MISSING_TOKEN' },
+        },
       });
       const wrong = await httpQuery(withToken.url, query, undefined, { authorization: 'Bearer not-the-token' });
       expect({ name, refusal: refusal(wrong) }).toEqual({
         name,
-        refusal: { message: 'the bearer token is not valid for mutations', extensions: { code: 'NOT_ALLOWED', reason: 'WRONG_TOKEN' } },
+        refusal: {
+          message: 'the bearer token is not valid for mutations',
+          extensions: { code: 'NOT_ALLOWED', reason: 'WRONG_TOKEN' },
+        },
       });
     }
     expect(await counts(harness)).toEqual(before);
@@ -83,7 +96,9 @@ describe('API security', () => {
 
   it('accepts a mutation with the token, over HTTP and in graphql-ws connectionParams', async () => {
     const headers = { authorization: `Bearer ${API_TOKEN}` };
-    const run = dataOf(await request(withToken.url, WarmArtistCacheDocument, { input: { dryRun: true } }, headers)).warmArtistCache;
+    const run = dataOf(
+      await request(withToken.url, WarmArtistCacheDocument, { input: { dryRun: true } }, headers),
+    ).warmArtistCache;
     expect(run).toMatchObject({ status: 'QUEUED', options: { dryRun: true } });
 
     const wrongWs = wsClient(withToken.url, { Authorization: 'Bearer wrong' });
@@ -139,15 +154,28 @@ describe('API security', () => {
     const refused = await request(readProtected.url, ArtistDocument, { name: 'bjork' });
     expect(refused.status).toBe(401);
     expect(refused.data).toBeUndefined();
-    expect(refused.errors?.[0]).toMatchObject({ message: 'queries need an Authorization: Bearer token', extensions: { code: 'NOT_ALLOWED' } });
+    expect(refused.errors?.[0]).toMatchObject({
+      message: 'queries need an Authorization: Bearer token',
+      extensions: { code: 'NOT_ALLOWED' },
+    });
     const wrong = await request(readProtected.url, ArtistDocument, { name: 'bjork' }, { authorization: 'Bearer nope' });
     expect(wrong.errors?.[0]?.message).toBe('the bearer token is not valid for queries');
     for (const token of [READ_TOKEN, API_TOKEN]) {
-      const allowed = await request(readProtected.url, ArtistDocument, { name: 'bjork' }, { authorization: `Bearer ${token}` });
+      const allowed = await request(
+        readProtected.url,
+        ArtistDocument,
+        { name: 'bjork' },
+        { authorization: `Bearer ${token}` },
+      );
       expect(dataOf(allowed).artist?.name).toBe('Björk');
     }
     // A read token is not a mutation token.
-    const mutation = await request(readProtected.url, WarmArtistCacheDocument, {}, { authorization: `Bearer ${READ_TOKEN}` });
+    const mutation = await request(
+      readProtected.url,
+      WarmArtistCacheDocument,
+      {},
+      { authorization: `Bearer ${READ_TOKEN}` },
+    );
     expect(refusal(mutation).extensions).toEqual({ code: 'NOT_ALLOWED', reason: 'WRONG_TOKEN' });
 
     const subscription = 'subscription { jobRunProgress(id: "1") { status } }';
@@ -158,20 +186,29 @@ describe('API security', () => {
     });
     expect(sse.status).toBe(401);
     expect(await sse.text()).toContain('queries need an Authorization: Bearer token');
-    const sseWithToken = await sseCollect(readProtected.url, '{ artist(name: "bjork") { name } }', undefined, { authorization: `Bearer ${READ_TOKEN}` });
+    const sseWithToken = await sseCollect(readProtected.url, '{ artist(name: "bjork") { name } }', undefined, {
+      authorization: `Bearer ${READ_TOKEN}`,
+    });
     expect(sseWithToken).toEqual([{ data: { artist: { name: 'Björk' } } }]);
     const anonymous = wsClient(readProtected.url);
     const reader = wsClient(readProtected.url, { Authorization: `Bearer ${READ_TOKEN}` });
     try {
       await expect(wsCollect(anonymous, '{ artist(name: "bjork") { name } }')).resolves.toEqual([
-        expect.objectContaining({ errors: [expect.objectContaining({ message: 'queries need an Authorization: Bearer token' })] }),
+        expect.objectContaining({
+          errors: [expect.objectContaining({ message: 'queries need an Authorization: Bearer token' })],
+        }),
       ]);
-      expect(await wsCollect(reader, '{ artist(name: "bjork") { name } }')).toEqual([{ data: { artist: { name: 'Björk' } } }]);
+      expect(await wsCollect(reader, '{ artist(name: "bjork") { name } }')).toEqual([
+        { data: { artist: { name: 'Björk' } } },
+      ]);
     } finally {
       await anonymous.dispose();
       await reader.dispose();
     }
-    const introspection = await httpQuery<{ __schema: { queryType: { name: string } } }>(readProtected.url, getIntrospectionQuery());
+    const introspection = await httpQuery<{ __schema: { queryType: { name: string } } }>(
+      readProtected.url,
+      getIntrospectionQuery(),
+    );
     expect(introspection.errors).toBeUndefined();
     expect(introspection.data?.__schema.queryType.name).toBe('Query');
   });
@@ -183,39 +220,77 @@ describe('API security', () => {
     const depthQuery = `{ artist(name: "bjork") { ${bomb} } }`;
     const deep = await httpQuery(noToken.url, depthQuery);
     expect(deep.data).toBeUndefined();
-    expect(deep.errors?.map((error) => error.message)).toContainEqual(expect.stringMatching(/Query depth limit of 10 exceeded, found 1\d/));
+    expect(deep.errors?.map((error) => error.message)).toContainEqual(
+      expect.stringMatching(/Query depth limit of 10 exceeded, found 1\d/),
+    );
 
     const flood = `{ ${Array.from({ length: 50 }, (_, index) => `a${index}: cacheStats { jobRuns { total } }`).join(' ')} }`;
     const aliases = await httpQuery(noToken.url, flood);
     expect(aliases.data).toBeUndefined();
-    expect(aliases.errors?.map((error) => error.message)).toContainEqual(expect.stringMatching(/Aliases limit of 20 exceeded, found 50/));
+    expect(aliases.errors?.map((error) => error.message)).toContainEqual(
+      expect.stringMatching(/Aliases limit of 20 exceeded, found 50/),
+    );
 
     const client = wsClient(noToken.url);
     try {
       await expect(wsCollect(client, depthQuery)).rejects.toThrow(/Query depth limit of 10 exceeded/);
       await expect(wsCollect(client, flood)).rejects.toThrow(/Aliases limit of 20 exceeded/);
       // A refused operation leaves the connection usable.
-      expect(await wsCollect(client, '{ artist(name: "bjork") { name } }')).toEqual([{ data: { artist: { name: 'Björk' } } }]);
+      expect(await wsCollect(client, '{ artist(name: "bjork") { name } }')).toEqual([
+        { data: { artist: { name: 'Björk' } } },
+      ]);
     } finally {
       await client.dispose();
     }
     // Within the bounds: an artist's albums' artist's albums' tracks' features.
-    const fine = await httpQuery(noToken.url, '{ artist(name: "bjork") { albums { artist { albums { tracks { audioFeatures { tempo } } } } } } }');
+    const fine = await httpQuery(
+      noToken.url,
+      '{ artist(name: "bjork") { albums { artist { albums { tracks { audioFeatures { tempo } } } } } } }',
+    );
     expect(fine.errors).toBeUndefined();
-    const introspection = await httpQuery(noToken.url, getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }));
+    const introspection = await httpQuery(
+      noToken.url,
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }),
+    );
     expect(introspection.errors).toBeUndefined();
   });
 
   it('never puts a credential in a response', async () => {
-    const secrets = [API_TOKEN, READ_TOKEN, harness.env.PLEX_TOKEN, harness.env.LASTFM_API_KEY, harness.env.SPOTIFY_CLIENT_SECRET, harness.env.AUDIOMUSE_TOKEN]
-      .filter((secret): secret is string => typeof secret === 'string' && secret.length > 0);
+    const secrets = [
+      API_TOKEN,
+      READ_TOKEN,
+      harness.env.PLEX_TOKEN,
+      harness.env.LASTFM_API_KEY,
+      harness.env.SPOTIFY_CLIENT_SECRET,
+      harness.env.AUDIOMUSE_TOKEN,
+    ].filter((secret): secret is string => typeof secret === 'string' && secret.length > 0);
     const headers = { authorization: `Bearer ${API_TOKEN}` };
     const bodies = [
-      await httpQuery(readProtected.url, '{ cacheStats { providers { provider configured requests errors currentRate } lastRuns { options message error } } schedules { cron } }', undefined, headers),
-      await httpQuery(readProtected.url, '{ artists(first: 50) { nodes { name source lastError plexRatingKey } } jobRuns(first: 50) { nodes { options message error failures { reason } } } }', undefined, headers),
-      await httpQuery(readProtected.url, 'mutation { lookupArtists(names: ["Some Unknown Band", "Björk"]) { name status lastError } }', undefined, headers),
+      await httpQuery(
+        readProtected.url,
+        '{ cacheStats { providers { provider configured requests errors currentRate } lastRuns { options message error } } schedules { cron } }',
+        undefined,
+        headers,
+      ),
+      await httpQuery(
+        readProtected.url,
+        '{ artists(first: 50) { nodes { name source lastError plexRatingKey } } jobRuns(first: 50) { nodes { options message error failures { reason } } } }',
+        undefined,
+        headers,
+      ),
+      await httpQuery(
+        readProtected.url,
+        'mutation { lookupArtists(names: ["Some Unknown Band", "Björk"]) { name status lastError } }',
+        undefined,
+        headers,
+      ),
       // A refusal's details travel in the error's extensions.
-      await httpQuery(readProtected.url, 'mutation { warmArtistCache(input: { concurrency: 99 }) { id } }', undefined, headers),
+      await httpQuery(
+        readProtected.url,
+        'mutation { warmArtistCache(input: { concurrency: 99 }) { id } }',
+        undefined,
+        headers,
+      ),
       await httpQuery(readProtected.url, '{ nope }', undefined, headers),
     ].map((response) => JSON.stringify(response));
     for (const body of bodies) for (const secret of secrets) expect(body).not.toContain(secret);

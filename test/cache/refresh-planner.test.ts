@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { expiryBucket, planRefresh, type RefreshPlanSettings, type RefreshPool } from '../../src/cache/refresh-planner.ts';
+import {
+  expiryBucket,
+  planRefresh,
+  type RefreshPlanSettings,
+  type RefreshPool,
+} from '../../src/cache/refresh-planner.ts';
 
 const now = new Date('2026-11-26T00:00:00.000Z');
 const HOUR = 3_600_000;
@@ -21,14 +26,24 @@ function series(counts: Record<number, number>, length = 24 * 200): number[] {
   return values;
 }
 
-function pool(name: string, hot: Record<number, number>, warm: Record<number, number> = {}, extra: Partial<RefreshPool> = {}): RefreshPool {
+function pool(
+  name: string,
+  hot: Record<number, number>,
+  warm: Record<number, number> = {},
+  extra: Partial<RefreshPool> = {},
+): RefreshPool {
   return { name, histogram: { hot: series(hot), warm: series(warm) }, requestsPerEntry: 2, ...extra };
 }
 
 describe('planRefresh budget', () => {
   it.each([
     { label: 'nothing due: idle', pools: [pool('artists', {})], budget: 0, reason: 'idle' },
-    { label: 'a few due in the lookahead: all of them, under the floor', pools: [pool('artists', { 30: 3 })], budget: 3, reason: 'floor' },
+    {
+      label: 'a few due in the lookahead: all of them, under the floor',
+      pools: [pool('artists', { 30: 3 })],
+      budget: 3,
+      reason: 'floor',
+    },
     {
       label: 'many due late in the lookahead: the floor, not more',
       pools: [pool('artists', { 150: 200 })],
@@ -88,7 +103,11 @@ describe('planRefresh budget', () => {
   });
 
   it('ignores cold entries unless REFRESH_COLD_ENTRIES', () => {
-    const cold: RefreshPool = { name: 'artists', histogram: { hot: series({}), warm: series({}), cold: series({ 0: 50 }) }, requestsPerEntry: 1 };
+    const cold: RefreshPool = {
+      name: 'artists',
+      histogram: { hot: series({}), warm: series({}), cold: series({ 0: 50 }) },
+      requestsPerEntry: 1,
+    };
     expect(planRefresh([cold], settings()).budget).toBe(0);
     const plan = planRefresh([cold], settings({ refreshCold: true }));
     expect(plan.budget).toBe(50);
@@ -100,11 +119,18 @@ describe('planRefresh selection', () => {
   it('selects the soonest-expiring entries: the horizon is the first run interval that holds the budget', () => {
     const plan = planRefresh([pool('artists', { 0: 2, 3: 5, 10: 8, 100: 50 })], settings());
     expect(plan.budget).toBe(10); // the floor
-    expect(plan.selections[0]).toMatchObject({ limit: 10, expiresBefore: new Date(now.getTime() + 11 * HOUR), tiers: ['hot', 'warm'] });
+    expect(plan.selections[0]).toMatchObject({
+      limit: 10,
+      expiresBefore: new Date(now.getTime() + 11 * HOUR),
+      tiers: ['hot', 'warm'],
+    });
   });
 
   it('splits the boundary interval between tables in proportion, soonest first across tables', () => {
-    const plan = planRefresh([pool('artists', { 0: 6, 5: 10 }), pool('albums', { 2: 4, 5: 30 })], settings({ floor: 30 }));
+    const plan = planRefresh(
+      [pool('artists', { 0: 6, 5: 10 }), pool('albums', { 2: 4, 5: 30 })],
+      settings({ floor: 30 }),
+    );
     expect(plan.budget).toBe(30);
     const [artists, albums] = plan.selections;
     // 10 entries before bucket 5, then 20 of the 40 in bucket 5: a quarter to artists, three quarters to albums.
@@ -121,7 +147,10 @@ describe('planRefresh selection', () => {
 
   it('cut by the request cap: hot first, then warm, inside the lookahead', () => {
     const plan = planRefresh(
-      [pool('artists', { 0: 10, 50: 30 }, { 0: 40 }, { requestsPerEntry: 2 }), pool('albums', { 1: 20 }, { 0: 40 }, { requestsPerEntry: 1 })],
+      [
+        pool('artists', { 0: 10, 50: 30 }, { 0: 40 }, { requestsPerEntry: 2 }),
+        pool('albums', { 1: 20 }, { 0: 40 }, { requestsPerEntry: 1 }),
+      ],
       settings({ requestCap: 100 }),
     );
     expect(plan.capped).toBe(true);

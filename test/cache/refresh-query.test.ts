@@ -35,6 +35,8 @@ describe('refresh query bridge', () => {
       warmSince: new Date(now.getTime() - 180 * DAY),
       eligibleSince: new Date(now.getTime() - 180 * DAY),
     });
-    expect(selectionParameters(selection, now, { ...tiers, refreshCold: true }).eligibleSince).toEqual(new Date(now.getTime() - 365 * DAY));
+    expect(selectionParameters(selection, now, { ...tiers, refreshCold: true }).eligibleSince).toEqual(
+      new Date(now.getTime() - 365 * DAY),
+    );
   });
 });

@@ -186,7 +186,10 @@ function wholeTableReads(node: PlanNode, into: string[] = []): string[] {
 /** A Queryable that EXPLAINs each statement (with sequential scans disabled) before running it. */
 function explainingQueryable(client: pg.PoolClient, plans: PlanNode[]): Queryable {
   const query = async (text: string, values?: unknown[]) => {
-    const explained = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${text}`, values);
+    const explained = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+      `EXPLAIN (FORMAT JSON) ${text}`,
+      values,
+    );
     const plan = explained.rows[0]?.['QUERY PLAN'][0]?.Plan;
     if (plan) plans.push(plan);
     return await client.query(text, values);
@@ -225,11 +228,15 @@ describe('cache statistics', () => {
     const tied = artists.topGenres.filter((entry) => entry.genre.startsWith('tie-')).map((entry) => entry.genre);
     expect(tied).toEqual(['tie-B', 'tie-a']);
     // Expiry exactly at now is expired; exactly at the lookahead's end is expiring soon.
-    const atNow = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM artist_cache WHERE expires_at = $1', [NOW]);
+    const atNow = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM artist_cache WHERE expires_at = $1', [
+      NOW,
+    ]);
     expect(Number(atNow.rows[0]?.n)).toBeGreaterThan(0);
     // The repeated 'rock' counts once per entry.
     const all = await getCacheStatistics(db.pool, NOW, config, { topGenres: 1_000 });
-    const rockEntries = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM artist_cache WHERE 'rock' = ANY(genres)`);
+    const rockEntries = await db.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM artist_cache WHERE 'rock' = ANY(genres)`,
+    );
     expect(all.artists.topGenres.find((entry) => entry.genre === 'rock')?.count).toBe(Number(rockEntries.rows[0]?.n));
   });
 
@@ -270,7 +277,9 @@ describe('cache statistics', () => {
       Array.from({ length: 500 }, (_, i) => ({ key: `artist-${i * 7 + 1}`, lastUsedAt: NOW, uses: 2 })),
     );
     await db.pool.query(`DELETE FROM artist_cache WHERE name_key LIKE 'artist-1%'`);
-    await db.pool.query(`UPDATE album_cache SET genres = array_append(genres, 'added'), status = 'ok' WHERE id % 3 = 0`);
+    await db.pool.query(
+      `UPDATE album_cache SET genres = array_append(genres, 'added'), status = 'ok' WHERE id % 3 = 0`,
+    );
     expect(await getCacheStatistics(db.pool, NOW, config)).toEqual(await expectedStatistics(db.pool, NOW));
 
     // Writers in parallel, sharing genres, sources and statuses: no deadlock, no lost count.
@@ -279,7 +288,12 @@ describe('cache statistics', () => {
         upsertArtists(
           db.pool,
           Array.from({ length: 100 }, (_, i) =>
-            write(`parallel-${batch}-${i}`, [`p${(i + batch) % 9}`, `p${(i * 7 + batch) % 9}`, 'rock'], batch % 2 ? 'plex' : 'lastfm', 'ok'),
+            write(
+              `parallel-${batch}-${i}`,
+              [`p${(i + batch) % 9}`, `p${(i * 7 + batch) % 9}`, 'rock'],
+              batch % 2 ? 'plex' : 'lastfm',
+              'ok',
+            ),
           ),
         ),
       ),
@@ -298,8 +312,11 @@ describe('cache statistics', () => {
   it('are rebuilt exactly by recountFacetCounts after writes that bypassed the triggers', async () => {
     await db.pool.query('ALTER TABLE artist_cache DISABLE TRIGGER USER');
     try {
-      await db.pool.query(`INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at)
-                           SELECT 'bypass-' || i, 'b', ARRAY['bypass'], 'plex', 'ok', $1 FROM generate_series(1, 50) i`, [NOW]);
+      await db.pool.query(
+        `INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at)
+                           SELECT 'bypass-' || i, 'b', ARRAY['bypass'], 'plex', 'ok', $1 FROM generate_series(1, 50) i`,
+        [NOW],
+      );
     } finally {
       await db.pool.query('ALTER TABLE artist_cache ENABLE TRIGGER USER');
     }
@@ -311,7 +328,10 @@ describe('cache statistics', () => {
   });
 
   it('are backfilled by the migration from rows that existed before it', async () => {
-    const sql = await readFile(new URL('../../prisma/migrations/20261126020000_cache_stats/migration.sql', import.meta.url), 'utf8');
+    const sql = await readFile(
+      new URL('../../prisma/migrations/20261126020000_cache_stats/migration.sql', import.meta.url),
+      'utf8',
+    );
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
@@ -327,7 +347,10 @@ describe('cache statistics', () => {
   });
 
   it('are backfilled by the day-bucket migration from rows that existed before it', async () => {
-    const sql = await readFile(new URL('../../prisma/migrations/20261202060000_statistics_buckets/migration.sql', import.meta.url), 'utf8');
+    const sql = await readFile(
+      new URL('../../prisma/migrations/20261202060000_statistics_buckets/migration.sql', import.meta.url),
+      'utf8',
+    );
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
@@ -358,7 +381,11 @@ describe('cache statistics', () => {
   });
 
   it('leave countTableTotals agreeing with them', async () => {
-    const [totals, statistics, rows] = await Promise.all([countTableTotals(db.pool), getCacheStatistics(db.pool, NOW, config), countRowTotals(db.pool)]);
+    const [totals, statistics, rows] = await Promise.all([
+      countTableTotals(db.pool),
+      getCacheStatistics(db.pool, NOW, config),
+      countRowTotals(db.pool),
+    ]);
     expect(rows).toEqual({ audioFeatures: totals.audioFeatures, jobRuns: totals.jobRuns });
     expect(totals.artists).toBe(statistics.artists.total);
     expect(totals.albums).toBe(statistics.albums.total);

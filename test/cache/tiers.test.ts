@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTier, isRefreshedAhead, shouldRevalidateOnRead, tierBounds, type TierSettings } from '../../src/cache/tiers.ts';
+import {
+  classifyTier,
+  isRefreshedAhead,
+  shouldRevalidateOnRead,
+  tierBounds,
+  type TierSettings,
+} from '../../src/cache/tiers.ts';
 import type { UsageTier } from '../../src/types.ts';
 
 const DAY = 86_400_000;

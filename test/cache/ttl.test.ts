@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { entryExpiry, getJitteredTTL, jitteredDurationMs, trackStaticExpiry, trackStatsExpiry, type TtlSettings } from '../../src/cache/ttl.ts';
+import {
+  entryExpiry,
+  getJitteredTTL,
+  jitteredDurationMs,
+  trackStaticExpiry,
+  trackStatsExpiry,
+  type TtlSettings,
+} from '../../src/cache/ttl.ts';
 import { Rng } from '../../src/simulators/random.ts';
 import type { EntryStatus } from '../../src/types.ts';
 
@@ -12,7 +19,10 @@ const settings: TtlSettings = { artistDays: 180, albumDays: 90, jitter: 0.1, neg
 describe('getJitteredTTL', () => {
   it('draws 10,000 expiries uniformly inside base × (1 ± jitter)', () => {
     const rng = new Rng(20261126);
-    const days = Array.from({ length: 10_000 }, () => (getJitteredTTL(180, 0.1, { random: () => rng.next(), now: clock }).getTime() - now.getTime()) / DAY);
+    const days = Array.from(
+      { length: 10_000 },
+      () => (getJitteredTTL(180, 0.1, { random: () => rng.next(), now: clock }).getTime() - now.getTime()) / DAY,
+    );
     const min = Math.min(...days);
     const max = Math.max(...days);
     expect(min).toBeGreaterThanOrEqual(162);
@@ -23,8 +33,8 @@ describe('getJitteredTTL', () => {
     const mean = days.reduce((sum, value) => sum + value, 0) / days.length;
     const sd = Math.sqrt(days.reduce((sum, value) => sum + (value - mean) ** 2, 0) / days.length);
     expect(mean).toBeCloseTo(180, 0);
-    expect(sd).toBeGreaterThan(18 / Math.sqrt(3) * 0.97); // uniform on ±18 days: sd = 18/√3 ≈ 10.39
-    expect(sd).toBeLessThan(18 / Math.sqrt(3) * 1.03);
+    expect(sd).toBeGreaterThan((18 / Math.sqrt(3)) * 0.97); // uniform on ±18 days: sd = 18/√3 ≈ 10.39
+    expect(sd).toBeLessThan((18 / Math.sqrt(3)) * 1.03);
     // Kolmogorov–Smirnov distance to the uniform distribution, well under the 1% critical value (0.0163).
     const sorted = [...days].sort((a, b) => a - b);
     let ks = 0;
@@ -35,7 +45,10 @@ describe('getJitteredTTL', () => {
     expect(ks).toBeLessThan(0.0163);
     // And no two-day window holds a cluster: every one of the 18 bins has 5.6% ± 1%.
     const bins = new Array<number>(18).fill(0);
-    for (const value of days) bins[Math.min(17, Math.floor((value - 162) / 2))]! += 1;
+    for (const value of days) {
+      const bin = Math.min(17, Math.floor((value - 162) / 2));
+      bins[bin] = (bins[bin] ?? 0) + 1;
+    }
     for (const count of bins) expect(Math.abs(count / days.length - 1 / 18)).toBeLessThan(0.01);
   });
 

@@ -64,19 +64,26 @@ async function snapshot(db: Queryable, table: Table): Promise<Map<string, Row>> 
 }
 
 /** What the flush must do, computed here: later of the two times, uses added, nothing else touched. */
-function applyUsage(before: Map<string, Row>, batch: Array<{ key: string; lastUsedAt: Date; uses: number }>): Map<string, Row> {
+function applyUsage(
+  before: Map<string, Row>,
+  batch: Array<{ key: string; lastUsedAt: Date; uses: number }>,
+): Map<string, Row> {
   const after = new Map([...before].map(([key, row]) => [key, { ...row }]));
   for (const record of batch) {
     const row = after.get(record.key);
     if (!row) continue;
-    if (row.last_used_at === null || row.last_used_at.getTime() < record.lastUsedAt.getTime()) row.last_used_at = record.lastUsedAt;
+    if (row.last_used_at === null || row.last_used_at.getTime() < record.lastUsedAt.getTime())
+      row.last_used_at = record.lastUsedAt;
     row.use_count += record.uses;
   }
   return after;
 }
 
 async function writesOf(db: Queryable, entity: Table, key: string): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM usage_writes WHERE entity = $1 AND key = $2', [entity, key]);
+  const { rows } = await db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM usage_writes WHERE entity = $1 AND key = $2',
+    [entity, key],
+  );
   return Number(rows[0]?.n);
 }
 
@@ -109,7 +116,11 @@ describe('usage flush statements', () => {
   it('write artists: the later time and the added uses, exactly the listed entries, nothing else', async () => {
     const before = await snapshot(db.pool, 'artist_cache');
     const batch: UsageRecord<string>[] = [
-      ...Array.from({ length: 150 }, (_, i) => ({ key: `artist-${i * 4 + 1}`, lastUsedAt: at(i - 75), uses: 1 + (i % 3) })),
+      ...Array.from({ length: 150 }, (_, i) => ({
+        key: `artist-${i * 4 + 1}`,
+        lastUsedAt: at(i - 75),
+        uses: 1 + (i % 3),
+      })),
       { key: 'artist-3', lastUsedAt: at(-600), uses: 4 }, // never used before
       { key: 'artist-2', lastUsedAt: at(-600), uses: 2 }, // used later than this already: time stays
       { key: 'nobody', lastUsedAt: at(0), uses: 9 }, // no entry: skipped
@@ -129,7 +140,11 @@ describe('usage flush statements', () => {
       { key: { artistKey: 'artist-3', titleKey: 'album-1' }, lastUsedAt: at(30), uses: 3 },
       { key: { artistKey: 'artist-7', titleKey: 'album-12' }, lastUsedAt: at(-500), uses: 1 },
       { key: { artistKey: 'artist-3', titleKey: 'album-99' }, lastUsedAt: at(30), uses: 1 },
-      ...Array.from({ length: 40 }, (_, i) => ({ key: { artistKey: `artist-${i % 20}`, titleKey: `album-${10 + (i % 7)}` }, lastUsedAt: at(i), uses: 2 })),
+      ...Array.from({ length: 40 }, (_, i) => ({
+        key: { artistKey: `artist-${i % 20}`, titleKey: `album-${10 + (i % 7)}` },
+        lastUsedAt: at(i),
+        uses: 2,
+      })),
     ];
     await recordAlbumUsage(db.pool, batch);
     const flat = batch.map((record) => ({ ...record, key: `${record.key.artistKey}/${record.key.titleKey}` }));
@@ -139,7 +154,11 @@ describe('usage flush statements', () => {
 
   it('write tracks by rating key', async () => {
     const before = await snapshot(db.pool, 'track_cache');
-    const batch: UsageRecord<string>[] = Array.from({ length: 200 }, (_, i) => ({ key: `t-${i * 3 + 2}`, lastUsedAt: at(i * 3 - 300), uses: 1 }));
+    const batch: UsageRecord<string>[] = Array.from({ length: 200 }, (_, i) => ({
+      key: `t-${i * 3 + 2}`,
+      lastUsedAt: at(i * 3 - 300),
+      uses: 1,
+    }));
     expect(await recordTrackUsage(db.pool, batch)).toBe(200);
     expect(await snapshot(db.pool, 'track_cache')).toEqual(applyUsage(before, batch));
   });
@@ -250,7 +269,9 @@ describe('usage flush statements', () => {
       expect(String(timedErrors[0])).toContain('track_cache is locked');
       failTracks = false;
       await usage.stop();
-      const { rows } = await db.pool.query<{ useCount: number }>(`SELECT use_count AS "useCount" FROM track_cache WHERE rating_key = 't-20'`);
+      const { rows } = await db.pool.query<{ useCount: number }>(
+        `SELECT use_count AS "useCount" FROM track_cache WHERE rating_key = 't-20'`,
+      );
       // 20 % 5 from the seed, plus the 4 + 1 reads that waited for the table.
       expect(rows[0]?.useCount).toBe(5);
       expect(await writesOf(db.pool, 'track_cache', 't-20')).toBe(1);
@@ -272,7 +293,14 @@ describe('read hit rate', () => {
     counter.record('miss', 3);
     now += 5 * HOUR;
     counter.record('hit', 2);
-    expect(counter.snapshot().last24Hours).toEqual({ hits: 8, staleHits: 1, misses: 3, reads: 12, hitRate: 9 / 12, freshHitRate: 8 / 12 });
+    expect(counter.snapshot().last24Hours).toEqual({
+      hits: 8,
+      staleHits: 1,
+      misses: 3,
+      reads: 12,
+      hitRate: 9 / 12,
+      freshHitRate: 8 / 12,
+    });
 
     // The first hour's bucket (12:00-13:00) leaves the window when the hour 24 hours later begins.
     now = T0.getTime() + 24 * HOUR - 1;
@@ -281,20 +309,45 @@ describe('read hit rate', () => {
     expect(counter.snapshot().last24Hours.reads).toBe(2);
     counter.record('miss');
     const later = counter.snapshot();
-    expect(later.last24Hours).toEqual({ hits: 2, staleHits: 0, misses: 1, reads: 3, hitRate: 2 / 3, freshHitRate: 2 / 3 });
-    expect(later.sinceStart).toEqual({ hits: 8, staleHits: 1, misses: 4, reads: 13, hitRate: 9 / 13, freshHitRate: 8 / 13 });
+    expect(later.last24Hours).toEqual({
+      hits: 2,
+      staleHits: 0,
+      misses: 1,
+      reads: 3,
+      hitRate: 2 / 3,
+      freshHitRate: 2 / 3,
+    });
+    expect(later.sinceStart).toEqual({
+      hits: 8,
+      staleHits: 1,
+      misses: 4,
+      reads: 13,
+      hitRate: 9 / 13,
+      freshHitRate: 8 / 13,
+    });
 
     // A day without reads empties the window; the next read lands in the bucket last used 48 hours
     // earlier (17:00), which must start from zero.
     now += 29 * HOUR;
     expect(counter.snapshot().last24Hours.reads).toBe(0);
     counter.record('stale');
-    expect(counter.snapshot().last24Hours).toEqual({ hits: 0, staleHits: 1, misses: 0, reads: 1, hitRate: 1, freshHitRate: 0 });
+    expect(counter.snapshot().last24Hours).toEqual({
+      hits: 0,
+      staleHits: 1,
+      misses: 0,
+      reads: 1,
+      hitRate: 1,
+      freshHitRate: 0,
+    });
   });
 
   it('is what the tracker reports for recordRead', () => {
     let now = T0.getTime();
-    const tracker = new UsageTracker({ db: { query: (() => Promise.reject(new Error('unused'))) as Queryable['query'] }, clock: () => new Date(now), onFlushError: () => undefined });
+    const tracker = new UsageTracker({
+      db: { query: (() => Promise.reject(new Error('unused'))) as Queryable['query'] },
+      clock: () => new Date(now),
+      onFlushError: () => undefined,
+    });
     tracker.recordRead('hit');
     tracker.recordRead('miss');
     now += 25 * HOUR;

@@ -28,7 +28,9 @@ function watch(page: Page): string[] {
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
   return problems;
 }
 
@@ -110,7 +112,9 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
     expect(await page.locator('#sources .bar-row').count()).toBeGreaterThan(1);
     expect(await page.locator('[data-table="job-runs"] [data-stat="total"]').textContent()).toBe('1');
     // No tracks yet, and the card says where they come from.
-    expect(await page.locator('[data-table="tracks"] [data-hint="tracks"]').textContent()).toContain('Track statistics job');
+    expect(await page.locator('[data-table="tracks"] [data-hint="tracks"]').textContent()).toContain(
+      'Track statistics job',
+    );
     // Providers: "not found" answers in a column of their own, apart from errors.
     expect(await page.locator('table.providers th', { hasText: 'not found' }).count()).toBe(1);
 
@@ -119,7 +123,9 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
     const albums = page.locator('.run-card[data-kind="cache-warm-albums"]');
     // (page.waitForFunction would evaluate a string in the page, which the dashboard's CSP forbids.)
     await expect
-      .poll(async () => Number((await albums.locator('[role="progressbar"]').getAttribute('aria-valuenow')) ?? 0), { timeout: 60_000 })
+      .poll(async () => Number((await albums.locator('[role="progressbar"]').getAttribute('aria-valuenow')) ?? 0), {
+        timeout: 60_000,
+      })
       .toBeGreaterThanOrEqual(12);
     await text(page, '[data-table="albums"] [data-stat="total"]', /^[1-9]/).waitFor();
     await mkdir(docs, { recursive: true });
@@ -127,7 +133,9 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
     expect((await stat(path.join(docs, 'dashboard.png'))).size).toBeGreaterThan(10_000);
 
     await albums.getByRole('button', { name: 'Cancel' }).click();
-    await page.locator('.run-card[data-kind="cache-warm-albums"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
+    await page
+      .locator('.run-card[data-kind="cache-warm-albums"][data-status="cancelled"]')
+      .waitFor({ timeout: 30_000 });
     await page.locator('#history-body tr[data-status="cancelled"]', { hasText: 'Warm albums' }).waitFor();
 
     // A phone: one column, nothing wider than the screen.

@@ -32,7 +32,13 @@ describe('dashboard operations', () => {
   it('are all valid against the schema', async () => {
     const operations = await dashboardOperations();
     expect(operations.map(([name]) => name)).toEqual(
-      expect.arrayContaining(['DASHBOARD_QUERY', 'RUN_PROGRESS_SUBSCRIPTION', 'RUN_EVENTS_SUBSCRIPTION', 'CANCEL_MUTATION', 'JOBS.warm-artists']),
+      expect.arrayContaining([
+        'DASHBOARD_QUERY',
+        'RUN_PROGRESS_SUBSCRIPTION',
+        'RUN_EVENTS_SUBSCRIPTION',
+        'CANCEL_MUTATION',
+        'JOBS.warm-artists',
+      ]),
     );
     for (const [name, source] of operations) {
       const errors = validate(schema, parse(source)).map((error) => error.message);

@@ -39,7 +39,11 @@ describe('dashboard files', () => {
       ['/dashboard/vendor/graphql-ws/client.js', 'text/javascript; charset=utf-8'],
     ] as const) {
       const response = await fetch(`${base}${path}`);
-      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 200, type });
+      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        path,
+        status: 200,
+        type,
+      });
     }
     // client.js imports its chunk by a relative name, which must resolve too.
     const client = await (await fetch(`${base}/dashboard/vendor/graphql-ws/client.js`)).text();

@@ -18,7 +18,11 @@ export interface TestDemo extends Demo {
   close(): Promise<void>;
 }
 
-export async function startTestDemo(options: { artists: number; apiToken?: string; env?: Record<string, string> }): Promise<TestDemo> {
+export async function startTestDemo(options: {
+  artists: number;
+  apiToken?: string;
+  env?: Record<string, string>;
+}): Promise<TestDemo> {
   const database = await createTestDatabase();
   try {
     const demo = await startDemo({

@@ -23,9 +23,24 @@ describe('demo options', () => {
   });
 
   it('takes PORT, HOST, LOG_LEVEL and API_TOKEN from the environment, and flags over them', () => {
-    const env = { PORT: '4555', HOST: '0.0.0.0', LOG_LEVEL: 'info', API_TOKEN: 'secret', DATA_DIR: '/real', DATABASE_URL: 'postgres://real' };
+    const env = {
+      PORT: '4555',
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      API_TOKEN: 'secret',
+      DATA_DIR: '/real',
+      DATABASE_URL: 'postgres://real',
+    };
     const parsed = parseDemoArguments(['--artists', '300', '--fast', '--data-dir', 'elsewhere'], env, '/repo');
-    expect(parsed).toMatchObject({ port: 4555, host: '0.0.0.0', artists: 300, fast: true, dataDir: '/repo/elsewhere', logLevel: 'info', apiToken: 'secret' });
+    expect(parsed).toMatchObject({
+      port: 4555,
+      host: '0.0.0.0',
+      artists: 300,
+      fast: true,
+      dataDir: '/repo/elsewhere',
+      logLevel: 'info',
+      apiToken: 'secret',
+    });
     // The real installation's DATA_DIR never becomes the demo's.
     expect(parseDemoArguments([], env, '/repo')?.dataDir).toBe('/repo/.data/demo');
     expect(parseDemoArguments(['--port', '5000'], env, '/repo')?.port).toBe(5000);
@@ -33,7 +48,9 @@ describe('demo options', () => {
 
   it('refuses bad values with a usage error, and answers --help with null', () => {
     expect(() => parseDemoArguments(['--port', 'http'], {}, '/repo')).toThrow(DemoUsageError);
-    expect(() => parseDemoArguments(['--artists', '0'], {}, '/repo')).toThrow('--artists must be an integer from 1 to 50000');
+    expect(() => parseDemoArguments(['--artists', '0'], {}, '/repo')).toThrow(
+      '--artists must be an integer from 1 to 50000',
+    );
     expect(() => parseDemoArguments(['--nope'], {}, '/repo')).toThrow(DemoUsageError);
     expect(parseDemoArguments(['--help'], {}, '/repo')).toBeNull();
   });

@@ -49,11 +49,20 @@ describe('npm run demo', () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'linernotes-demo-'));
     await chmod(scratch, 0o755);
     const dataDir = path.join(scratch, '.data', 'demo');
-    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--port', '0', '--artists', '20', '--fast', '--data-dir', dataDir], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'error', DATABASE_URL: 'postgres://must-not-be-used.invalid/x', DATA_DIR: '/must/not/be/used' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/demo.ts', '--port', '0', '--artists', '20', '--fast', '--data-dir', dataDir],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'error',
+          DATABASE_URL: 'postgres://must-not-be-used.invalid/x',
+          DATA_DIR: '/must/not/be/used',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const printed = await output(child, /ready in [\d.]+ s/);
     expect(printed).toContain('linernotes demo: 20 artists');
     const url = /Dashboard {2}(http:\/\/\S+)\//.exec(printed)?.[1];
@@ -61,7 +70,9 @@ describe('npm run demo', () => {
 
     expect((await fetch(`${url}/`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    const postmasterPid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const postmasterPid = Number(
+      (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
     expect(isAlive(postmasterPid)).toBe(true);
 
     // The CLI, from the folder the demo runs in, on the demo's cache and simulators (not on ./.data).

@@ -65,7 +65,11 @@ const cases: Case[] = [
   },
   {
     label: 'both empty → the artist’s cached genres, with artist in source (the album fallback)',
-    spec: { lastfm: { answer: tags(['seen live', 100], ['OK Computer', 90]) }, plex: { answer: plexTags() }, artistGenres: { answer: ['Art Rock', 'Alternative Rock'] } },
+    spec: {
+      lastfm: { answer: tags(['seen live', 100], ['OK Computer', 90]) },
+      plex: { answer: plexTags() },
+      artistGenres: { answer: ['Art Rock', 'Alternative Rock'] },
+    },
     asked: ['lastfm', 'plex', 'artist'],
     source: 'artist',
     status: 'ok',
@@ -81,7 +85,11 @@ const cases: Case[] = [
   },
   {
     label: 'album moods count as data, but genres still fall back to the artist',
-    spec: { lastfm: notFound, plex: { answer: plexTags([], [], ['Cerebral']) }, artistGenres: { answer: ['Art Rock'] } },
+    spec: {
+      lastfm: notFound,
+      plex: { answer: plexTags([], [], ['Cerebral']) },
+      artistGenres: { answer: ['Art Rock'] },
+    },
     asked: ['lastfm', 'plex', 'artist'],
     source: 'plex,artist',
     status: 'ok',
@@ -97,7 +105,11 @@ const cases: Case[] = [
   },
   {
     label: 'Last.fm throttled while Plex has genres → partial, no fallback',
-    spec: { lastfm: fail('rate-limited'), plex: { answer: plexTags(['Rock']) }, artistGenres: { answer: ['Art Rock'] } },
+    spec: {
+      lastfm: fail('rate-limited'),
+      plex: { answer: plexTags(['Rock']) },
+      artistGenres: { answer: ['Art Rock'] },
+    },
     asked: ['lastfm', 'plex'],
     source: 'plex',
     status: 'partial',
@@ -157,7 +169,11 @@ describe('enrichAlbum merge rules', () => {
       settings,
       { clock },
     );
-    expect(entry.rawTags.artist).toEqual({ outcome: 'answered', at: '2026-11-26T12:00:00.000Z', genres: [{ name: 'Art Rock' }] });
+    expect(entry.rawTags.artist).toEqual({
+      outcome: 'answered',
+      at: '2026-11-26T12:00:00.000Z',
+      genres: [{ name: 'Art Rock' }],
+    });
     expect(Object.keys(entry.rawTags)).toEqual(['lastfm', 'plex', 'artist']);
   });
 });

@@ -44,7 +44,11 @@ const cases: Case[] = [
   },
   {
     label: 'Plex has nothing, Last.fm has genres → source lastfm, no fallback',
-    spec: { plex: { answer: plexTags() }, lastfm: { answer: tags(['trip-hop', 100]) }, musicbrainz: { answer: tags('x') } },
+    spec: {
+      plex: { answer: plexTags() },
+      lastfm: { answer: tags(['trip-hop', 100]) },
+      musicbrainz: { answer: tags('x') },
+    },
     asked: ['plex', 'lastfm'],
     source: 'lastfm',
     status: 'ok',
@@ -134,7 +138,11 @@ const cases: Case[] = [
   },
   {
     label: 'MusicBrainz not configured → straight to Spotify',
-    spec: { plex: { answer: plexTags() }, lastfm: notFound, spotify: { answer: { outcome: 'genres', genres: ['shoegaze'] } } },
+    spec: {
+      plex: { answer: plexTags() },
+      lastfm: notFound,
+      spotify: { answer: { outcome: 'genres', genres: ['shoegaze'] } },
+    },
     asked: ['plex', 'lastfm', 'spotify'],
     source: 'spotify',
     status: 'ok',
@@ -150,7 +158,11 @@ const cases: Case[] = [
   },
   {
     label: 'Last.fm down and Plex empty → the fallback still runs; partial',
-    spec: { plex: { answer: plexTags() }, lastfm: fail('unavailable'), musicbrainz: { answer: tags(['post-rock', 3]) } },
+    spec: {
+      plex: { answer: plexTags() },
+      lastfm: fail('unavailable'),
+      musicbrainz: { answer: tags(['post-rock', 3]) },
+    },
     asked: ['plex', 'lastfm', 'musicbrainz'],
     source: 'musicbrainz',
     status: 'partial',
@@ -158,7 +170,12 @@ const cases: Case[] = [
   },
   {
     label: 'a throttled fallback with nobody else knowing → partial, not empty',
-    spec: { plex: { answer: plexTags() }, lastfm: notFound, musicbrainz: fail('rate-limited'), spotify: { answer: { outcome: 'genres', genres: [] } } },
+    spec: {
+      plex: { answer: plexTags() },
+      lastfm: notFound,
+      musicbrainz: fail('rate-limited'),
+      spotify: { answer: { outcome: 'genres', genres: [] } },
+    },
     asked: ['plex', 'lastfm', 'musicbrainz', 'spotify'],
     source: 'none',
     status: 'partial',
@@ -166,7 +183,12 @@ const cases: Case[] = [
   },
   {
     label: 'every provider asked failed → error',
-    spec: { plex: fail('unavailable'), lastfm: fail('bad-response'), musicbrainz: fail('unavailable'), spotify: fail('unauthorised') },
+    spec: {
+      plex: fail('unavailable'),
+      lastfm: fail('bad-response'),
+      musicbrainz: fail('unavailable'),
+      spotify: fail('unauthorised'),
+    },
     asked: ['plex', 'lastfm', 'musicbrainz', 'spotify'],
     source: 'none',
     status: 'error',
@@ -174,7 +196,10 @@ const cases: Case[] = [
   },
   {
     label: 'an unexpected exception in a fetcher is a failure, not a crash',
-    spec: { plex: { answer: plexTags(['Folk']) }, lastfm: { throws: new TypeError('cannot read properties of undefined') } },
+    spec: {
+      plex: { answer: plexTags(['Folk']) },
+      lastfm: { throws: new TypeError('cannot read properties of undefined') },
+    },
     asked: ['plex', 'lastfm'],
     source: 'plex',
     status: 'partial',
@@ -212,8 +237,18 @@ describe('enrichArtist merge rules', () => {
       { clock },
     );
     expect(entry.rawTags).toEqual({
-      plex: { outcome: 'answered', at: '2026-11-26T12:00:00.000Z', genres: [], styles: [], moods: [{ name: 'Tense/Anxious' }] },
-      lastfm: { outcome: 'failed', at: '2026-11-26T12:00:00.000Z', error: { kind: 'rate-limited', message: 'lastfm: HTTP 429' } },
+      plex: {
+        outcome: 'answered',
+        at: '2026-11-26T12:00:00.000Z',
+        genres: [],
+        styles: [],
+        moods: [{ name: 'Tense/Anxious' }],
+      },
+      lastfm: {
+        outcome: 'failed',
+        at: '2026-11-26T12:00:00.000Z',
+        error: { kind: 'rate-limited', message: 'lastfm: HTTP 429' },
+      },
       musicbrainz: { outcome: 'not-found', at: '2026-11-26T12:00:00.000Z' },
       spotify: { outcome: 'cannot-say', at: '2026-11-26T12:00:00.000Z', reason: 'genres-field-missing' },
     });
@@ -250,7 +285,10 @@ describe('enrichArtist merge rules', () => {
   it('on a failed refresh keeps what the provider said last time (Plex moods are never erased)', async () => {
     const first = await enrichArtist(
       artist,
-      artistFetchers({ plex: { answer: plexTags(['Rock'], [], ['Brooding']) }, lastfm: { answer: tags(['art rock', 100]) } }, []),
+      artistFetchers(
+        { plex: { answer: plexTags(['Rock'], [], ['Brooding']) }, lastfm: { answer: tags(['art rock', 100]) } },
+        [],
+      ),
       settings,
       { clock: fixedClock('2026-01-01T00:00:00.000Z') },
     );
@@ -272,7 +310,10 @@ describe('enrichArtist merge rules', () => {
     const entry = await enrichArtist(
       artist,
       artistFetchers(
-        { plex: { answer: plexTags(['Rock']) }, lastfm: { throws: new Error('GET https://ws.audioscrobbler.com/2.0/?api_key=abcdef123456&artist=x failed') } },
+        {
+          plex: { answer: plexTags(['Rock']) },
+          lastfm: { throws: new Error('GET https://ws.audioscrobbler.com/2.0/?api_key=abcdef123456&artist=x failed') },
+        },
         [],
       ),
       settings,
@@ -289,7 +330,9 @@ describe('enrichArtist merge rules', () => {
       controller.abort();
       throw new DOMException('aborted', 'AbortError');
     };
-    await expect(enrichArtist(artist, fetchers, settings, { clock, signal: controller.signal })).rejects.toThrow(/abort/i);
+    await expect(enrichArtist(artist, fetchers, settings, { clock, signal: controller.signal })).rejects.toThrow(
+      /abort/i,
+    );
   });
 
   it('applies MAX_GENRES and LASTFM_MIN_TAG_WEIGHT from the settings', async () => {

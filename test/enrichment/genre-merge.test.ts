@@ -31,7 +31,14 @@ describe('mergeTags', () => {
   it.each([
     {
       label: 'deduplicates spellings across providers and keeps one display form',
-      lists: [plex('genre', ['Hip-Hop']), lastfm([{ name: 'hip hop', weight: 100 }, { name: 'hiphop', weight: 60 }, { name: 'Hip Hop', weight: 40 }])],
+      lists: [
+        plex('genre', ['Hip-Hop']),
+        lastfm([
+          { name: 'hip hop', weight: 100 },
+          { name: 'hiphop', weight: 60 },
+          { name: 'Hip Hop', weight: 40 },
+        ]),
+      ],
       genres: ['Hip-Hop'],
     },
     {
@@ -52,24 +59,49 @@ describe('mergeTags', () => {
     },
     {
       label: 'drops Last.fm tags under the minimum weight',
-      lists: [lastfm([{ name: 'rock', weight: 100 }, { name: 'indie', weight: 10 }, { name: 'noise', weight: 9 }, { name: 'jazz', weight: 0 }])],
+      lists: [
+        lastfm([
+          { name: 'rock', weight: 100 },
+          { name: 'indie', weight: 10 },
+          { name: 'noise', weight: 9 },
+          { name: 'jazz', weight: 0 },
+        ]),
+      ],
       genres: ['Rock', 'Indie'],
     },
     {
       label: 'drops the artist’s own name, in any spelling',
-      lists: [lastfm([{ name: 'bjork', weight: 100 }, { name: 'electronic', weight: 80 }, { name: 'Björk', weight: 50 }])],
+      lists: [
+        lastfm([
+          { name: 'bjork', weight: 100 },
+          { name: 'electronic', weight: 80 },
+          { name: 'Björk', weight: 50 },
+        ]),
+      ],
       ownNames: ['Björk'],
       genres: ['Electronic'],
     },
     {
       label: 'drops the album title too',
-      lists: [lastfm([{ name: 'Kid A', weight: 100 }, { name: 'electronic', weight: 80 }, { name: 'radiohead', weight: 70 }])],
+      lists: [
+        lastfm([
+          { name: 'Kid A', weight: 100 },
+          { name: 'electronic', weight: 80 },
+          { name: 'radiohead', weight: 70 },
+        ]),
+      ],
       ownNames: ['Radiohead', 'Kid A'],
       genres: ['Electronic'],
     },
     {
       label: 'ranks a genre two providers agree on above single-provider ones',
-      lists: [plex('genre', ['Rock', 'Pop']), lastfm([{ name: 'jazz', weight: 100 }, { name: 'pop', weight: 90 }])],
+      lists: [
+        plex('genre', ['Rock', 'Pop']),
+        lastfm([
+          { name: 'jazz', weight: 100 },
+          { name: 'pop', weight: 90 },
+        ]),
+      ],
       genres: ['Pop', 'Rock', 'Jazz'],
     },
     {
@@ -79,7 +111,14 @@ describe('mergeTags', () => {
     },
     {
       label: 'keeps at most maxGenres, strongest first',
-      lists: [lastfm([{ name: 'a-rock', weight: 20 }, { name: 'b-rock', weight: 100 }, { name: 'c-rock', weight: 60 }, { name: 'd-rock', weight: 90 }])],
+      lists: [
+        lastfm([
+          { name: 'a-rock', weight: 20 },
+          { name: 'b-rock', weight: 100 },
+          { name: 'c-rock', weight: 60 },
+          { name: 'd-rock', weight: 90 },
+        ]),
+      ],
       maxGenres: 2,
       genres: ['B-Rock', 'D-Rock'],
     },
@@ -95,7 +134,14 @@ describe('mergeTags', () => {
 
   it('keeps Plex moods as moods and moves mood tags of free-form providers to moods', () => {
     const merged = mergeTags(
-      [plex('mood', ['Melancholy', 'Brooding']), lastfm([{ name: 'trip-hop', weight: 100 }, { name: 'melancholy', weight: 70 }, { name: 'chill', weight: 50 }])],
+      [
+        plex('mood', ['Melancholy', 'Brooding']),
+        lastfm([
+          { name: 'trip-hop', weight: 100 },
+          { name: 'melancholy', weight: 70 },
+          { name: 'chill', weight: 50 },
+        ]),
+      ],
       settings(),
     );
     expect(merged.genres).toEqual(['Trip-Hop']);
@@ -109,12 +155,18 @@ describe('mergeTags', () => {
   });
 
   it('does not count a provider whose only tags were cut by maxGenres', () => {
-    const merged = mergeTags([plex('genre', ['Rock', 'Pop']), lastfm([{ name: 'jazz', weight: 100 }])], settings({ maxGenres: 2 }));
+    const merged = mergeTags(
+      [plex('genre', ['Rock', 'Pop']), lastfm([{ name: 'jazz', weight: 100 }])],
+      settings({ maxGenres: 2 }),
+    );
     expect(merged.genres).toEqual(['Rock', 'Pop']);
     expect([...merged.contributors]).toEqual(['plex']);
   });
 
   it('normalises a plain list (a track’s Plex tags)', () => {
-    expect(normaliseGenreList(['hip hop', 'Hip-Hop', '', '  ', 'Seen Live', 'rnb'], settings())).toEqual(['Hip-Hop', 'R&B']);
+    expect(normaliseGenreList(['hip hop', 'Hip-Hop', '', '  ', 'Seen Live', 'rnb'], settings())).toEqual([
+      'Hip-Hop',
+      'R&B',
+    ]);
   });
 });

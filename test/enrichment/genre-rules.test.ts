@@ -62,7 +62,9 @@ describe('configuration extends the data files', () => {
   });
 
   it('adds aliases written from=to, landing on the built-in canonical genre', () => {
-    const rules = buildGenreRules({ extraAliases: ['hip hop rap = hiphop', 'electronica=Electronic', 'chillwave=Chill Wave'] });
+    const rules = buildGenreRules({
+      extraAliases: ['hip hop rap = hiphop', 'electronica=Electronic', 'chillwave=Chill Wave'],
+    });
     expect(canonicalGenreKey('Hip Hop Rap', rules)).toBe(canonicalGenreKey('Hip-Hop', rules));
     expect(rules.canonical.get(genreKey('hip hop rap'))?.display).toBe('Hip-Hop');
     expect(canonicalGenreKey('electronica', rules)).toBe('electronic');
@@ -82,7 +84,12 @@ describe('configuration extends the data files', () => {
   });
 
   it('reads GENRE_BLOCKLIST and GENRE_ALIASES through the config', () => {
-    const config = parseConfig({ GENRE_BLOCKLIST: 'soundtrack, /^lo-?fi/', GENRE_ALIASES: 'dnb=Jungle', MAX_GENRES: '3', LASTFM_MIN_TAG_WEIGHT: '25' });
+    const config = parseConfig({
+      GENRE_BLOCKLIST: 'soundtrack, /^lo-?fi/',
+      GENRE_ALIASES: 'dnb=Jungle',
+      MAX_GENRES: '3',
+      LASTFM_MIN_TAG_WEIGHT: '25',
+    });
     const settings = enrichmentSettingsFromConfig(config.genres);
     expect(settings.maxGenres).toBe(3);
     expect(settings.lastfmMinTagWeight).toBe(25);

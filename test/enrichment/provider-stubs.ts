@@ -8,7 +8,10 @@ import type { ProviderErrorKind, ProviderName, WeightedTag } from '../../src/typ
 /** What a stub provider does when asked. Leave a provider out of the spec to mean "not configured". */
 export type Behaviour<T> = { answer: T } | { fail: ProviderErrorKind; message?: string } | { throws: Error };
 
-export function fail(kind: ProviderErrorKind, message = `${kind} in test`): { fail: ProviderErrorKind; message: string } {
+export function fail(
+  kind: ProviderErrorKind,
+  message = `${kind} in test`,
+): { fail: ProviderErrorKind; message: string } {
   return { fail: kind, message };
 }
 
@@ -45,8 +48,18 @@ function mapAnswer<T, U>(behaviour: Behaviour<T>, wrap: (value: T) => U): Behavi
 export function artistFetchers(spec: ArtistSpec, calls: string[]): ArtistFetchers {
   const fetchers: ArtistFetchers = {};
   if (spec.plex) fetchers.plex = stub('plex', spec.plex, calls);
-  if (spec.lastfm) fetchers.lastfm = stub('lastfm', mapAnswer(spec.lastfm, (value) => ({ tags: value })), calls);
-  if (spec.musicbrainz) fetchers.musicbrainz = stub('musicbrainz', mapAnswer(spec.musicbrainz, (value) => ({ genres: value })), calls);
+  if (spec.lastfm)
+    fetchers.lastfm = stub(
+      'lastfm',
+      mapAnswer(spec.lastfm, (value) => ({ tags: value })),
+      calls,
+    );
+  if (spec.musicbrainz)
+    fetchers.musicbrainz = stub(
+      'musicbrainz',
+      mapAnswer(spec.musicbrainz, (value) => ({ genres: value })),
+      calls,
+    );
   if (spec.spotify) fetchers.spotify = stub('spotify', spec.spotify, calls);
   return fetchers;
 }

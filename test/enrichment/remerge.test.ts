@@ -10,7 +10,13 @@ describe('re-merging stored raw tags', () => {
   it('gives the same entry as the fetch, and follows changed rules without a request', async () => {
     const entry = await enrichArtist(
       { name: 'Boards of Canada' },
-      artistFetchers({ plex: { answer: plexTags(['Electronic'], ['IDM'], ['Hypnotic']) }, lastfm: { answer: tags(['idm', 100], ['ambient', 70], ['downtempo', 40]) } }, []),
+      artistFetchers(
+        {
+          plex: { answer: plexTags(['Electronic'], ['IDM'], ['Hypnotic']) },
+          lastfm: { answer: tags(['idm', 100], ['ambient', 70], ['downtempo', 40]) },
+        },
+        [],
+      ),
       settings,
       { clock: fixedClock('2026-11-26T12:00:00.000Z') },
     );
@@ -28,7 +34,10 @@ describe('re-merging stored raw tags', () => {
     const entry = remergeAlbum(
       'Radiohead',
       'Kid A',
-      { lastfm: { outcome: 'answered', at, genres: [{ name: 'electronic', weight: 100 }] }, plex: { outcome: 'answered', at, genres: [{ name: 'Rock' }], styles: [], moods: [] } },
+      {
+        lastfm: { outcome: 'answered', at, genres: [{ name: 'electronic', weight: 100 }] },
+        plex: { outcome: 'answered', at, genres: [{ name: 'Rock' }], styles: [], moods: [] },
+      },
       settings,
       new Date(at),
     );

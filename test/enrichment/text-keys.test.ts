@@ -6,8 +6,24 @@ const canonical = (tag: string) => canonicalGenreKey(tag, defaultGenreRules);
 
 describe('genre keys', () => {
   it.each([
-    ['hip-hop / hip hop / Hip Hop / hiphop / HIP‐HOP', ['hip-hop', 'hip hop', 'Hip Hop', 'hiphop', 'HIP‐HOP', '  hip   hop  ']],
-    ['drum & bass family', ['drum & bass', 'drum and bass', "drum'n'bass", 'drum ’n’ bass', 'drum n bass', 'Drum & Bass', 'dnb', 'DnB', 'd&b']],
+    [
+      'hip-hop / hip hop / Hip Hop / hiphop / HIP‐HOP',
+      ['hip-hop', 'hip hop', 'Hip Hop', 'hiphop', 'HIP‐HOP', '  hip   hop  '],
+    ],
+    [
+      'drum & bass family',
+      [
+        'drum & bass',
+        'drum and bass',
+        "drum'n'bass",
+        'drum ’n’ bass',
+        'drum n bass',
+        'Drum & Bass',
+        'dnb',
+        'DnB',
+        'd&b',
+      ],
+    ],
     ['r&b family', ['R&B', 'r&b', 'rnb', 'RnB', 'r and b', 'R & B', 'rhythm & blues', 'rhythm and blues']],
     ['rock and roll family', ['rock & roll', 'rock and roll', "rock'n'roll", "rock 'n' roll", 'rock n roll']],
     ['diacritics fold in keys', ['Laïko', 'laiko', 'LAÏKO']],
@@ -54,7 +70,19 @@ describe('normaliseNameKey', () => {
   });
 
   it('gives non-empty, distinct keys to names from every script and to punctuation-only names', () => {
-    const names = ['AC/DC', '坂本龍一', 'Μίκης Θεοδωράκης', '!!!', '#1 Dads', 'C+C Music Factory', 'Low', 'ビートルズ', 'ヒートルズ', 'Кино', 'Кіно'];
+    const names = [
+      'AC/DC',
+      '坂本龍一',
+      'Μίκης Θεοδωράκης',
+      '!!!',
+      '#1 Dads',
+      'C+C Music Factory',
+      'Low',
+      'ビートルズ',
+      'ヒートルズ',
+      'Кино',
+      'Кіно',
+    ];
     const keys = names.map(normaliseNameKey);
     for (const key of keys) {
       expect(key).not.toBeNull();

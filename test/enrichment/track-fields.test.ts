@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultGenreRules } from '../../src/enrichment/genre-rules.ts';
-import { deriveTrackFields, qualityScore, resolveTrackGenres, type TrackStats } from '../../src/enrichment/track-fields.ts';
+import {
+  deriveTrackFields,
+  qualityScore,
+  resolveTrackGenres,
+  type TrackStats,
+} from '../../src/enrichment/track-fields.ts';
 import { Rng } from '../../src/simulators/random.ts';
 
 const settings = { rules: defaultGenreRules, maxGenres: 10, ownNames: ['Radiohead'] };
@@ -9,11 +14,36 @@ const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
 
 describe('resolveTrackGenres', () => {
   it.each([
-    { label: 'album entry first', sources: { albumGenres: ['Britpop'], artistGenres: ['Rock'], trackGenres: ['Pop'] }, genres: ['Britpop'], from: 'album' },
-    { label: 'artist entry when the album has none', sources: { albumGenres: [], artistGenres: ['Rock'], trackGenres: ['Pop'] }, genres: ['Rock'], from: 'artist' },
-    { label: 'artist entry when there is no album entry', sources: { artistGenres: ['Rock'], trackGenres: ['Pop'] }, genres: ['Rock'], from: 'artist' },
-    { label: 'the track’s own Plex tags last, normalised', sources: { trackGenres: ['hip hop', 'Hip-Hop', 'seen live', 'radiohead'] }, genres: ['Hip-Hop'], from: 'track' },
-    { label: 'nothing anywhere', sources: { albumGenres: [], artistGenres: [], trackGenres: [] }, genres: [], from: 'none' },
+    {
+      label: 'album entry first',
+      sources: { albumGenres: ['Britpop'], artistGenres: ['Rock'], trackGenres: ['Pop'] },
+      genres: ['Britpop'],
+      from: 'album',
+    },
+    {
+      label: 'artist entry when the album has none',
+      sources: { albumGenres: [], artistGenres: ['Rock'], trackGenres: ['Pop'] },
+      genres: ['Rock'],
+      from: 'artist',
+    },
+    {
+      label: 'artist entry when there is no album entry',
+      sources: { artistGenres: ['Rock'], trackGenres: ['Pop'] },
+      genres: ['Rock'],
+      from: 'artist',
+    },
+    {
+      label: 'the track’s own Plex tags last, normalised',
+      sources: { trackGenres: ['hip hop', 'Hip-Hop', 'seen live', 'radiohead'] },
+      genres: ['Hip-Hop'],
+      from: 'track',
+    },
+    {
+      label: 'nothing anywhere',
+      sources: { albumGenres: [], artistGenres: [], trackGenres: [] },
+      genres: [],
+      from: 'none',
+    },
   ])('$label', ({ sources, genres, from }) => {
     expect(resolveTrackGenres(sources, settings)).toEqual({ genres, from });
   });
@@ -31,16 +61,32 @@ describe('derived track fields', () => {
     { stats: { viewCount: 12, skipCount: 1 }, isHighRated: false, isUnplayed: false, isUnrated: true },
   ])('%j', ({ stats, isHighRated, isUnplayed, isUnrated }) => {
     const fields = deriveTrackFields(stats, now);
-    expect({ isHighRated: fields.isHighRated, isUnplayed: fields.isUnplayed, isUnrated: fields.isUnrated }).toEqual({ isHighRated, isUnplayed, isUnrated });
+    expect({ isHighRated: fields.isHighRated, isUnplayed: fields.isUnplayed, isUnrated: fields.isUnrated }).toEqual({
+      isHighRated,
+      isUnplayed,
+      isUnrated,
+    });
   });
 
   it.each([
     ['unrated, never played', { viewCount: 0, skipCount: 0 }, 0.3],
     ['10/10, never played', { userRating: 10, viewCount: 0, skipCount: 0 }, 0.6],
     ['0/10, never played', { userRating: 0, viewCount: 0, skipCount: 0 }, 0],
-    ['10/10, 10 plays, played now', { userRating: 10, viewCount: 10, skipCount: 0, lastViewedAt: now }, 0.6 + 0.25 * (1 - Math.exp(-1)) + 0.15],
-    ['10/10, 10 plays, 30 days ago', { userRating: 10, viewCount: 10, skipCount: 0, lastViewedAt: daysAgo(30) }, 0.6 + 0.25 * (1 - Math.exp(-1)) + 0.075],
-    ['6/10, skipped as often as played', { userRating: 6, viewCount: 4, skipCount: 4 }, (0.36 + 0.25 * (1 - Math.exp(-0.4))) * 0.75],
+    [
+      '10/10, 10 plays, played now',
+      { userRating: 10, viewCount: 10, skipCount: 0, lastViewedAt: now },
+      0.6 + 0.25 * (1 - Math.exp(-1)) + 0.15,
+    ],
+    [
+      '10/10, 10 plays, 30 days ago',
+      { userRating: 10, viewCount: 10, skipCount: 0, lastViewedAt: daysAgo(30) },
+      0.6 + 0.25 * (1 - Math.exp(-1)) + 0.075,
+    ],
+    [
+      '6/10, skipped as often as played',
+      { userRating: 6, viewCount: 4, skipCount: 4 },
+      (0.36 + 0.25 * (1 - Math.exp(-0.4))) * 0.75,
+    ],
   ] as Array<[string, TrackStats, number]>)('qualityScore: %s', (_label, stats, expected) => {
     expect(qualityScore(stats, now)).toBeCloseTo(expected, 3);
   });

@@ -56,7 +56,11 @@ describe('SubscriptionFanOut', () => {
     const driven = drivenSource();
     const received: Record<string, string[]> = { a: [], b: [] };
     const join = (name: string) =>
-      fanOut.join('k', { replayLatest: false, start: () => driven.source, sink: { next: (json) => received[name]?.push(json) } });
+      fanOut.join('k', {
+        replayLatest: false,
+        start: () => driven.source,
+        sink: { next: (json) => received[name]?.push(json) },
+      });
     const a = join('a');
     const b = join('b');
     const ended = Promise.all([a.next(), b.next()]);
@@ -80,12 +84,20 @@ describe('SubscriptionFanOut', () => {
     const driven = drivenSource();
     const early: string[] = [];
     const late: string[] = [];
-    const first = fanOut.join('run', { replayLatest: true, start: () => driven.source, sink: { next: (json) => early.push(json) } });
+    const first = fanOut.join('run', {
+      replayLatest: true,
+      start: () => driven.source,
+      sink: { next: (json) => early.push(json) },
+    });
     void first.next();
     await settle();
     driven.push({ data: { status: 'RUNNING', current: 1 } });
     await settle();
-    const second = fanOut.join('run', { replayLatest: true, start: () => driven.source, sink: { next: (json) => late.push(json) } });
+    const second = fanOut.join('run', {
+      replayLatest: true,
+      start: () => driven.source,
+      sink: { next: (json) => late.push(json) },
+    });
     void second.next();
     driven.push({ data: { status: 'RUNNING', current: 2 } });
     await settle();
@@ -104,7 +116,9 @@ describe('SubscriptionFanOut', () => {
     const failing: AsyncIterable<ExecutionResult> = {
       [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('there is no job run 9')) }),
     };
-    const streams = [1, 2].map(() => fanOut.join('bad', { replayLatest: true, start: () => failing, sink: { next: () => undefined } }));
+    const streams = [1, 2].map(() =>
+      fanOut.join('bad', { replayLatest: true, start: () => failing, sink: { next: () => undefined } }),
+    );
     for (const stream of streams) await expect(stream.next()).rejects.toThrow('there is no job run 9');
   });
 

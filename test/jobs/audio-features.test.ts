@@ -15,7 +15,10 @@ interface FeatureRow {
   updated_at: Date;
 }
 
-async function run(runtime: Parameters<typeof runNow>[0], options: Record<string, unknown> = {}): Promise<JobRunRecord> {
+async function run(
+  runtime: Parameters<typeof runNow>[0],
+  options: Record<string, unknown> = {},
+): Promise<JobRunRecord> {
   const outcome = await runNow(runtime, 'audio-features-sync', options);
   if (outcome.outcome !== 'finished') throw new Error(`audio-features-sync ${outcome.outcome}`);
   expect(outcome.run.status).toBe('succeeded');
@@ -49,11 +52,13 @@ function audiomuseRequests(harness: Harness) {
   };
 }
 
-describe('audio-features-sync through AudioMuse\'s sync API', () => {
+describe("audio-features-sync through AudioMuse's sync API", () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness({ sims: { seed: 71, tracks: 1300, specialNames: false, audiomuse: { analysis: { pendingShare: 0.25 } } } });
+    harness = await startHarness({
+      sims: { seed: 71, tracks: 1300, specialNames: false, audiomuse: { analysis: { pendingShare: 0.25 } } },
+    });
     const tracks = await runNow(harness.runtime, 'track-stats-refresh', {});
     expect(tracks.outcome === 'finished' && tracks.run.status).toBe('succeeded');
   }, 120_000);
@@ -81,7 +86,14 @@ describe('audio-features-sync through AudioMuse\'s sync API', () => {
     expect(withoutClap.length).toBeGreaterThan(0);
     for (const track of withoutClap) expect(stored.get(track.ratingKey)?.other_features).toEqual({});
     const withClap = [...stored.values()].find((row) => Object.keys(row.other_features).length > 0);
-    expect(Object.keys(withClap?.other_features ?? {}).sort()).toEqual(['aggressive', 'danceable', 'happy', 'party', 'relaxed', 'sad']);
+    expect(Object.keys(withClap?.other_features ?? {}).sort()).toEqual([
+      'aggressive',
+      'danceable',
+      'happy',
+      'party',
+      'relaxed',
+      'sad',
+    ]);
   }, 60_000);
 
   it('asks only for the manifest when nothing changed', async () => {
@@ -115,7 +127,8 @@ describe('audio-features-sync through AudioMuse\'s sync API', () => {
 
     const after = await features(harness);
     const analysed = analysedNow(harness);
-    for (const key of [...pendingKeys, reanalysed.ratingKey]) expect(after.get(key)?.analysis_fingerprint).toBe(analysed.get(key));
+    for (const key of [...pendingKeys, reanalysed.ratingKey])
+      expect(after.get(key)?.analysis_fingerprint).toBe(analysed.get(key));
     const changed = after.get(reanalysed.ratingKey);
     expect(changed?.analysis_fingerprint).not.toBe(before.get(reanalysed.ratingKey)?.analysis_fingerprint);
     expect(changed?.tempo).toBe(harness.sims.audiomuse.analysis.features(reanalysed.index)?.tempo);
@@ -149,21 +162,27 @@ describe('audio-features-sync with several media servers on one AudioMuse', () =
     await harness.close();
   });
 
-  it('refuses rows whose title is not the Plex track\'s, and stores the right ones with AUDIOMUSE_SERVER', async () => {
+  it("refuses rows whose title is not the Plex track's, and stores the right ones with AUDIOMUSE_SERVER", async () => {
     harness.sims.log.clear();
     const refused = await run(harness.runtime);
     expect((await features(harness)).size).toBe(0);
     expect(refused.sourceCounts.audiomuse ?? 0).toBe(0);
-    expect((refused.sourceCounts['refused-title'] ?? 0) + (refused.sourceCounts['refused-artist'] ?? 0)).toBeGreaterThan(50);
+    expect(
+      (refused.sourceCounts['refused-title'] ?? 0) + (refused.sourceCounts['refused-artist'] ?? 0),
+    ).toBeGreaterThan(50);
     expect(refused.message).toMatch(/refused/);
-    expect(harness.sims.log.filter({ provider: 'audiomuse' }).every((request) => request.query.server === undefined)).toBe(true);
+    expect(
+      harness.sims.log.filter({ provider: 'audiomuse' }).every((request) => request.query.server === undefined),
+    ).toBe(true);
 
     const config = parseConfig({ ...harness.env, AUDIOMUSE_SERVER: 'Den' });
     const den = await startProcessRuntime({ config, db: harness.db, logger: silentLogger() });
     try {
       harness.sims.log.clear();
       const done = await run(den);
-      expect(harness.sims.log.filter({ provider: 'audiomuse' }).every((request) => request.query.server === 'Den')).toBe(true);
+      expect(
+        harness.sims.log.filter({ provider: 'audiomuse' }).every((request) => request.query.server === 'Den'),
+      ).toBe(true);
       const stored = await features(harness);
       const onDen = new Map<string, string>();
       for (const track of harness.sims.library.tracks()) {
@@ -182,7 +201,14 @@ describe('audio-features-sync against an AudioMuse without the sync API', () => 
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness({ sims: { seed: 73, tracks: 90, specialNames: false, audiomuse: { syncApi: false, analysis: { pendingShare: 0.3 } } } });
+    harness = await startHarness({
+      sims: {
+        seed: 73,
+        tracks: 90,
+        specialNames: false,
+        audiomuse: { syncApi: false, analysis: { pendingShare: 0.3 } },
+      },
+    });
     const tracks = await runNow(harness.runtime, 'track-stats-refresh', {});
     expect(tracks.outcome === 'finished' && tracks.run.status).toBe('succeeded');
   }, 120_000);

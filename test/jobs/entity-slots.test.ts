@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EntitySlots } from '../../src/jobs/entity-slots.ts';
 
-describe('a warm\'s entity slots', () => {
+describe("a warm's entity slots", () => {
   it('hold at most the configured number, and a slot given back lets the next entity in at once', async () => {
     const slots = new EntitySlots(2, () => undefined);
     const first = await slots.acquire();
@@ -21,10 +21,14 @@ describe('a warm\'s entity slots', () => {
     expect(slots.limit).toBe(2);
   });
 
-  it('follow the paced provider\'s rate times how long an entity takes, never above the setting', async () => {
+  it("follow the paced provider's rate times how long an entity takes, never above the setting", async () => {
     let rate: number | undefined = 8;
     let now = 0;
-    const slots = new EntitySlots(16, () => rate, () => now);
+    const slots = new EntitySlots(
+      16,
+      () => rate,
+      () => now,
+    );
     expect(slots.limit).toBe(16);
     // Eight entities of 250 ms each: 8/s × 0.25 s × 1.5 headroom, plus one.
     const started = await Promise.all(Array.from({ length: 8 }, () => slots.acquire()));

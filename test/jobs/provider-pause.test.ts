@@ -53,7 +53,9 @@ describe('a provider that refuses our credentials for good', () => {
     expect(Date.parse(shown?.retryAt ?? '')).toBeGreaterThan(Date.now() + 23 * 3600_000);
 
     // Plex answered for every artist, Last.fm for none: partial, to be completed once Last.fm answers again.
-    const { rows } = await harness.db.pool.query<{ status: string; last_error: string | null }>('SELECT status, last_error FROM artist_cache');
+    const { rows } = await harness.db.pool.query<{ status: string; last_error: string | null }>(
+      'SELECT status, last_error FROM artist_cache',
+    );
     expect(rows).toHaveLength(harness.sims.library.artistCount);
     for (const row of rows) {
       expect(row.status).toBe('partial');
@@ -66,7 +68,9 @@ describe('a provider that refuses our credentials for good', () => {
     try {
       expect(other.providers.pause('lastfm')?.reason).toMatch(/^error 26/);
       const before = harness.sims.log.count({ provider: 'lastfm' });
-      await expect(other.providers.require('lastfm').artistTopTags(harness.sims.library.artist(3).name)).rejects.toMatchObject({
+      await expect(
+        other.providers.require('lastfm').artistTopTags(harness.sims.library.artist(3).name),
+      ).rejects.toMatchObject({
         code: 'paused',
       });
       expect(harness.sims.log.count({ provider: 'lastfm' })).toBe(before);
@@ -106,14 +110,16 @@ describe('a provider that refuses our credentials for good', () => {
     }
   }, 60_000);
 
-  it("pauses Spotify on its 403 for an app whose owner has no Premium, and the warm finishes without it", async () => {
+  it('pauses Spotify on its 403 for an app whose owner has no Premium, and the warm finishes without it', async () => {
     harness.sims.spotify.setQuirks({ ownerWithoutPremium: true });
     const before = harness.sims.log.count({ provider: 'spotify', path: /^\/v1\// });
     const outcome = await runNow(harness.runtime, 'cache-warm', { skipCached: false });
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
     expect(harness.sims.log.count({ provider: 'spotify', path: /^\/v1\// }) - before).toBeLessThanOrEqual(HANDFUL);
     expect((await readPauses(harness.db.pool)).map((pause) => pause.provider)).toEqual(['spotify']);
-    expect((await pausesShown()).get('SPOTIFY')?.reason).toContain('Active premium subscription required for the owner of the app');
+    expect((await pausesShown()).get('SPOTIFY')?.reason).toContain(
+      'Active premium subscription required for the owner of the app',
+    );
     // Only the artists that needed Spotify lack it; they stay partial for a later retry.
     const { rows } = await harness.db.pool.query<{ status: string; n: number }>(
       `SELECT status, count(*)::int AS n FROM artist_cache WHERE last_error LIKE '%spotify unauthorised%' GROUP BY status`,

@@ -16,7 +16,10 @@ describe('cache-refresh', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness({ sims: { seed: 61, artists: 16, specialNames: false }, env: { HOURLY_REFRESH_LIMIT: '4' } });
+    harness = await startHarness({
+      sims: { seed: 61, artists: 16, specialNames: false },
+      env: { HOURLY_REFRESH_LIMIT: '4' },
+    });
     const warm = await runNow(harness.runtime, 'cache-warm', {});
     expect(warm.outcome === 'finished' && warm.run.status).toBe('succeeded');
   }, 90_000);
@@ -25,7 +28,9 @@ describe('cache-refresh', () => {
   });
 
   async function rows(): Promise<Map<string, Row>> {
-    const result = await harness.db.pool.query<Row>('SELECT name_key, moods, genres, source, expires_at, fetched_at, raw_tags FROM artist_cache');
+    const result = await harness.db.pool.query<Row>(
+      'SELECT name_key, moods, genres, source, expires_at, fetched_at, raw_tags FROM artist_cache',
+    );
     return new Map(result.rows.map((row) => [row.name_key, row]));
   }
 
@@ -36,25 +41,34 @@ describe('cache-refresh', () => {
              expires_at = now() + (o.n * interval '6 hours')
         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM artist_cache) o WHERE o.id = a.id`);
     const before = await rows();
-    const soonest = [...before.values()].sort((a, b) => a.expires_at.getTime() - b.expires_at.getTime()).map((row) => row.name_key);
+    const soonest = [...before.values()]
+      .sort((a, b) => a.expires_at.getTime() - b.expires_at.getTime())
+      .map((row) => row.name_key);
 
     const first = await runNow(harness.runtime, 'cache-refresh', {});
     expect(first.outcome === 'finished' && first.run.status).toBe('succeeded');
     const afterFirst = await rows();
-    const refreshedFirst = [...afterFirst.values()].filter((row) => row.fetched_at > (before.get(row.name_key)?.fetched_at ?? new Date(0)));
+    const refreshedFirst = [...afterFirst.values()].filter(
+      (row) => row.fetched_at > (before.get(row.name_key)?.fetched_at ?? new Date(0)),
+    );
     // At least the floor, the soonest first, each now fresh for a full TTL again.
     expect(refreshedFirst.length).toBeGreaterThanOrEqual(4);
-    expect(new Set(refreshedFirst.map((row) => row.name_key))).toEqual(new Set(soonest.slice(0, refreshedFirst.length)));
+    expect(new Set(refreshedFirst.map((row) => row.name_key))).toEqual(
+      new Set(soonest.slice(0, refreshedFirst.length)),
+    );
     // A full TTL again (or the 30-day negative TTL for an artist nobody knows), not a few hours.
     for (const row of refreshedFirst) expect(row.expires_at.getTime()).toBeGreaterThan(Date.now() + 20 * 86_400_000);
 
     const second = await runNow(harness.runtime, 'cache-refresh', {});
     expect(second.outcome === 'finished' && second.run.status).toBe('succeeded');
     const afterSecond = await rows();
-    const refreshedSecond = [...afterSecond.values()].filter((row) => row.fetched_at > (afterFirst.get(row.name_key)?.fetched_at ?? new Date(0)));
+    const refreshedSecond = [...afterSecond.values()].filter(
+      (row) => row.fetched_at > (afterFirst.get(row.name_key)?.fetched_at ?? new Date(0)),
+    );
     expect(refreshedSecond.length).toBeGreaterThan(0);
     // The second run moved on: none of the first run's entries again.
-    for (const row of refreshedSecond) expect(refreshedFirst.map((first) => first.name_key)).not.toContain(row.name_key);
+    for (const row of refreshedSecond)
+      expect(refreshedFirst.map((first) => first.name_key)).not.toContain(row.name_key);
   }, 90_000);
 
   it('keeps Plex moods and what Last.fm said before when Last.fm fails during a refresh', async () => {
@@ -71,7 +85,7 @@ describe('cache-refresh', () => {
     let checked = 0;
     for (const [key, row] of after) {
       const previous = before.get(key);
-      if (!previous || !previous.source.includes('lastfm')) continue;
+      if (!previous?.source.includes('lastfm')) continue;
       checked++;
       expect(row.moods, key).toEqual(previous.moods);
       expect(row.genres, key).toEqual(previous.genres);

@@ -30,7 +30,15 @@ describe('job runs', () => {
     await cancellation.start();
     const providers = createProviders(config.providers, { logger: silentLogger() });
     const refresher = new EntryRefresher({ db: db.pool, providers, config, clock: systemClock });
-    deps = { config, pool: db.pool, logger: silentLogger(), clock: systemClock, providers, refresher, processId: 'test-process' };
+    deps = {
+      config,
+      pool: db.pool,
+      logger: silentLogger(),
+      clock: systemClock,
+      providers,
+      refresher,
+      processId: 'test-process',
+    };
   });
   afterAll(async () => {
     cancellation.stop();
@@ -40,7 +48,9 @@ describe('job runs', () => {
 
   it('makes one run and one queued job out of fifty simultaneous starts of a kind', async () => {
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => startQueuedRun(db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 2 } })),
+      Array.from({ length: 50 }, () =>
+        startQueuedRun(db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 2 } }),
+      ),
     );
     const ids = new Set(results.map((result) => result.run.id));
     expect(ids.size).toBe(1);
@@ -65,20 +75,37 @@ describe('job runs', () => {
   });
 
   it('never overwrites a final status', async () => {
-    const { run } = await startImmediateRun(db.pool, { kind: 'track-stats-refresh', trigger: 'cli', options: {}, ownerProcessId: 'test-process' });
-    expect((await finishRunWith(db.pool, run.id, { status: 'failed', error: 'Plex unreachable' }))?.status).toBe('failed');
+    const { run } = await startImmediateRun(db.pool, {
+      kind: 'track-stats-refresh',
+      trigger: 'cli',
+      options: {},
+      ownerProcessId: 'test-process',
+    });
+    expect((await finishRunWith(db.pool, run.id, { status: 'failed', error: 'Plex unreachable' }))?.status).toBe(
+      'failed',
+    );
     expect(await finishRunWith(db.pool, run.id, { status: 'succeeded' })).toBeUndefined();
     expect(await getRun(db.pool, run.id)).toMatchObject({ status: 'failed', error: 'Plex unreachable' });
   });
 
   it('runs a job with live progress events ending in its final status', async () => {
     const events: RunEvent[] = [];
-    const unsubscribe = await listener.subscribe(RUN_EVENTS_CHANNEL, (payload) => events.push(JSON.parse(payload) as RunEvent));
-    const { run } = await startImmediateRun(db.pool, { kind: 'cache-refresh', trigger: 'cli', options: { items: 5 }, ownerProcessId: 'test-process' });
+    const unsubscribe = await listener.subscribe(RUN_EVENTS_CHANNEL, (payload) =>
+      events.push(JSON.parse(payload) as RunEvent),
+    );
+    const { run } = await startImmediateRun(db.pool, {
+      kind: 'cache-refresh',
+      trigger: 'cli',
+      options: { items: 5 },
+      ownerProcessId: 'test-process',
+    });
     const gate = new StepGate();
     gate.release();
     const outcome = await executeRun({ run, job: countingJob(gate), options: { items: 5 }, deps, cancellation });
-    expect(outcome).toMatchObject({ outcome: 'finished', run: { status: 'succeeded', progressCurrent: 5, progressTotal: 5, message: 'counted 5' } });
+    expect(outcome).toMatchObject({
+      outcome: 'finished',
+      run: { status: 'succeeded', progressCurrent: 5, progressTotal: 5, message: 'counted 5' },
+    });
     expect(outcome.outcome === 'finished' && outcome.run.sourceCounts).toEqual({ plex: 5 });
     await expect.poll(() => events.filter((event) => event.runId === run.id && event.final).length).toBe(1);
     const mine = events.filter((event) => event.runId === run.id);
@@ -87,7 +114,12 @@ describe('job runs', () => {
   });
 
   it('stops a running job at its next check point when another process cancels it', async () => {
-    const { run } = await startImmediateRun(db.pool, { kind: 'cache-refresh', trigger: 'cli', options: { items: 100 }, ownerProcessId: 'test-process' });
+    const { run } = await startImmediateRun(db.pool, {
+      kind: 'cache-refresh',
+      trigger: 'cli',
+      options: { items: 100 },
+      ownerProcessId: 'test-process',
+    });
     const gate = new StepGate();
     const execution = executeRun({ run, job: countingJob(gate), options: { items: 100 }, deps, cancellation });
     await gate.arrived();

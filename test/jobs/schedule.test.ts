@@ -12,7 +12,12 @@ describe('the schedule', () => {
   it('builds one cron item per scheduled kind from the settings, with a backfill', () => {
     const config = parseConfig({ CACHE_WARM_CRON: '15 4 * * 6', TRACK_STATIC_REFRESH_CRON: 'off' });
     const items = buildCronItems(config, new Set(JOB_KINDS));
-    expect(items.map((item) => item.identifier)).toEqual(['cache-warm', 'cache-refresh', 'track-stats-refresh', 'audio-features-sync']);
+    expect(items.map((item) => item.identifier)).toEqual([
+      'cache-warm',
+      'cache-refresh',
+      'track-stats-refresh',
+      'audio-features-sync',
+    ]);
     for (const item of items) {
       expect(item.task).toBe(item.identifier);
       expect(item.options.backfillPeriod).toBeGreaterThanOrEqual(3_600_000);
@@ -47,25 +52,41 @@ describe('the schedule', () => {
       await expect
         .poll(
           async () =>
-            (await service.db.pool.query(`SELECT kind, trigger, status FROM job_runs ORDER BY id`)).rows as Array<Record<string, string>>,
+            (await service.db.pool.query(`SELECT kind, trigger, status FROM job_runs ORDER BY id`)).rows as Array<
+              Record<string, string>
+            >,
           { timeout: 60_000, interval: 200 },
         )
         .toEqual([
           { kind: 'cache-warm', trigger: 'schedule', status: 'succeeded' },
           { kind: 'cache-warm-albums', trigger: 'schedule', status: 'succeeded' },
         ]);
-      const { rows } = await service.db.pool.query('SELECT (SELECT count(*) FROM artist_cache)::int AS artists, (SELECT count(*) FROM album_cache)::int AS albums');
+      const { rows } = await service.db.pool.query(
+        'SELECT (SELECT count(*) FROM artist_cache)::int AS artists, (SELECT count(*) FROM album_cache)::int AS albums',
+      );
       expect(rows[0].artists).toBe(6);
       expect(rows[0].albums).toBeGreaterThan(0);
     }, 90_000);
 
     it('is skipped, leaving one active run, when a run of that kind is already running', async () => {
-      await service.db.pool.query(`INSERT INTO job_runs (kind, status, trigger, started_at) VALUES ('cache-refresh', 'running', 'api', now())`);
+      await service.db.pool.query(
+        `INSERT INTO job_runs (kind, status, trigger, started_at) VALUES ('cache-refresh', 'running', 'api', now())`,
+      );
       await service.db.pool.query(`SELECT graphile_worker.add_job('cache-refresh', '{"trigger":"schedule"}'::json)`);
       await expect
-        .poll(async () => Number((await service.db.pool.query(`SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'cache-refresh'`)).rows[0].count), {
-          timeout: 20_000,
-        })
+        .poll(
+          async () =>
+            Number(
+              (
+                await service.db.pool.query(
+                  `SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'cache-refresh'`,
+                )
+              ).rows[0].count,
+            ),
+          {
+            timeout: 20_000,
+          },
+        )
         .toBe(0);
       const { rows } = await service.db.pool.query(`SELECT status, trigger FROM job_runs WHERE kind = 'cache-refresh'`);
       expect(rows).toEqual([{ status: 'running', trigger: 'api' }]);

@@ -31,10 +31,16 @@ describe('worker shutdown during a run', () => {
 
   it('stops the run at a check point, keeps what was written, and a later worker resumes it', async () => {
     const first = await startService({ config: setup.config(), logger: silentLogger(), worker: true, api: false });
-    const { run } = await startQueuedRun(first.db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 1 } });
+    const { run } = await startQueuedRun(first.db.pool, {
+      kind: 'cache-warm',
+      trigger: 'api',
+      options: { concurrency: 1 },
+    });
     await expect.poll(async () => (await getRun(first.db.pool, run.id))?.status, { timeout: 20_000 }).toBe('running');
     await expect
-      .poll(async () => Number((await first.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count), { timeout: 20_000 })
+      .poll(async () => Number((await first.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count), {
+        timeout: 20_000,
+      })
       .toBeGreaterThanOrEqual(3);
 
     const stopping = Date.now();
@@ -48,7 +54,9 @@ describe('worker shutdown during a run', () => {
       expect(['queued', 'running']).toContain(interrupted?.status);
       const keptAtStop = Number((await second.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count);
       expect(keptAtStop).toBeGreaterThanOrEqual(3);
-      await expect.poll(async () => (await getRun(second.db.pool, run.id))?.status, { timeout: 60_000, interval: 200 }).toBe('succeeded');
+      await expect
+        .poll(async () => (await getRun(second.db.pool, run.id))?.status, { timeout: 60_000, interval: 200 })
+        .toBe('succeeded');
       const finished = await getRun(second.db.pool, run.id);
       expect(finished?.attempt).toBe(2);
       expect(finished?.sourceCounts.cached).toBeGreaterThanOrEqual(keptAtStop);
@@ -66,17 +74,23 @@ describe('a scheduled run interrupted by a shutdown', () => {
     // What graphile-worker's crontab adds at the scheduled time.
     await first.db.pool.query(`SELECT graphile_worker.add_job('cache-warm', '{"trigger":"schedule"}'::json)`);
     await expect
-      .poll(async () => Number((await first.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count), { timeout: 30_000 })
+      .poll(async () => Number((await first.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count), {
+        timeout: 30_000,
+      })
       .toBeGreaterThanOrEqual(3);
     await first.stop();
 
     const second = await startService({ config: setup.config(), logger: silentLogger(), worker: true, api: false });
     try {
       await expect
-        .poll(async () => (await second.db.pool.query(`SELECT kind, trigger, status, attempt FROM job_runs ORDER BY id`)).rows, {
-          timeout: 60_000,
-          interval: 200,
-        })
+        .poll(
+          async () =>
+            (await second.db.pool.query(`SELECT kind, trigger, status, attempt FROM job_runs ORDER BY id`)).rows,
+          {
+            timeout: 60_000,
+            interval: 200,
+          },
+        )
         .toEqual([
           { kind: 'cache-warm', trigger: 'schedule', status: 'succeeded', attempt: 2 },
           { kind: 'cache-warm-albums', trigger: 'schedule', status: expect.any(String), attempt: expect.any(Number) },

@@ -40,8 +40,14 @@ describe('track sync against the Plex simulator', () => {
     const stored = new Map(rows.map((row) => [row.rating_key, row]));
     expect(stored.size).toBe(tracks.length);
     for (const track of tracks) {
-      expect({ key: track.ratingKey, moods: stored.get(track.ratingKey)?.moods }).toEqual({ key: track.ratingKey, moods: track.moods });
-      expect({ key: track.ratingKey, genres: stored.get(track.ratingKey)?.genres }).toEqual({ key: track.ratingKey, genres: track.genres });
+      expect({ key: track.ratingKey, moods: stored.get(track.ratingKey)?.moods }).toEqual({
+        key: track.ratingKey,
+        moods: track.moods,
+      });
+      expect({ key: track.ratingKey, genres: stored.get(track.ratingKey)?.genres }).toEqual({
+        key: track.ratingKey,
+        genres: track.genres,
+      });
     }
 
     const pages = Math.ceil(tracks.length / DEFAULT_PLEX_PAGE_SIZE);
@@ -49,7 +55,13 @@ describe('track sync against the Plex simulator', () => {
     expect(batches).toHaveLength(pages);
     expect(batches.flat().sort()).toEqual(tracks.map((track) => track.ratingKey).sort());
     // The listing itself is what it was: list pages, with no detail per track.
-    expect(harness.sims.log.count({ provider: 'plex', path: `/library/sections/${harness.sims.plex.musicSectionId}/all`, since })).toBe(pages);
+    expect(
+      harness.sims.log.count({
+        provider: 'plex',
+        path: `/library/sections/${harness.sims.plex.musicSectionId}/all`,
+        since,
+      }),
+    ).toBe(pages);
   }, 60_000);
 
   it('track-stats-refresh stays on list pages for known tracks and reads details only for new ones', async () => {
@@ -68,7 +80,11 @@ describe('track sync against the Plex simulator', () => {
     expect(stored.size).toBe(tracks.length);
     for (const track of tracks) {
       // Statistics from the list page for every track; the new tracks' moods from their details, the others' kept.
-      expect(stored.get(track.ratingKey)).toEqual({ rating_key: track.ratingKey, moods: track.moods, view_count: track.viewCount });
+      expect(stored.get(track.ratingKey)).toEqual({
+        rating_key: track.ratingKey,
+        moods: track.moods,
+        view_count: track.viewCount,
+      });
     }
   }, 60_000);
 });

@@ -14,7 +14,13 @@ describe('warms read Plex details one batched request per listing page', () => {
     // Plex alone, so that a warm of a few hundred artists is quick; more than two listing pages of artists.
     harness = await startHarness({
       sims: { seed: 21, artists: 2 * DEFAULT_PLEX_PAGE_SIZE + 50 },
-      env: { LASTFM_API_KEY: '', SPOTIFY_CLIENT_ID: '', SPOTIFY_CLIENT_SECRET: '', MUSICBRAINZ_ENABLED: 'false', CACHE_WARM_CONCURRENCY: '8' },
+      env: {
+        LASTFM_API_KEY: '',
+        SPOTIFY_CLIENT_ID: '',
+        SPOTIFY_CLIENT_SECRET: '',
+        MUSICBRAINZ_ENABLED: 'false',
+        CACHE_WARM_CONCURRENCY: '8',
+      },
     });
   }, 60_000);
   afterAll(async () => {
@@ -22,7 +28,9 @@ describe('warms read Plex details one batched request per listing page', () => {
   });
 
   it('a warm of N artists makes N / page detail requests, and stores every Style and Mood they carry', async () => {
-    const artists = Array.from({ length: harness.sims.library.artistCount }, (_, index) => harness.sims.library.artist(index));
+    const artists = Array.from({ length: harness.sims.library.artistCount }, (_, index) =>
+      harness.sims.library.artist(index),
+    );
     const since = Date.now();
     const outcome = await runNow(harness.runtime, 'cache-warm', {});
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
@@ -34,19 +42,25 @@ describe('warms read Plex details one batched request per listing page', () => {
     expect(asked.sort()).toEqual(artists.map((artist) => artist.ratingKey).sort());
 
     // What only the detail view carries reached the cache.
-    const { rows } = await harness.db.pool.query<{ name_key: string; moods: string[]; raw_tags: { plex?: { styles?: Array<{ name: string }> } } }>(
-      'SELECT name_key, moods, raw_tags FROM artist_cache',
-    );
+    const { rows } = await harness.db.pool.query<{
+      name_key: string;
+      moods: string[];
+      raw_tags: { plex?: { styles?: Array<{ name: string }> } };
+    }>('SELECT name_key, moods, raw_tags FROM artist_cache');
     const byKey = new Map(rows.map((row) => [row.name_key, row]));
     const withStyles = artists.filter((artist) => artist.plex.styles.length > 0);
     expect(withStyles.length).toBeGreaterThan(0);
     for (const artist of withStyles) {
       const row = byKey.get(normaliseNameKey(artist.name) ?? '');
-      expect(row?.raw_tags.plex?.styles?.map((style) => style.name), artist.name).toEqual(artist.plex.styles);
+      expect(
+        row?.raw_tags.plex?.styles?.map((style) => style.name),
+        artist.name,
+      ).toEqual(artist.plex.styles);
     }
     const withMoods = artists.filter((artist) => artist.plex.moods.length > 0);
     expect(withMoods.length).toBeGreaterThan(0);
-    for (const artist of withMoods) expect(byKey.get(normaliseNameKey(artist.name) ?? '')?.moods.length, artist.name).toBeGreaterThan(0);
+    for (const artist of withMoods)
+      expect(byKey.get(normaliseNameKey(artist.name) ?? '')?.moods.length, artist.name).toBeGreaterThan(0);
   }, 120_000);
 
   it('a warm of the albums makes one detail request per listing page', async () => {

@@ -20,7 +20,9 @@ const EXPECTED_SOURCE: Record<ArtistProfile, string> = {
   nobody: 'none',
 };
 
-const canonicalOf = new Map([...GENRE_VARIANTS].map(([spelling, id]) => [canonicalGenreKey(spelling, defaultGenreRules), id]));
+const canonicalOf = new Map(
+  [...GENRE_VARIANTS].map(([spelling, id]) => [canonicalGenreKey(spelling, defaultGenreRules), id]),
+);
 
 describe('cache-warm against the simulators', () => {
   let harness: Harness;
@@ -32,7 +34,9 @@ describe('cache-warm against the simulators', () => {
       // The simulators enforce the real rates (Last.fm 5/s, MusicBrainz 1/s); the defaults stay within them.
       env: { CACHE_WARM_CONCURRENCY: '4' },
     });
-    artists = Array.from({ length: harness.sims.library.artistCount }, (_, index) => harness.sims.library.artist(index));
+    artists = Array.from({ length: harness.sims.library.artistCount }, (_, index) =>
+      harness.sims.library.artist(index),
+    );
   }, 60_000);
   afterAll(async () => {
     await harness.close();
@@ -42,25 +46,40 @@ describe('cache-warm against the simulators', () => {
     const outcome = await runNow(harness.runtime, 'cache-warm', {});
     expect(outcome.outcome).toBe('finished');
     if (outcome.outcome !== 'finished') return;
-    expect(outcome.run).toMatchObject({ status: 'succeeded', trigger: 'cli', progressCurrent: artists.length, progressTotal: artists.length });
+    expect(outcome.run).toMatchObject({
+      status: 'succeeded',
+      trigger: 'cli',
+      progressCurrent: artists.length,
+      progressTotal: artists.length,
+    });
     expect(harness.sims.log.filter({ provider: 'lastfm' }).filter((entry) => entry.status === 429)).toEqual([]);
 
-    const { rows } = await harness.db.pool.query<{ name_key: string; genres: string[]; source: string; status: string }>(
-      'SELECT name_key, genres, source, status FROM artist_cache',
-    );
+    const { rows } = await harness.db.pool.query<{
+      name_key: string;
+      genres: string[];
+      source: string;
+      status: string;
+    }>('SELECT name_key, genres, source, status FROM artist_cache');
     const byKey = new Map(rows.map((row) => [row.name_key, row]));
     expect(rows).toHaveLength(artists.length);
     for (const artist of artists) {
       const row = byKey.get(normaliseNameKey(artist.name) ?? '');
       expect(row, artist.name).toBeDefined();
       if (!row) continue;
-      expect({ name: artist.name, source: row.source }).toEqual({ name: artist.name, source: EXPECTED_SOURCE[artist.profile] });
+      expect({ name: artist.name, source: row.source }).toEqual({
+        name: artist.name,
+        source: EXPECTED_SOURCE[artist.profile],
+      });
       expect(row.status, artist.name).toBe(artist.profile === 'nobody' ? 'empty' : 'ok');
       const canonical = row.genres.map((genre) => canonicalOf.get(canonicalGenreKey(genre, defaultGenreRules)));
       // Every genre that is a genre of the library is one of this artist's; none is repeated in another spelling.
-      for (const id of canonical) if (id !== undefined) expect(artist.genres, `${artist.name}: ${row.genres.join(', ')}`).toContain(id);
-      expect(new Set(row.genres.map((genre) => canonicalGenreKey(genre, defaultGenreRules))).size).toBe(row.genres.length);
-      if (artist.profile !== 'nobody') expect(canonical.filter((id) => id !== undefined).length, artist.name).toBeGreaterThan(0);
+      for (const id of canonical)
+        if (id !== undefined) expect(artist.genres, `${artist.name}: ${row.genres.join(', ')}`).toContain(id);
+      expect(new Set(row.genres.map((genre) => canonicalGenreKey(genre, defaultGenreRules))).size).toBe(
+        row.genres.length,
+      );
+      if (artist.profile !== 'nobody')
+        expect(canonical.filter((id) => id !== undefined).length, artist.name).toBeGreaterThan(0);
     }
   }, 120_000);
 
@@ -74,12 +93,19 @@ describe('cache-warm against the simulators', () => {
   }, 60_000);
 
   it('counts what it would fetch in a dry run and writes nothing, not even a run', async () => {
-    await harness.db.pool.query(`DELETE FROM artist_cache WHERE name_key IN (SELECT name_key FROM artist_cache LIMIT 5)`);
+    await harness.db.pool.query(
+      `DELETE FROM artist_cache WHERE name_key IN (SELECT name_key FROM artist_cache LIMIT 5)`,
+    );
     const runsBefore = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
     const before = harness.sims.log.entries.length;
     const outcome = await runNow(harness.runtime, 'cache-warm', { dryRun: true });
-    expect(outcome.outcome === 'dry-run' && outcome.message).toBe(`dry run: 5 of ${artists.length} artists would be fetched`);
-    expect(outcome.outcome === 'dry-run' && outcome.progress.sourceCounts).toEqual({ cached: artists.length - 5, 'would-fetch': 5 });
+    expect(outcome.outcome === 'dry-run' && outcome.message).toBe(
+      `dry run: 5 of ${artists.length} artists would be fetched`,
+    );
+    expect(outcome.outcome === 'dry-run' && outcome.progress.sourceCounts).toEqual({
+      cached: artists.length - 5,
+      'would-fetch': 5,
+    });
     expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(runsBefore);
     expect(harness.sims.log.entries.slice(before).filter((entry) => entry.provider !== 'plex')).toEqual([]);
     const { rows } = await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache');

@@ -26,7 +26,11 @@ describe('runs across worker processes', () => {
     return worker;
   }
 
-  async function waitForRun(runId: number, predicate: (status: string, current: number) => boolean, timeoutMs = 60_000) {
+  async function waitForRun(
+    runId: number,
+    predicate: (status: string, current: number) => boolean,
+    timeoutMs = 60_000,
+  ) {
     await expect
       .poll(
         async () => {
@@ -55,7 +59,11 @@ describe('runs across worker processes', () => {
   it('a cancel sent by another process stops a running warm within a second', async () => {
     const worker = startWorker();
     await worker.waitForOutput(/Worker connected/);
-    const { run } = await startQueuedRun(harness.db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 1 } });
+    const { run } = await startQueuedRun(harness.db.pool, {
+      kind: 'cache-warm',
+      trigger: 'api',
+      options: { concurrency: 1 },
+    });
     await waitForRun(run.id, (status, current) => status === 'running' && current >= 2);
 
     const cancel = await runCli(['cancel', String(run.id)], { env: harness.env, cwd: workDir });
@@ -75,12 +83,18 @@ describe('runs across worker processes', () => {
     const first = startWorker();
     await first.waitForOutput(/Worker connected/);
     const lastfmBefore = harness.sims.log.count({ provider: 'lastfm' });
-    const { run } = await startQueuedRun(harness.db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 2 } });
+    const { run } = await startQueuedRun(harness.db.pool, {
+      kind: 'cache-warm',
+      trigger: 'api',
+      options: { concurrency: 2 },
+    });
     await waitForRun(run.id, (status, current) => status === 'running' && current >= 10);
     first.child.kill('SIGKILL');
     await first.exited;
     const storedAtKill = new Set(
-      (await harness.db.pool.query<{ name_key: string }>('SELECT name_key FROM artist_cache')).rows.map((row) => row.name_key),
+      (await harness.db.pool.query<{ name_key: string }>('SELECT name_key FROM artist_cache')).rows.map(
+        (row) => row.name_key,
+      ),
     );
     const cachedAtKill = storedAtKill.size;
 
@@ -118,7 +132,9 @@ describe('runs across worker processes', () => {
     await Promise.all(workers.map((worker) => worker.waitForOutput(/Worker connected/)));
     // Both processes must know of each other before the budget is shared.
     await expect
-      .poll(async () => Number((await harness.db.pool.query('SELECT count(*) FROM worker_processes')).rows[0].count), { timeout: 10_000 })
+      .poll(async () => Number((await harness.db.pool.query('SELECT count(*) FROM worker_processes')).rows[0].count), {
+        timeout: 10_000,
+      })
       .toBeGreaterThanOrEqual(2);
     const before = harness.sims.log.entries.length;
     const artists = await startQueuedRun(harness.db.pool, { kind: 'cache-warm', trigger: 'api', options: {} });
@@ -127,13 +143,20 @@ describe('runs across worker processes', () => {
     await waitForRun(albums.run.id, (status) => status === 'succeeded', 120_000);
     const lastfm = harness.sims.log.entries.slice(before).filter((entry) => entry.provider === 'lastfm');
     const maxInOneSecond = Math.max(
-      ...lastfm.map((entry) => lastfm.filter((other) => other.startedAt >= entry.startedAt && other.startedAt < entry.startedAt + 1_000).length),
+      ...lastfm.map(
+        (entry) =>
+          lastfm.filter((other) => other.startedAt >= entry.startedAt && other.startedAt < entry.startedAt + 1_000)
+            .length,
+      ),
     );
     // Each process alone would run at 8/s; together they must stay within the budget, and so never hit the 10/s rule.
     expect(lastfm.filter((entry) => entry.status === 429)).toEqual([]);
     expect(maxInOneSecond).toBeLessThanOrEqual(10);
     // Both runs really ran at the same time, in different processes.
-    const [artistRun, albumRun] = await Promise.all([getRun(harness.db.pool, artists.run.id), getRun(harness.db.pool, albums.run.id)]);
+    const [artistRun, albumRun] = await Promise.all([
+      getRun(harness.db.pool, artists.run.id),
+      getRun(harness.db.pool, albums.run.id),
+    ]);
     const overlapped =
       artistRun?.startedAt && artistRun.finishedAt && albumRun?.startedAt && albumRun.finishedAt
         ? artistRun.startedAt < albumRun.finishedAt && albumRun.startedAt < artistRun.finishedAt

@@ -11,7 +11,8 @@ import { parseOtherFeatures } from '../../src/providers/audiomuse.ts';
 import { type Providers, createProviders } from '../../src/providers/index.ts';
 import { FAST } from './support.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/audiomuse/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/audiomuse/${name}`, import.meta.url), 'utf8');
 
 describe('AudioMuse client against the real sync answers', () => {
   let server: Server;
@@ -22,13 +23,23 @@ describe('AudioMuse client against the real sync answers', () => {
     server = createServer((request: IncomingMessage, response) => {
       const url = new URL(request.url ?? '/', 'http://fixture.invalid');
       seen.push({ target: request.url ?? '', authorization: request.headers.authorization });
-      const body = url.pathname !== '/api/sync' ? undefined : url.searchParams.get('fields') === 'index' ? fixture('sync-index-page.json') : fixture('sync-rows-page.json');
-      response.writeHead(body === undefined ? 404 : 200, { 'Content-Type': body === undefined ? 'text/html' : 'application/json' });
+      const body =
+        url.pathname !== '/api/sync'
+          ? undefined
+          : url.searchParams.get('fields') === 'index'
+            ? fixture('sync-index-page.json')
+            : fixture('sync-rows-page.json');
+      response.writeHead(body === undefined ? 404 : 200, {
+        'Content-Type': body === undefined ? 'text/html' : 'application/json',
+      });
       response.end(body ?? 'Not Found');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const config = parseConfig({ AUDIOMUSE_URL: `http://127.0.0.1:${port}`, AUDIOMUSE_TOKEN: 'fixture-token', AUDIOMUSE_SERVER: 'Plex Den' }, process.cwd());
+    const config = parseConfig(
+      { AUDIOMUSE_URL: `http://127.0.0.1:${port}`, AUDIOMUSE_TOKEN: 'fixture-token', AUDIOMUSE_SERVER: 'Plex Den' },
+      process.cwd(),
+    );
     providers = createProviders(config.providers, { logger: pino({ level: 'silent' }), tuning: FAST });
   });
   afterAll(async () => {
@@ -47,23 +58,52 @@ describe('AudioMuse client against the real sync answers', () => {
       nextPage: 2,
     });
     const request = seen.at(-1);
-    expect(Object.fromEntries(new URL(request?.target ?? '', 'http://x').searchParams)).toEqual({ fields: 'index', page: '1', limit: '1000', server: 'Plex Den' });
+    expect(Object.fromEntries(new URL(request?.target ?? '', 'http://x').searchParams)).toEqual({
+      fields: 'index',
+      page: '1',
+      limit: '1000',
+      server: 'Plex Den',
+    });
     expect(request?.authorization).toBe('Bearer fixture-token');
   });
 
   it('reads rows: author as artist, escaped names, the fingerprint, and all-zero CLAP features as none', async () => {
     const rows = await providers.require('audiomuse').syncRowsBatch(['48213', '48214']);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ itemId: '48213', title: 'Reckoner', artist: 'Radiohead', key: 'F#', scale: 'minor', fingerprint: '0b6e2f9a41c37d58' });
+    expect(rows[0]).toMatchObject({
+      itemId: '48213',
+      title: 'Reckoner',
+      artist: 'Radiohead',
+      key: 'F#',
+      scale: 'minor',
+      fingerprint: '0b6e2f9a41c37d58',
+    });
     expect(rows[0]?.tempo).toBeCloseTo(117.4536, 3);
-    expect(rows[0]?.moodVector).toEqual({ alternative: 0.612, rock: 0.548, indie: 0.401, 'alternative rock': 0.35, Mellow: 0.218 });
-    expect(rows[0]?.otherFeatures).toEqual({ danceable: 0.31, aggressive: 0.12, happy: 0.27, party: 0.22, relaxed: 0.4, sad: 0.18 });
+    expect(rows[0]?.moodVector).toEqual({
+      alternative: 0.612,
+      rock: 0.548,
+      indie: 0.401,
+      'alternative rock': 0.35,
+      Mellow: 0.218,
+    });
+    expect(rows[0]?.otherFeatures).toEqual({
+      danceable: 0.31,
+      aggressive: 0.12,
+      happy: 0.27,
+      party: 0.22,
+      relaxed: 0.4,
+      sad: 0.18,
+    });
     expect(rows[1]).toMatchObject({ itemId: '48214', title: 'Jóga', artist: 'Björk', otherFeatures: {} });
     expect(rows[1]?.moodVector['female vocalists']).toBe(0.655);
     const target = seen.at(-1)?.target ?? '';
     // Commas unencoded: every byte counts against gunicorn's request-line limit.
     expect(target).toContain('ids=48213,48214');
-    expect(Object.fromEntries(new URL(target, 'http://x').searchParams)).toEqual({ include_embeddings: 'false', server: 'Plex Den', ids: '48213,48214' });
+    expect(Object.fromEntries(new URL(target, 'http://x').searchParams)).toEqual({
+      include_embeddings: 'false',
+      server: 'Plex Den',
+      ids: '48213,48214',
+    });
   });
 
   it('splits id lists into requests of at most 500 ids whose request line gunicorn accepts', () => {
@@ -73,12 +113,18 @@ describe('AudioMuse client against the real sync answers', () => {
     for (const batch of batches) expect(batch.length).toBeLessThanOrEqual(500);
     // 8 bytes an id: about 490 ids fit, so 1,800 ids take 4 requests, not 1,800.
     expect(batches).toHaveLength(4);
-    const short = providers.require('audiomuse').syncBatches(ids.slice(0, 1000).map((_, index) => String(10_000 + index)));
+    const short = providers
+      .require('audiomuse')
+      .syncBatches(ids.slice(0, 1000).map((_, index) => String(10_000 + index)));
     expect(short.map((batch) => batch.length)).toEqual([500, 500]);
   });
 
   it('treats other_features that are all zero as absent', () => {
-    expect(parseOtherFeatures('danceable:0.00,aggressive:0.00,happy:0.00,party:0.00,relaxed:0.00,sad:0.00')).toEqual({});
-    expect(parseOtherFeatures('danceable:0.00,aggressive:0.10,happy:0.00,party:0.00,relaxed:0.00,sad:0.00')).toMatchObject({ aggressive: 0.1, danceable: 0 });
+    expect(parseOtherFeatures('danceable:0.00,aggressive:0.00,happy:0.00,party:0.00,relaxed:0.00,sad:0.00')).toEqual(
+      {},
+    );
+    expect(
+      parseOtherFeatures('danceable:0.00,aggressive:0.10,happy:0.00,party:0.00,relaxed:0.00,sad:0.00'),
+    ).toMatchObject({ aggressive: 0.1, danceable: 0 });
   });
 });

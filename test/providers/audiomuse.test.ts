@@ -29,7 +29,7 @@ function analysedTrack(analysed: boolean) {
 }
 
 describe('AudioMuse client', () => {
-  it('reads a track\'s score by Plex ratingKey with the Bearer token, parsing its feature strings', async () => {
+  it("reads a track's score by Plex ratingKey with the Bearer token, parsing its feature strings", async () => {
     const { track, features } = analysedTrack(true);
     const score = await providers.require('audiomuse').score(track.ratingKey);
     expect(score).toMatchObject({
@@ -52,20 +52,31 @@ describe('AudioMuse client', () => {
 
   it('says not-found for a track it has not analysed', async () => {
     const { track } = analysedTrack(false);
-    await expect(providers.require('audiomuse').score(track.ratingKey)).rejects.toMatchObject({ kind: 'not-found', status: 404 });
+    await expect(providers.require('audiomuse').score(track.ratingKey)).rejects.toMatchObject({
+      kind: 'not-found',
+      status: 404,
+    });
   });
 
   it('reads its redirect to the login page as unauthorised, without showing the token', async () => {
     sims.audiomuse.setToken('a-different-token-123');
-    const error = await providers.require('audiomuse').score(analysedTrack(true).track.ratingKey).catch((caught: unknown) => caught);
+    const error = await providers
+      .require('audiomuse')
+      .score(analysedTrack(true).track.ratingKey)
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'unauthorised', status: 302 });
     expect((error as Error).message).not.toContain(DEFAULT_AUDIOMUSE_TOKEN);
   });
 
   it('sends the optional server and sorts an unknown one as bad-response', async () => {
     const { track } = analysedTrack(true);
-    await expect(providers.require('audiomuse').score(track.ratingKey, { server: 'Plex' })).resolves.toMatchObject({ itemId: track.ratingKey });
-    await expect(providers.require('audiomuse').score(track.ratingKey, { server: 'Jellyfin' })).rejects.toMatchObject({ kind: 'bad-response', status: 400 });
+    await expect(providers.require('audiomuse').score(track.ratingKey, { server: 'Plex' })).resolves.toMatchObject({
+      itemId: track.ratingKey,
+    });
+    await expect(providers.require('audiomuse').score(track.ratingKey, { server: 'Jellyfin' })).rejects.toMatchObject({
+      kind: 'bad-response',
+      status: 400,
+    });
   });
 
   it('retries 503 and stalls, and sorts truncated bodies as bad-response', async () => {

@@ -51,8 +51,8 @@ function providers(perProvider: Parameters<typeof createProviders>[1]['perProvid
   return createProviders(config.providers, { logger: pino({ level: 'silent' }), tuning: FAST, perProvider });
 }
 
-describe('clients against the real services\' documented responses', () => {
-  it("Last.fm: a single tag as an object is one tag", async () => {
+describe("clients against the real services' documented responses", () => {
+  it('Last.fm: a single tag as an object is one tag', async () => {
     answer = () => ({ fixture: 'lastfm-artist-toptags-single-tag.json' });
     await expect(providers().require('lastfm').artistTopTags('Slowdive')).resolves.toEqual({
       tags: [{ name: 'shoegaze', weight: 100 }],
@@ -68,7 +68,10 @@ describe('clients against the real services\' documented responses', () => {
       answer = () => ({ status, fixture: file });
       const client = providers();
       const before = seen.length;
-      await expect(client.require('lastfm').artistTopTags('Slowdive')).rejects.toMatchObject({ kind: 'unauthorised', code: 'paused' });
+      await expect(client.require('lastfm').artistTopTags('Slowdive')).rejects.toMatchObject({
+        kind: 'unauthorised',
+        code: 'paused',
+      });
       await expect(client.require('lastfm').artistTopTags('Ride')).rejects.toMatchObject({ code: 'paused' });
       expect(seen.length - before).toBe(1);
       expect(client.pause('lastfm')?.reason).toMatch(reason);
@@ -78,7 +81,11 @@ describe('clients against the real services\' documented responses', () => {
   it('MusicBrainz: genres of an artist lookup, with their vote counts', async () => {
     answer = () => ({ fixture: 'musicbrainz-artist-genres.json' });
     const result = await providers().require('musicbrainz').artistGenresById('a74b1b7f-71a5-4011-9441-d0b5e4122711');
-    expect(result).toMatchObject({ outcome: 'genres', mbid: 'a74b1b7f-71a5-4011-9441-d0b5e4122711', name: 'Radiohead' });
+    expect(result).toMatchObject({
+      outcome: 'genres',
+      mbid: 'a74b1b7f-71a5-4011-9441-d0b5e4122711',
+      name: 'Radiohead',
+    });
     expect(result.genres).toEqual([
       { name: 'alternative rock', weight: 17 },
       { name: 'art rock', weight: 12 },
@@ -91,15 +98,26 @@ describe('clients against the real services\' documented responses', () => {
     answer = (path, query) => {
       if (path === '/ws/2/artist') return { fixture: 'musicbrainz-search-namesakes.json' };
       if (path === '/ws/2/release-group') {
-        return { fixture: query.get('artist') === '5b11f4ce-a62d-471e-81fc-a69a8278c7da' ? 'musicbrainz-release-groups-grunge.json' : 'musicbrainz-release-groups-60s.json' };
+        return {
+          fixture:
+            query.get('artist') === '5b11f4ce-a62d-471e-81fc-a69a8278c7da'
+              ? 'musicbrainz-release-groups-grunge.json'
+              : 'musicbrainz-release-groups-60s.json',
+        };
       }
       return { fixture: 'musicbrainz-artist-genres.json' };
     };
     const musicbrainz = providers({ musicbrainz: { requestsPerSecond: 50 } }).require('musicbrainz');
-    const found = await musicbrainz.findArtist('Nirvana', undefined, async () => ['Nevermind (Deluxe Edition)', 'In Utero']);
+    const found = await musicbrainz.findArtist('Nirvana', undefined, async () => [
+      'Nevermind (Deluxe Edition)',
+      'In Utero',
+    ]);
     expect(found).toBe('5b11f4ce-a62d-471e-81fc-a69a8278c7da');
     const undecided = await musicbrainz.findArtist('Nirvana', undefined, async () => ['MTV Unplugged in New York']);
-    expect(undecided).toMatchObject({ outcome: 'ambiguous', candidates: [{ disambiguation: '60s band from the UK' }, { disambiguation: 'US grunge band' }] });
+    expect(undecided).toMatchObject({
+      outcome: 'ambiguous',
+      candidates: [{ disambiguation: '60s band from the UK' }, { disambiguation: 'US grunge band' }],
+    });
   });
 
   it('MusicBrainz: a 503 with X-RateLimit-Reset and no Retry-After pauses the limiter until the reset', async () => {
@@ -109,7 +127,11 @@ describe('clients against the real services\' documented responses', () => {
       refused = true;
       return {
         status: 503,
-        headers: { 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) },
+        headers: {
+          'x-ratelimit-limit': '1',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1),
+        },
         fixture: 'lastfm-error-10.json',
       };
     };
@@ -123,19 +145,31 @@ describe('clients against the real services\' documented responses', () => {
     expect(client.stats().musicbrainz.counters?.rateLimited).toBe(1);
   });
 
-  it("Spotify: a development-mode artist without popularity or followers; an empty genre list for the probe artist means no genres for this app", async () => {
-    answer = (path) => (path === '/api/token' ? { fixture: 'spotify-token.json' } : { fixture: 'spotify-search-dev-mode.json' });
+  it('Spotify: a development-mode artist without popularity or followers; an empty genre list for the probe artist means no genres for this app', async () => {
+    answer = (path) =>
+      path === '/api/token' ? { fixture: 'spotify-token.json' } : { fixture: 'spotify-search-dev-mode.json' };
     const spotify = providers().require('spotify');
-    await expect(spotify.artistGenres('Radiohead')).resolves.toMatchObject({ outcome: 'genres', genres: [], artist: { id: '4Z8W4fKeB5YxbusRsdQVPb' } });
+    await expect(spotify.artistGenres('Radiohead')).resolves.toMatchObject({
+      outcome: 'genres',
+      genres: [],
+      artist: { id: '4Z8W4fKeB5YxbusRsdQVPb' },
+    });
     expect(seen.at(-1)).toContain(`q=${encodeURIComponent('artist:"Radiohead"')}`);
     await expect(spotify.probeCapabilities()).resolves.toMatchObject({ genres: 'unavailable' });
   });
 
-  it("Spotify: the 403 for an app owner without Premium pauses Spotify after one request", async () => {
-    answer = (path) => (path === '/api/token' ? { fixture: 'spotify-token.json' } : { status: 403, fixture: 'spotify-premium-required.json' });
+  it('Spotify: the 403 for an app owner without Premium pauses Spotify after one request', async () => {
+    answer = (path) =>
+      path === '/api/token'
+        ? { fixture: 'spotify-token.json' }
+        : { status: 403, fixture: 'spotify-premium-required.json' };
     const client = providers();
     const before = seen.filter((entry) => entry.startsWith('/v1/')).length;
-    await expect(client.require('spotify').artistGenres('Radiohead')).rejects.toMatchObject({ kind: 'unauthorised', code: 'paused', status: 403 });
+    await expect(client.require('spotify').artistGenres('Radiohead')).rejects.toMatchObject({
+      kind: 'unauthorised',
+      code: 'paused',
+      status: 403,
+    });
     await expect(client.require('spotify').artistGenres('Ride')).rejects.toMatchObject({ code: 'paused' });
     expect(seen.filter((entry) => entry.startsWith('/v1/')).length - before).toBe(1);
     expect(client.pause('spotify')?.reason).toContain('Active premium subscription required for the owner of the app');

@@ -53,7 +53,9 @@ describe('Last.fm client', () => {
       const result = await lastfm.artistTopTags(name);
       expect(result.artist).toBe(truth?.lastfm?.name);
       expect(result.tags.map((tag) => tag.name)).toEqual(truth?.lastfm?.tags.map((tag) => tag.name));
-      expect(sims.log.count({ provider: 'lastfm', query: { artist: name, method: 'artist.gettoptags' } })).toBeGreaterThan(0);
+      expect(
+        sims.log.count({ provider: 'lastfm', query: { artist: name, method: 'artist.gettoptags' } }),
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -67,7 +69,9 @@ describe('Last.fm client', () => {
 
   it('reads album top tags, and "Album not found" (error 6 in a 200) as not-found', async () => {
     const lastfm = providers.require('lastfm');
-    const album = sims.library.albumsOf(0).find((candidate) => candidate.lastfm !== null && candidate.lastfm.name === candidate.title);
+    const album = sims.library
+      .albumsOf(0)
+      .find((candidate) => candidate.lastfm !== null && candidate.lastfm.name === candidate.title);
     expect(album).toBeDefined();
     if (album?.lastfm == null) return;
     const result = await lastfm.albumTopTags(album.artistName, album.title);
@@ -95,7 +99,9 @@ describe('Last.fm client', () => {
 
   it('accepts a single tag returned as an object', () => {
     // The generated library never has exactly one tag, so this quirk is checked on the documented shape.
-    const parsed = lastfmTopTagsSchema.parse({ toptags: { tag: { count: 100, name: 'shoegaze', url: 'u' }, '@attr': { artist: 'X' } } });
+    const parsed = lastfmTopTagsSchema.parse({
+      toptags: { tag: { count: 100, name: 'shoegaze', url: 'u' }, '@attr': { artist: 'X' } },
+    });
     expect(parsed.toptags.tag).toEqual([{ name: 'shoegaze', count: 100 }]);
     expect(lastfmTopTagsSchema.parse({ toptags: '' }).toptags.tag).toEqual([]);
   });
@@ -141,20 +147,29 @@ describe('Last.fm client', () => {
     suspendedProviders.onPauseChange((name, pause) => changes.push(`${name}: ${pause?.reason ?? 'resumed'}`));
     const before = sims.log.count({ provider: 'lastfm' });
     const refusals = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map((index) => failure(suspendedProviders.require('lastfm').artistTopTags(sims.library.artist(index).name))),
+      [1, 2, 3, 4, 5, 6].map((index) =>
+        failure(suspendedProviders.require('lastfm').artistTopTags(sims.library.artist(index).name)),
+      ),
     );
     for (const refusal of refusals) expect(refusal).toMatchObject({ kind: 'unauthorised', code: 'paused' });
     expect(refusals[0]?.message).toContain('error 26');
     // The first refusal stops the rest: they fail without being sent, and the pause is announced once.
     expect(sims.log.count({ provider: 'lastfm' }) - before).toBe(1);
-    expect(changes).toEqual(['lastfm: error 26: Suspended API key - Access for your account has been suspended, please contact Last.fm']);
+    expect(changes).toEqual([
+      'lastfm: error 26: Suspended API key - Access for your account has been suspended, please contact Last.fm',
+    ]);
     expect(suspendedProviders.pause('lastfm')?.retryAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
   });
 
   it('retries 5xx, resets and stalls, and reports malformed or truncated bodies as bad-response', async () => {
     const lastfm = providers.require('lastfm');
     const name = sims.library.artist(29).name;
-    for (const fault of [{ kind: 'status', status: 500 }, { kind: 'status', status: 503 }, { kind: 'reset' }, { kind: 'stall' }] as const) {
+    for (const fault of [
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 503 },
+      { kind: 'reset' },
+      { kind: 'stall' },
+    ] as const) {
       sims.lastfm.faults.failNext(fault);
       await expect(lastfm.artistTopTags(name)).resolves.toMatchObject({ artist: name });
     }

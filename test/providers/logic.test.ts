@@ -24,7 +24,16 @@ const transientFailure = () =>
 
 describe('names', () => {
   it('percent-encodes every special name so that it decodes back intact', () => {
-    const names = ['AC/DC', "Guns N' Roses", 'Simon & Garfunkel', 'Björk', 'Sigur Rós', '坂本龍一', 'Μίκης Θεοδωράκης', 'C+C Music #1 Factory'];
+    const names = [
+      'AC/DC',
+      "Guns N' Roses",
+      'Simon & Garfunkel',
+      'Björk',
+      'Sigur Rós',
+      '坂本龍一',
+      'Μίκης Θεοδωράκης',
+      'C+C Music #1 Factory',
+    ];
     for (const name of names) {
       const encoded = encodeComponent(name);
       expect(encoded).toMatch(/^[A-Za-z0-9%._~-]*$/);
@@ -78,9 +87,15 @@ describe('Retry-After', () => {
 describe('circuit breaker', () => {
   it('opens after consecutive transient failures, probes after the pause, closes after successes', async () => {
     const time = fakeClock();
-    const breaker = new CircuitBreaker('lastfm', { failureThreshold: 3, openMs: 10_000, successThreshold: 2 }, time.clock);
+    const breaker = new CircuitBreaker(
+      'lastfm',
+      { failureThreshold: 3, openMs: 10_000, successThreshold: 2 },
+      time.clock,
+    );
     for (let i = 0; i < 3; i += 1) {
-      await expect(breaker.execute(() => Promise.reject(transientFailure()))).rejects.toMatchObject({ code: 'server-error' });
+      await expect(breaker.execute(() => Promise.reject(transientFailure()))).rejects.toMatchObject({
+        code: 'server-error',
+      });
     }
     expect(breaker.state).toBe('open');
     let called = false;
@@ -114,8 +129,17 @@ describe('circuit breaker', () => {
 
   it('does not count answers such as not-found against the provider', async () => {
     const time = fakeClock();
-    const breaker = new CircuitBreaker('lastfm', { failureThreshold: 2, openMs: 1000, successThreshold: 1 }, time.clock);
-    const notFound = new ProviderError({ provider: 'lastfm', kind: 'not-found', code: 'not-found', message: 'no such artist' });
+    const breaker = new CircuitBreaker(
+      'lastfm',
+      { failureThreshold: 2, openMs: 1000, successThreshold: 1 },
+      time.clock,
+    );
+    const notFound = new ProviderError({
+      provider: 'lastfm',
+      kind: 'not-found',
+      code: 'not-found',
+      message: 'no such artist',
+    });
     for (let i = 0; i < 5; i += 1) await expect(breaker.execute(() => Promise.reject(notFound))).rejects.toBe(notFound);
     await expect(breaker.execute(() => Promise.reject(transientFailure()))).rejects.toBeInstanceOf(ProviderError);
     await expect(breaker.execute(() => Promise.reject(notFound))).rejects.toBe(notFound);
@@ -139,7 +163,13 @@ describe('X-RateLimit-Reset', () => {
 
 describe('rate limiter', () => {
   it('widens the spacing by a margin that follows the spread of round trips, within a small share of it', () => {
-    const limiter = new RateLimiter({ provider: 'musicbrainz', clock: () => new Date(), requestsPerSecond: 1, maxPauseMs: 60_000, defaultPauseMs: 100 });
+    const limiter = new RateLimiter({
+      provider: 'musicbrainz',
+      clock: () => new Date(),
+      requestsPerSecond: 1,
+      maxPauseMs: 60_000,
+      defaultPauseMs: 100,
+    });
     // Before any round trip: a default margin of 5 %.
     expect(limiter.spacingMs).toBe(1050);
     // Steady round trips: hardly any margin.
@@ -155,12 +185,20 @@ describe('rate limiter', () => {
   });
 
   it('spaces grants by 1/rate and follows setRate at run time', async () => {
-    const limiter = new RateLimiter({ provider: 'lastfm', clock: () => new Date(), requestsPerSecond: 20, maxPauseMs: 60_000, defaultPauseMs: 100 });
+    const limiter = new RateLimiter({
+      provider: 'lastfm',
+      clock: () => new Date(),
+      requestsPerSecond: 20,
+      maxPauseMs: 60_000,
+      defaultPauseMs: 100,
+    });
     const grants: number[] = [];
-    await Promise.all(Array.from({ length: 6 }, async () => {
-      await limiter.acquire();
-      grants.push(performance.now());
-    }));
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        await limiter.acquire();
+        grants.push(performance.now());
+      }),
+    );
     const gaps = grants.slice(1).map((time, index) => time - (grants[index] ?? 0));
     // 50 ms apart at 20/s, less a few ms of timer and millisecond-clock granularity.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(45);
@@ -176,7 +214,13 @@ describe('rate limiter', () => {
   });
 
   it('pauses every caller on a short Retry-After', async () => {
-    const limiter = new RateLimiter({ provider: 'spotify', clock: () => new Date(), requestsPerSecond: 1000, maxPauseMs: 60_000, defaultPauseMs: 100 });
+    const limiter = new RateLimiter({
+      provider: 'spotify',
+      clock: () => new Date(),
+      requestsPerSecond: 1000,
+      maxPauseMs: 60_000,
+      defaultPauseMs: 100,
+    });
     await limiter.acquire();
     const outcome = limiter.onRateLimited(150);
     expect(outcome.outcome).toBe('paused');
@@ -187,7 +231,14 @@ describe('rate limiter', () => {
 
   it('marks the provider unavailable on a long Retry-After and fails fast until then', async () => {
     const time = fakeClock();
-    const limiter = new RateLimiter({ provider: 'spotify', clock: time.clock, requestsPerSecond: 2, adaptive: true, maxPauseMs: 300_000, defaultPauseMs: 1000 });
+    const limiter = new RateLimiter({
+      provider: 'spotify',
+      clock: time.clock,
+      requestsPerSecond: 2,
+      adaptive: true,
+      maxPauseMs: 300_000,
+      defaultPauseMs: 1000,
+    });
     const outcome = limiter.onRateLimited(52_531_000);
     expect(outcome).toEqual({ outcome: 'unavailable', until: new Date(time.clock().getTime() + 52_531_000) });
     const error = await limiter.acquire().catch((caught: unknown) => caught);
@@ -199,7 +250,14 @@ describe('rate limiter', () => {
 
   it('halves the adaptive rate on a 429 and creeps back 10% per quiet minute up to the ceiling', () => {
     const time = fakeClock();
-    const limiter = new RateLimiter({ provider: 'spotify', clock: time.clock, requestsPerSecond: 2, adaptive: true, maxPauseMs: 300_000, defaultPauseMs: 10 });
+    const limiter = new RateLimiter({
+      provider: 'spotify',
+      clock: time.clock,
+      requestsPerSecond: 2,
+      adaptive: true,
+      maxPauseMs: 300_000,
+      defaultPauseMs: 10,
+    });
     limiter.onRateLimited(5_000);
     expect(limiter.currentRate).toBe(1);
     // A second 429 from a request already in flight during the pause does not halve again.

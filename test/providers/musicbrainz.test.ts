@@ -29,7 +29,9 @@ describe('MusicBrainz client', () => {
     const mbid = truth.plex.mbid ?? '';
     const result = await providers.require('musicbrainz').artistGenresById(mbid);
     expect(result).toMatchObject({ mbid: truth.musicbrainz?.id, name: truth.musicbrainz?.name, matchedBy: 'mbid' });
-    expect(result.genres.map((genre) => genre.name).sort()).toEqual(truth.musicbrainz?.genres.map((genre) => genre.name).sort());
+    expect(result.genres.map((genre) => genre.name).sort()).toEqual(
+      truth.musicbrainz?.genres.map((genre) => genre.name).sort(),
+    );
     const request = sims.log.filter({ provider: 'musicbrainz', path: `/ws/2/artist/${mbid}` }).at(-1);
     expect(request?.query).toMatchObject({ inc: 'genres', fmt: 'json' });
     expect(request?.headers['user-agent']).toMatch(/^linernotes\/\d+\.\d+\.\d+ \( \S+ \)$/);
@@ -46,7 +48,7 @@ describe('MusicBrainz client', () => {
     }
   });
 
-  it('tells namesakes apart by the library\'s album titles among their release groups, and says ambiguous when nothing does', async () => {
+  it("tells namesakes apart by the library's album titles among their release groups, and says ambiguous when nothing does", async () => {
     sims.musicbrainz.setQuirks({ namesakes: true });
     const musicbrainz = providers.require('musicbrainz');
     const artist = sims.library.artist(3);
@@ -62,9 +64,15 @@ describe('MusicBrainz client', () => {
     // No album titles, or titles neither namesake has: no guess, and no release group is read for nothing.
     const before = sims.log.count({ provider: 'musicbrainz', path: '/ws/2/release-group' });
     const unknown = await musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => [] });
-    expect(unknown).toMatchObject({ outcome: 'ambiguous', name: artist.name, candidates: [expect.anything(), expect.anything()] });
+    expect(unknown).toMatchObject({
+      outcome: 'ambiguous',
+      name: artist.name,
+      candidates: [expect.anything(), expect.anything()],
+    });
     expect(sims.log.count({ provider: 'musicbrainz', path: '/ws/2/release-group' })).toBe(before);
-    await expect(musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => ['No Such Album Anywhere'] })).resolves.toMatchObject({
+    await expect(
+      musicbrainz.artistGenres({ name: artist.name, albumTitles: async () => ['No Such Album Anywhere'] }),
+    ).resolves.toMatchObject({
       outcome: 'ambiguous',
     });
   });
@@ -79,24 +87,32 @@ describe('MusicBrainz client', () => {
 
   it('says not-found for an unknown name (near misses are not taken) and for a malformed id without asking', async () => {
     const musicbrainz = providers.require('musicbrainz');
-    await expect(musicbrainz.artistGenresByName('Qwzxv Nonexistent Ensemble')).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(musicbrainz.artistGenresByName('Qwzxv Nonexistent Ensemble')).rejects.toMatchObject({
+      kind: 'not-found',
+    });
     const before = sims.log.count({ provider: 'musicbrainz' });
     await expect(musicbrainz.artistGenresById('not-an-mbid')).rejects.toMatchObject({ kind: 'not-found' });
     expect(sims.log.count({ provider: 'musicbrainz' })).toBe(before);
   });
 
-  it('retries its 503s and the front end\'s HTML errors, and sorts a malformed body as bad-response', async () => {
+  it("retries its 503s and the front end's HTML errors, and sorts a malformed body as bad-response", async () => {
     const musicbrainz = providers.require('musicbrainz');
     const mbid = sims.library.artist(1).plex.mbid ?? '';
     sims.musicbrainz.faults.failNext({ kind: 'api-error' });
     sims.musicbrainz.faults.failNext({ kind: 'status', status: 502 });
     await expect(musicbrainz.artistGenresById(mbid)).resolves.toMatchObject({ matchedBy: 'mbid' });
     sims.musicbrainz.faults.failNext('malformed');
-    await expect(musicbrainz.artistGenresById(sims.library.artist(2).plex.mbid ?? '')).rejects.toMatchObject({ kind: 'bad-response' });
+    await expect(musicbrainz.artistGenresById(sims.library.artist(2).plex.mbid ?? '')).rejects.toMatchObject({
+      kind: 'bad-response',
+    });
   });
 
   it('pauses the shared limiter on a 503 with X-RateLimit-Reset, and sends nothing before the reset', async () => {
-    sims.musicbrainz.setQuirks({ rateLimit: PROVIDER_RATE_LIMITS.musicbrainz, rateLimitHeaders: true, retryAfterOn503: false });
+    sims.musicbrainz.setQuirks({
+      rateLimit: PROVIDER_RATE_LIMITS.musicbrainz,
+      rateLimitHeaders: true,
+      retryAfterOn503: false,
+    });
     // Three times what MusicBrainz accepts, so that it refuses.
     const eager = providersFor(sims, { perProvider: { musicbrainz: { requestsPerSecond: 3 } } });
     const since = Date.now();

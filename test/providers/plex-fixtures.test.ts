@@ -29,13 +29,16 @@ const seen: Array<{ path: string; query: URLSearchParams; headers: IncomingMessa
 
 beforeAll(async () => {
   const bodies = new Map<string, string>();
-  for (const [route, file] of Object.entries(ROUTES)) bodies.set(route, await readFile(path.join(fixtures, file), 'utf8'));
+  for (const [route, file] of Object.entries(ROUTES))
+    bodies.set(route, await readFile(path.join(fixtures, file), 'utf8'));
   server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://fixture');
     seen.push({ path: url.pathname, query: url.searchParams, headers: request.headers });
     const body = bodies.get(url.pathname);
     if (request.headers['x-plex-token'] !== TOKEN) {
-      response.writeHead(401, { 'content-type': 'text/html' }).end('<html><body><h1>401 Unauthorized</h1></body></html>');
+      response
+        .writeHead(401, { 'content-type': 'text/html' })
+        .end('<html><body><h1>401 Unauthorized</h1></body></html>');
     } else if (body === undefined) {
       response.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>404 Not Found</h1></body></html>');
     } else {
@@ -98,7 +101,9 @@ describe('Plex client on the documented shapes', () => {
       moods: ['Atmospheric', 'Calm/Peaceful', 'Dreamy', 'Hypnotic', 'Introspective', 'Reflective', 'Soothing'],
       viewCount: 12,
     });
-    await expect(plex.track('158')).resolves.toMatchObject({ moods: expect.arrayContaining(['Dreamy']) as unknown as string[] });
+    await expect(plex.track('158')).resolves.toMatchObject({
+      moods: expect.arrayContaining(['Dreamy']) as unknown as string[],
+    });
   });
 
   it('asks for several tracks in one comma list and reads every item of the answer', async () => {

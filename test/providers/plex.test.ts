@@ -34,7 +34,11 @@ describe('Plex client', () => {
     const plex = providers.require('plex');
     const sections = await plex.sections();
     expect(sections.map((section) => section.type).sort()).toEqual(['artist', 'movie']);
-    await expect(plex.musicSection()).resolves.toEqual({ key: sims.plex.musicSectionId, title: 'Music', type: 'artist' });
+    await expect(plex.musicSection()).resolves.toEqual({
+      key: sims.plex.musicSectionId,
+      title: 'Music',
+      type: 'artist',
+    });
     const request = sims.log.filter({ provider: 'plex', path: '/library/sections' }).at(-1);
     expect(request?.headers['x-plex-token']).toBe(sims.plex.token);
     expect(request?.headers.accept).toContain('application/json');
@@ -77,7 +81,13 @@ describe('Plex client', () => {
     const albums = await collect(plex.albumPages(sims.plex.musicSectionId, { pageSize: 50 }));
     albums.items.forEach((album, index) => {
       const truth = sims.library.album(index);
-      expect(album).toMatchObject({ ratingKey: truth.ratingKey, title: truth.title, artistName: truth.artistName, artistRatingKey: truth.artistRatingKey, year: truth.year });
+      expect(album).toMatchObject({
+        ratingKey: truth.ratingKey,
+        title: truth.title,
+        artistName: truth.artistName,
+        artistRatingKey: truth.artistRatingKey,
+        year: truth.year,
+      });
     });
     const tracks = await collect(plex.trackPages(sims.plex.musicSectionId, { pageSize: 500 }));
     expect(tracks.items).toHaveLength(sims.library.trackCount);
@@ -99,7 +109,9 @@ describe('Plex client', () => {
         userRating: truth.userRating,
         musicbrainzId: truth.mbid,
       });
-      expect(track.lastViewedAt?.getTime()).toBe(truth.lastViewedAt === undefined ? undefined : truth.lastViewedAt * 1000);
+      expect(track.lastViewedAt?.getTime()).toBe(
+        truth.lastViewedAt === undefined ? undefined : truth.lastViewedAt * 1000,
+      );
       if (truth.userRating !== undefined) rated += 1;
       if (truth.viewCount > 0) played += 1;
     });
@@ -123,11 +135,24 @@ describe('Plex client', () => {
     expect(listed?.styles).toEqual([]);
     expect(listed?.moods).toEqual([]);
     const detail = await plex.artist(truth.ratingKey);
-    expect(detail).toMatchObject({ genres: truth.plex.genres, styles: truth.plex.styles, moods: truth.plex.moods, musicbrainzId: truth.plex.mbid });
+    expect(detail).toMatchObject({
+      genres: truth.plex.genres,
+      styles: truth.plex.styles,
+      moods: truth.plex.moods,
+      musicbrainzId: truth.plex.mbid,
+    });
     const album = sims.library.album(truth.firstAlbum);
-    await expect(plex.album(album.ratingKey)).resolves.toMatchObject({ genres: album.plex.genres, styles: album.plex.styles, moods: album.plex.moods });
+    await expect(plex.album(album.ratingKey)).resolves.toMatchObject({
+      genres: album.plex.genres,
+      styles: album.plex.styles,
+      moods: album.plex.moods,
+    });
     const track = sims.library.track(album.firstTrack);
-    await expect(plex.track(track.ratingKey)).resolves.toMatchObject({ ratingKey: track.ratingKey, moods: track.moods, viewCount: track.viewCount });
+    await expect(plex.track(track.ratingKey)).resolves.toMatchObject({
+      ratingKey: track.ratingKey,
+      moods: track.moods,
+      viewCount: track.viewCount,
+    });
   });
 
   it('reads details in batches of at most PLEX_DETAIL_BATCH_SIZE keys, one comma list each', async () => {
@@ -138,7 +163,8 @@ describe('Plex client', () => {
     const since = Date.now();
     const details = await plex.trackDetails(wanted.map((track) => track.ratingKey));
     expect(details.size).toBe(wanted.length);
-    for (const track of wanted) expect(details.get(track.ratingKey)).toMatchObject({ moods: track.moods, genres: track.genres });
+    for (const track of wanted)
+      expect(details.get(track.ratingKey)).toMatchObject({ moods: track.moods, genres: track.genres });
     const requests = sims.log.filter({ provider: 'plex', path: /^\/library\/metadata\/[\d,]+$/, since });
     expect(requests).toHaveLength(Math.ceil(wanted.length / PLEX_DETAIL_BATCH_SIZE));
     expect(requests.every((request) => request.path.split(',').length <= PLEX_DETAIL_BATCH_SIZE)).toBe(true);
@@ -146,14 +172,19 @@ describe('Plex client', () => {
     const artists = await plex.artistDetails([sims.library.artist(0).ratingKey, sims.library.album(0).ratingKey]);
     expect([...artists.keys()]).toEqual([sims.library.artist(0).ratingKey]);
     const album = sims.library.album(1);
-    expect((await plex.albumDetails([album.ratingKey])).get(album.ratingKey)).toMatchObject({ styles: album.plex.styles, moods: album.plex.moods });
+    expect((await plex.albumDetails([album.ratingKey])).get(album.ratingKey)).toMatchObject({
+      styles: album.plex.styles,
+      moods: album.plex.moods,
+    });
   });
 
   it('lists every track once with pages in flight together, also when the server caps pages', async () => {
     const plex = providersFor(sims, { tuning: { http: { timeoutMs: 15_000 } } }).require('plex');
     for (const maxPageSize of [undefined, 7]) {
       sims.plex.setQuirks({ maxPageSize });
-      const { items } = await collect(plex.trackPagesConcurrently(sims.plex.musicSectionId, { concurrency: 3, pageSize: 20 }));
+      const { items } = await collect(
+        plex.trackPagesConcurrently(sims.plex.musicSectionId, { concurrency: 3, pageSize: 20 }),
+      );
       expect(items.map((track) => track.ratingKey).sort()).toEqual(
         Array.from({ length: sims.library.trackCount }, (_, index) => sims.library.track(index).ratingKey).sort(),
       );
@@ -169,7 +200,10 @@ describe('Plex client', () => {
 
   it('sorts a bad token, an unknown item and faults into typed errors, without showing the token', async () => {
     const wrong = providersFor(sims, {}, { PLEX_TOKEN: 'definitely-not-the-token' });
-    const unauthorised = await wrong.require('plex').sections().catch((error: unknown) => error);
+    const unauthorised = await wrong
+      .require('plex')
+      .sections()
+      .catch((error: unknown) => error);
     expect(unauthorised).toBeInstanceOf(ProviderError);
     expect(unauthorised).toMatchObject({ kind: 'unauthorised', status: 401 });
     expect((unauthorised as Error).message).not.toContain('definitely-not-the-token');

@@ -38,7 +38,8 @@ function calls(providers: Providers): Array<() => Promise<unknown>> {
     () => providers.require('plex').sections(),
     () => providers.require('plex').artist(artist(1).ratingKey),
     async () => {
-      for await (const page of providers.require('plex').trackPages(sims.plex.musicSectionId, { pageSize: 400 })) void page;
+      for await (const page of providers.require('plex').trackPages(sims.plex.musicSectionId, { pageSize: 400 }))
+        void page;
     },
     () => providers.require('lastfm').artistTopTags(artist(2).name),
     () => providers.require('lastfm').albumTopTags(artist(0).name, sims.library.album(0).title),
@@ -63,7 +64,8 @@ describe('all clients under faults', () => {
       const settled = await Promise.allSettled(calls(providers).map((call) => call()));
       for (const result of settled) outcomes.push(result.status === 'fulfilled' ? 'ok' : result.reason);
     }
-    for (const simulator of [sims.plex, sims.lastfm, sims.musicbrainz, sims.spotify, sims.audiomuse]) simulator.faults.reset();
+    for (const simulator of [sims.plex, sims.lastfm, sims.musicbrainz, sims.spotify, sims.audiomuse])
+      simulator.faults.reset();
 
     const failures = outcomes.filter((outcome) => outcome !== 'ok');
     const untyped = failures.filter((failure) => !(failure instanceof ProviderError));
@@ -76,12 +78,22 @@ describe('all clients under faults', () => {
       expect(stats[name].counters?.retries).toBeGreaterThan(0);
     }
 
-    const secrets = [sims.env.PLEX_TOKEN, sims.env.LASTFM_API_KEY, sims.env.SPOTIFY_CLIENT_SECRET, sims.env.AUDIOMUSE_TOKEN ?? ''];
+    const secrets = [
+      sims.env.PLEX_TOKEN,
+      sims.env.LASTFM_API_KEY,
+      sims.env.SPOTIFY_CLIENT_SECRET,
+      sims.env.AUDIOMUSE_TOKEN ?? '',
+    ];
     const bearerTokens = sims.log
       .filter({ provider: 'spotify' })
       .map((entry) => /^Bearer (.+)$/.exec(entry.headers.authorization ?? '')?.[1])
       .filter((token): token is string => token !== undefined);
-    const text = [...failures.map((failure) => `${(failure as Error).message} ${JSON.stringify(failure)} ${(failure as Error).stack ?? ''}`), ...captured.lines].join('\n');
+    const text = [
+      ...failures.map(
+        (failure) => `${(failure as Error).message} ${JSON.stringify(failure)} ${(failure as Error).stack ?? ''}`,
+      ),
+      ...captured.lines,
+    ].join('\n');
     expect(captured.lines.length).toBeGreaterThan(0);
     for (const secret of [...secrets, ...bearerTokens]) {
       expect(secret.length).toBeGreaterThan(4);
@@ -98,10 +110,14 @@ describe('circuit breaker', () => {
       tuning: { http: { maxAttempts: 2 }, breaker: { failureThreshold: 3, openMs: 30_000, successThreshold: 2 } },
     });
     const audiomuse = providers.require('audiomuse');
-    const analysed = Array.from({ length: sims.library.trackCount }, (_, index) => index).find((index) => sims.library.audioFeatures(index) !== null) ?? 0;
+    const analysed =
+      Array.from({ length: sims.library.trackCount }, (_, index) => index).find(
+        (index) => sims.library.audioFeatures(index) !== null,
+      ) ?? 0;
     const ratingKey = sims.library.track(analysed).ratingKey;
     sims.audiomuse.faults.set({ errorRate: 1, errors: [{ kind: 'status', status: 500 }] });
-    for (let i = 0; i < 3; i += 1) await expect(audiomuse.score(ratingKey)).rejects.toMatchObject({ kind: 'unavailable', code: 'server-error' });
+    for (let i = 0; i < 3; i += 1)
+      await expect(audiomuse.score(ratingKey)).rejects.toMatchObject({ kind: 'unavailable', code: 'server-error' });
     expect(providers.stats().audiomuse.counters?.breaker).toBe('open');
 
     const sent = sims.log.count({ provider: 'audiomuse' });

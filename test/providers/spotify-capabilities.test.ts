@@ -10,8 +10,11 @@ describe("Spotify's capability probe", () => {
   let harness: Harness;
   const searches = (): number => harness.sims.log.count({ provider: 'spotify', path: '/v1/search' });
   const stored = async () =>
-    (await harness.db.pool.query<{ genres: string; checked_at: Date }>(`SELECT genres, checked_at FROM provider_capabilities WHERE provider = 'spotify'`))
-      .rows[0];
+    (
+      await harness.db.pool.query<{ genres: string; checked_at: Date }>(
+        `SELECT genres, checked_at FROM provider_capabilities WHERE provider = 'spotify'`,
+      )
+    ).rows[0];
   const startAnother = () => startProcessRuntime({ config: harness.config, db: harness.db, logger: silentLogger() });
 
   beforeAll(async () => {

@@ -32,7 +32,11 @@ afterEach(() => {
 });
 
 function fresh(): Providers {
-  return providersFor(sims, { clock: time.clock, logger: captured.logger, perProvider: { spotify: { requestsPerSecond: 50 } } });
+  return providersFor(sims, {
+    clock: time.clock,
+    logger: captured.logger,
+    perProvider: { spotify: { requestsPerSecond: 50 } },
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
@@ -84,7 +88,10 @@ describe('Spotify client', () => {
     sims.spotify.setQuirks({ devGenres: 'empty' });
     await expect(spotify.artistGenres(name)).resolves.toMatchObject({ outcome: 'genres', genres: [] });
     sims.spotify.setQuirks({ devGenres: 'absent' });
-    await expect(spotify.artistGenres(name)).resolves.toMatchObject({ outcome: 'cannot-say', reason: 'genres-field-missing' });
+    await expect(spotify.artistGenres(name)).resolves.toMatchObject({
+      outcome: 'cannot-say',
+      reason: 'genres-field-missing',
+    });
     expect(spotify.getCapabilities().genres).toBe('unavailable');
   });
 
@@ -115,7 +122,9 @@ describe('Spotify client', () => {
     const first = await failure(spotify.artistGenres(sims.library.artist(14).name));
     expect(first).toMatchObject({ kind: 'unauthorised', code: 'paused', status: 403 });
     expect(first.message).toContain('Active premium subscription required for the owner of the app');
-    const later = await Promise.all([15, 16, 17].map((index) => failure(spotify.artistGenres(sims.library.artist(index).name))));
+    const later = await Promise.all(
+      [15, 16, 17].map((index) => failure(spotify.artistGenres(sims.library.artist(index).name))),
+    );
     for (const error of later) expect(error).toMatchObject({ kind: 'unauthorised', code: 'paused' });
     expect(sims.log.count({ provider: 'spotify', path: '/v1/search' }) - before).toBe(1);
     // Spotify says a renewed subscription takes a few hours to count: one request tries again after six.

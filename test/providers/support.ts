@@ -52,7 +52,12 @@ export function providersFor(
   return createProviders(config.providers, {
     logger: dependencies.logger ?? pino({ level: 'silent' }),
     ...dependencies,
-    tuning: { ...FAST, ...dependencies.tuning, http: { ...FAST.http, ...dependencies.tuning?.http }, breaker: { ...FAST.breaker, ...dependencies.tuning?.breaker } },
+    tuning: {
+      ...FAST,
+      ...dependencies.tuning,
+      http: { ...FAST.http, ...dependencies.tuning?.http },
+      breaker: { ...FAST.breaker, ...dependencies.tuning?.breaker },
+    },
   });
 }
 

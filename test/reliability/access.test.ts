@@ -68,8 +68,14 @@ describe.skipIf(reason !== undefined)('access from another network address', () 
   beforeAll(async () => {
     harness = await startHarness({ sims: { seed: 15, artists: 3 }, env: NO_SCHEDULES });
     namespace = createNetworkNamespace();
-    open = await startApiServer(harness, { config: { ...harness.config, apiToken: undefined }, host: namespace.hostAddress });
-    guarded = await startApiServer(harness, { config: { ...harness.config, apiToken: API_TOKEN }, host: namespace.hostAddress });
+    open = await startApiServer(harness, {
+      config: { ...harness.config, apiToken: undefined },
+      host: namespace.hostAddress,
+    });
+    guarded = await startApiServer(harness, {
+      config: { ...harness.config, apiToken: API_TOKEN },
+      host: namespace.hostAddress,
+    });
   }, 60_000);
   afterAll(async () => {
     await open?.close();
@@ -80,27 +86,40 @@ describe.skipIf(reason !== undefined)('access from another network address', () 
 
   async function fromNamespace(url: string, token: string) {
     const script = `process.argv.splice(1, 0, ${JSON.stringify(url)}, ${JSON.stringify(token)}, ${JSON.stringify(WS_MODULE)});\n${CLIENT}`;
-    return JSON.parse(await namespace.runNode(script)) as Record<string, { data?: unknown; errors?: Array<{ extensions?: { code?: string; reason?: string } }> }>;
+    return JSON.parse(await namespace.runNode(script)) as Record<
+      string,
+      { data?: unknown; errors?: Array<{ extensions?: { code?: string; reason?: string } }> }
+    >;
   }
 
   const codeOf = (answer: { errors?: Array<{ extensions?: { code?: string; reason?: string } }> } | undefined) =>
-    answer?.errors?.[0]?.extensions ? `${answer.errors[0].extensions.code}/${answer.errors[0].extensions.reason}` : 'ok';
+    answer?.errors?.[0]?.extensions
+      ? `${answer.errors[0].extensions.code}/${answer.errors[0].extensions.reason}`
+      : 'ok';
 
   it('without API_TOKEN: reads are answered, mutations refused as not loopback on every transport, forwarded headers ignored', async () => {
     const results = await fromNamespace(open.url, '');
     expect(codeOf(results.httpQuery)).toBe('ok');
-    for (const name of ['httpMutation', 'httpForwarded', 'wsMutation', 'sseMutation']) expect(codeOf(results[name]), name).toBe('NOT_ALLOWED/NOT_LOOPBACK');
+    for (const name of ['httpMutation', 'httpForwarded', 'wsMutation', 'sseMutation'])
+      expect(codeOf(results[name]), name).toBe('NOT_ALLOWED/NOT_LOOPBACK');
     const { rows } = await harness.db.pool.query('SELECT id FROM job_runs');
     expect(rows).toEqual([]);
-    printFigures('access without a token', { client: namespace.clientAddress, cases: Object.keys(results).length, accepted: Object.values(results).filter((answer) => codeOf(answer) === 'ok').length });
+    printFigures('access without a token', {
+      client: namespace.clientAddress,
+      cases: Object.keys(results).length,
+      accepted: Object.values(results).filter((answer) => codeOf(answer) === 'ok').length,
+    });
   }, 60_000);
 
   it('with API_TOKEN: the token opens mutations from another address, on every transport', async () => {
     const refused = await fromNamespace(guarded.url, 'wrong-token');
-    for (const name of ['httpMutation', 'wsMutation', 'sseMutation']) expect(codeOf(refused[name]), name).toBe('NOT_ALLOWED/WRONG_TOKEN');
+    for (const name of ['httpMutation', 'wsMutation', 'sseMutation'])
+      expect(codeOf(refused[name]), name).toBe('NOT_ALLOWED/WRONG_TOKEN');
     const accepted = await fromNamespace(guarded.url, API_TOKEN);
     for (const name of ['httpMutation', 'wsMutation', 'sseMutation']) expect(codeOf(accepted[name]), name).toBe('ok');
-    const { rows } = await harness.db.pool.query(`SELECT count(*)::int AS count FROM job_runs WHERE status IN ('queued', 'running')`);
+    const { rows } = await harness.db.pool.query(
+      `SELECT count(*)::int AS count FROM job_runs WHERE status IN ('queued', 'running')`,
+    );
     expect(rows[0]).toEqual({ count: 1 });
   }, 60_000);
 });

@@ -69,7 +69,10 @@ describe('a database restart during a warm', () => {
     const [, apiUrl = ''] = await service.waitForOutput(/"url":"(http:\/\/[^"]+)\/graphql"/);
     await service.waitForOutput(/Worker connected/);
 
-    const started = await httpQuery<{ warmArtistCache: { id: string } }>(apiUrl, 'mutation { warmArtistCache(input: { concurrency: 2 }) { id } }');
+    const started = await httpQuery<{ warmArtistCache: { id: string } }>(
+      apiUrl,
+      'mutation { warmArtistCache(input: { concurrency: 2 }) { id } }',
+    );
     const runId = started.data?.warmArtistCache.id ?? '';
     expect(runId).not.toBe('');
     const runQuery = `{ jobRun(id: "${runId}") { status progressCurrent attempt } }`;
@@ -86,12 +89,16 @@ describe('a database restart during a warm', () => {
           const answer = await httpQuery(apiUrl, reader % 2 === 0 ? '{ artists(first: 5) { totalCount } }' : runQuery);
           if (answer.errors?.length) {
             const codes = answer.errors.map((error) => error.extensions?.code);
-            if (codes.every((code) => code === 'UNAVAILABLE') && answer.errors.every((error) => typeof error.extensions?.retryAfterSeconds === 'number')) {
+            if (
+              codes.every((code) => code === 'UNAVAILABLE') &&
+              answer.errors.every((error) => typeof error.extensions?.retryAfterSeconds === 'number')
+            ) {
               outcomes.unavailable += 1;
             } else outcomes.other.push(JSON.stringify(answer.errors));
           } else {
             outcomes.ok += 1;
-            if (restartedAt !== undefined && firstOkAfterRestart === undefined) firstOkAfterRestart = Date.now() - restartedAt;
+            if (restartedAt !== undefined && firstOkAfterRestart === undefined)
+              firstOkAfterRestart = Date.now() - restartedAt;
           }
         } catch (error) {
           outcomes.other.push(String(error));
@@ -101,9 +108,12 @@ describe('a database restart during a warm', () => {
     });
 
     const progress = async () => (await httpQuery<RunAnswer>(apiUrl, runQuery)).data?.jobRun;
-    await expect.poll(async () => (await progress())?.progressCurrent ?? 0, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(15);
+    await expect
+      .poll(async () => (await progress())?.progressCurrent ?? 0, { timeout: 60_000, interval: 100 })
+      .toBeGreaterThanOrEqual(15);
     const committedBefore = Number(
-      (await httpQuery<{ artists: { totalCount: number } }>(apiUrl, '{ artists(first: 1) { totalCount } }')).data?.artists.totalCount ?? 0,
+      (await httpQuery<{ artists: { totalCount: number } }>(apiUrl, '{ artists(first: 1) { totalCount } }')).data
+        ?.artists.totalCount ?? 0,
     );
 
     const port = Number(new URL(embedded.serverUrl).port);
@@ -114,7 +124,9 @@ describe('a database restart during a warm', () => {
     embedded = await startEmbeddedPostgres(dataDir, logger, { port });
     restartedAt = Date.now();
 
-    await expect.poll(async () => (await progress().catch(() => undefined))?.status, { timeout: 120_000, interval: 250 }).toBe('SUCCEEDED');
+    await expect
+      .poll(async () => (await progress().catch(() => undefined))?.status, { timeout: 120_000, interval: 250 })
+      .toBe('SUCCEEDED');
     reading = false;
     await Promise.all(readers);
     const finished = await progress();

@@ -25,26 +25,93 @@ interface HostileCase {
 
 const NUL = '\u0000';
 const CASES: HostileCase[] = [
-  { name: 'NUL in artists genre filter', query: 'query($g: String) { artists(filter: { genre: $g }) { totalCount } }', variables: { g: `rock${NUL}` }, expect: 'INVALID_INPUT' },
-  { name: 'NUL in albums genre filter', query: 'query($g: String) { albums(filter: { genre: $g }) { totalCount } }', variables: { g: NUL }, expect: 'INVALID_INPUT' },
-  { name: 'NUL in track ratingKey', query: 'query($k: ID!) { track(ratingKey: $k) { title } }', variables: { k: `12${NUL}` }, expect: 'INVALID_INPUT' },
+  {
+    name: 'NUL in artists genre filter',
+    query: 'query($g: String) { artists(filter: { genre: $g }) { totalCount } }',
+    variables: { g: `rock${NUL}` },
+    expect: 'INVALID_INPUT',
+  },
+  {
+    name: 'NUL in albums genre filter',
+    query: 'query($g: String) { albums(filter: { genre: $g }) { totalCount } }',
+    variables: { g: NUL },
+    expect: 'INVALID_INPUT',
+  },
+  {
+    name: 'NUL in track ratingKey',
+    query: 'query($k: ID!) { track(ratingKey: $k) { title } }',
+    variables: { k: `12${NUL}` },
+    expect: 'INVALID_INPUT',
+  },
   { name: 'NUL escaped in a literal', query: '{ artist(name: "a\\u0000b") { name } }', expect: 'INVALID_INPUT' },
-  { name: 'NUL in tracks search', query: 'query($s: String) { tracks(filter: { search: $s }) { totalCount } }', variables: { s: NUL }, expect: 'INVALID_INPUT' },
-  { name: 'NUL in album lookup', query: 'mutation($a: String!) { lookupAlbums(albums: [{ artist: $a, title: "x" }]) { title } }', variables: { a: NUL }, expect: 'INVALID_INPUT' },
-  { name: 'NUL in artist lookup', query: 'mutation($n: [String!]!) { lookupArtists(names: $n) { name } }', variables: { n: ['ok', `x${NUL}`] }, expect: 'INVALID_INPUT' },
-  { name: 'NUL in a jobRun id', query: 'query($id: ID!) { jobRun(id: $id) { id } }', variables: { id: `1${NUL}` }, expect: 'INVALID_INPUT' },
-  { name: 'NUL in a cursor', query: 'query($c: String) { artists(after: $c) { totalCount } }', variables: { c: NUL }, expect: 'INVALID_INPUT' },
+  {
+    name: 'NUL in tracks search',
+    query: 'query($s: String) { tracks(filter: { search: $s }) { totalCount } }',
+    variables: { s: NUL },
+    expect: 'INVALID_INPUT',
+  },
+  {
+    name: 'NUL in album lookup',
+    query: 'mutation($a: String!) { lookupAlbums(albums: [{ artist: $a, title: "x" }]) { title } }',
+    variables: { a: NUL },
+    expect: 'INVALID_INPUT',
+  },
+  {
+    name: 'NUL in artist lookup',
+    query: 'mutation($n: [String!]!) { lookupArtists(names: $n) { name } }',
+    variables: { n: ['ok', `x${NUL}`] },
+    expect: 'INVALID_INPUT',
+  },
+  {
+    name: 'NUL in a jobRun id',
+    query: 'query($id: ID!) { jobRun(id: $id) { id } }',
+    variables: { id: `1${NUL}` },
+    expect: 'INVALID_INPUT',
+  },
+  {
+    name: 'NUL in a cursor',
+    query: 'query($c: String) { artists(after: $c) { totalCount } }',
+    variables: { c: NUL },
+    expect: 'INVALID_INPUT',
+  },
   { name: 'SQL in a jobRun id', query: `{ jobRun(id: "1; DROP TABLE job_runs; --") { id } }`, expect: 'any' },
   { name: 'huge jobRun id', query: '{ jobRun(id: "99999999999999999999999") { id } }', expect: 'any' },
   { name: 'negative page size', query: '{ artists(first: -5) { totalCount } }', expect: 'error' },
   { name: 'enormous page size', query: '{ artists(first: 100000000) { totalCount } }', expect: 'error' },
   { name: 'garbage cursor', query: '{ artists(after: "%%%not-a-cursor") { totalCount } }', expect: 'error' },
-  { name: 'Int overflow in concurrency', query: 'mutation { warmArtistCache(input: { concurrency: 99999999999 }) { id } }', expect: 'error' },
-  { name: 'concurrency out of bounds', query: 'mutation { warmAlbumCache(input: { concurrency: 0 }) { id } }', expect: 'INVALID_INPUT' },
-  { name: 'lookahead out of bounds', query: 'mutation { refreshExpiringCache(input: { lookaheadDays: -1 }) { id } }', expect: 'INVALID_INPUT' },
-  { name: 'wrong variable type', query: 'query($f: Int) { artists(first: $f) { totalCount } }', variables: { f: 'ten' }, expect: 'error' },
-  { name: 'lone surrogate in a name', query: 'query($n: String!) { artist(name: $n) { name } }', variables: { n: '\ud800' }, expect: 'any' },
-  { name: 'a 100 kB name', query: 'query($n: String!) { artist(name: $n) { name } }', variables: { n: 'x'.repeat(100_000) }, expect: 'any' },
+  {
+    name: 'Int overflow in concurrency',
+    query: 'mutation { warmArtistCache(input: { concurrency: 99999999999 }) { id } }',
+    expect: 'error',
+  },
+  {
+    name: 'concurrency out of bounds',
+    query: 'mutation { warmAlbumCache(input: { concurrency: 0 }) { id } }',
+    expect: 'INVALID_INPUT',
+  },
+  {
+    name: 'lookahead out of bounds',
+    query: 'mutation { refreshExpiringCache(input: { lookaheadDays: -1 }) { id } }',
+    expect: 'INVALID_INPUT',
+  },
+  {
+    name: 'wrong variable type',
+    query: 'query($f: Int) { artists(first: $f) { totalCount } }',
+    variables: { f: 'ten' },
+    expect: 'error',
+  },
+  {
+    name: 'lone surrogate in a name',
+    query: 'query($n: String!) { artist(name: $n) { name } }',
+    variables: { n: '\ud800' },
+    expect: 'any',
+  },
+  {
+    name: 'a 100 kB name',
+    query: 'query($n: String!) { artist(name: $n) { name } }',
+    variables: { n: 'x'.repeat(100_000) },
+    expect: 'any',
+  },
   { name: 'unknown field', query: '{ artists { nodes { password } } }', expect: 'error' },
   { name: 'cancel of a negative id', query: 'mutation { cancelJobRun(id: "-1") { id } }', expect: 'error' },
   { name: 'unknown enum value', query: '{ jobRuns(kind: DROP_TABLES) { totalCount } }', expect: 'error' },
@@ -95,14 +162,21 @@ describe('hostile input', () => {
   let api: ApiServer;
   let ws: Client;
 
-  async function ask(transport: Transport, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse> {
+  async function ask(
+    transport: Transport,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse> {
     if (transport === 'http') return await httpQuery(api.url, query, variables);
     if (transport === 'ws') return await overWs(ws, query, variables);
     return await overSse(api.url, query, variables);
   }
 
   beforeAll(async () => {
-    harness = await startHarness({ sims: { seed: 14, artists: 6 }, env: { ...NO_SCHEDULES, LASTFM_RPS: '40', SPOTIFY_RPS: '40', MUSICBRAINZ_RPS: '40' } });
+    harness = await startHarness({
+      sims: { seed: 14, artists: 6 },
+      env: { ...NO_SCHEDULES, LASTFM_RPS: '40', SPOTIFY_RPS: '40', MUSICBRAINZ_RPS: '40' },
+    });
     await populate(harness, ['cache-warm']);
     api = await startApiServer(harness);
     ws = wsClient(api.url);
@@ -121,10 +195,14 @@ describe('hostile input', () => {
       for (const hostile of CASES) {
         const answer = await ask(transport, hostile.query, hostile.variables);
         answered += 1;
-        for (const problem of answerProblems(answer, hostile.expect !== 'any')) problems.push(`${transport} / ${hostile.name}: ${problem}`);
+        for (const problem of answerProblems(answer, hostile.expect !== 'any'))
+          problems.push(`${transport} / ${hostile.name}: ${problem}`);
         if (hostile.expect === 'INVALID_INPUT') {
           const codes = (answer.errors ?? []).map((error) => error.extensions?.code);
-          if (!codes.includes('INVALID_INPUT')) problems.push(`${transport} / ${hostile.name}: expected INVALID_INPUT, got ${JSON.stringify(answer).slice(0, 300)}`);
+          if (!codes.includes('INVALID_INPUT'))
+            problems.push(
+              `${transport} / ${hostile.name}: expected INVALID_INPUT, got ${JSON.stringify(answer).slice(0, 300)}`,
+            );
         }
       }
     }
@@ -161,21 +239,39 @@ describe('hostile input', () => {
         variable: fc.record({ concurrency: optional(int), limit: optional(int), lookaheadDays: optional(int) }),
         runs: 40,
       },
-      { name: 'refreshTrackStats', query: 'mutation($v: RefreshTrackStatsInput) { refreshTrackStats(input: $v) { id } }', variable: fc.record({ static: optional(bool) }), runs: 10 },
+      {
+        name: 'refreshTrackStats',
+        query: 'mutation($v: RefreshTrackStatsInput) { refreshTrackStats(input: $v) { id } }',
+        variable: fc.record({ static: optional(bool) }),
+        runs: 10,
+      },
       {
         name: 'syncAudioFeatures',
         query: 'mutation($v: SyncAudioFeaturesInput) { syncAudioFeatures(input: $v) { id } }',
         variable: fc.record({ concurrency: optional(int), limit: optional(int) }),
         runs: 40,
       },
-      { name: 'cancelJobRun', query: 'mutation($v: ID!) { cancelJobRun(id: $v) { id } }', variable: fc.oneof(text, int.map(String)), runs: 40 },
+      {
+        name: 'cancelJobRun',
+        query: 'mutation($v: ID!) { cancelJobRun(id: $v) { id } }',
+        variable: fc.oneof(text, int.map(String)),
+        runs: 40,
+      },
       {
         name: 'clearCache',
         query: 'mutation($v: ClearCacheInput) { clearCache(input: $v) { artists } }',
-        variable: fc.record({ expiredOnly: fc.constant(true), tables: optional(fc.array(fc.constantFrom('ARTISTS', 'ALBUMS', 'TRACKS', 'NOPE'), { maxLength: 4 })) }),
+        variable: fc.record({
+          expiredOnly: fc.constant(true),
+          tables: optional(fc.array(fc.constantFrom('ARTISTS', 'ALBUMS', 'TRACKS', 'NOPE'), { maxLength: 4 })),
+        }),
         runs: 20,
       },
-      { name: 'lookupArtists', query: 'mutation($v: [String!]!) { lookupArtists(names: $v) { name } }', variable: fc.array(text, { maxLength: 2 }), runs: 15 },
+      {
+        name: 'lookupArtists',
+        query: 'mutation($v: [String!]!) { lookupArtists(names: $v) { name } }',
+        variable: fc.array(text, { maxLength: 2 }),
+        runs: 15,
+      },
       {
         name: 'lookupAlbums',
         query: 'mutation($v: [AlbumRefInput!]!) { lookupAlbums(albums: $v) { title } }',
@@ -199,22 +295,43 @@ describe('hostile input', () => {
       {
         name: 'albums filter',
         query: 'query($v: AlbumFilter) { albums(first: 3, filter: $v) { totalCount } }',
-        variable: fc.record({ artist: optional(text), genre: optional(text), search: optional(text), expired: optional(bool), expiringWithinDays: optional(int) }),
+        variable: fc.record({
+          artist: optional(text),
+          genre: optional(text),
+          search: optional(text),
+          expired: optional(bool),
+          expiringWithinDays: optional(int),
+        }),
         runs: 60,
       },
       {
         name: 'tracks filter',
         query: 'query($v: TrackFilter) { tracks(first: 3, filter: $v) { totalCount } }',
-        variable: fc.record({ album: optional(text), artist: optional(text), genre: optional(text), search: optional(text), hasAudioFeatures: optional(bool), expiringWithinDays: optional(int) }),
+        variable: fc.record({
+          album: optional(text),
+          artist: optional(text),
+          genre: optional(text),
+          search: optional(text),
+          hasAudioFeatures: optional(bool),
+          expiringWithinDays: optional(int),
+        }),
         runs: 60,
       },
-      { name: 'jobRuns page', query: 'query($v: Int, $a: String) { jobRuns(first: $v, after: $a) { totalCount } }', variable: fc.tuple(optional(int), optional(text)), runs: 40 },
+      {
+        name: 'jobRuns page',
+        query: 'query($v: Int, $a: String) { jobRuns(first: $v, after: $a) { totalCount } }',
+        variable: fc.tuple(optional(int), optional(text)),
+        runs: 40,
+      },
     ];
     let sent = 0;
     for (const input of inputs) {
       await fc.assert(
         fc.asyncProperty(input.variable, async (value) => {
-          const variables = input.name === 'jobRuns page' ? { v: (value as [unknown, unknown])[0], a: (value as [unknown, unknown])[1] } : { v: value };
+          const variables =
+            input.name === 'jobRuns page'
+              ? { v: (value as [unknown, unknown])[0], a: (value as [unknown, unknown])[1] }
+              : { v: value };
           const answer = await httpQuery(api.url, input.query, variables);
           sent += 1;
           expect(answer.status).toBeLessThan(500);
@@ -249,16 +366,29 @@ describe('hostile input', () => {
       );
     }
     // While the flood is being refused, another client is answered.
-    const healthy = await httpQuery<{ artists: { totalCount: number } }>(api.url, '{ artists(first: 1) { totalCount } }');
+    const healthy = await httpQuery<{ artists: { totalCount: number } }>(
+      api.url,
+      '{ artists(first: 1) { totalCount } }',
+    );
     expect(healthy.data?.artists.totalCount).toBeGreaterThan(0);
-    await expect.poll(() => refused, { timeout: 60_000, interval: 100 }).toBe(FLOOD - SUBSCRIPTION_LIMITS.perConnection);
+    await expect
+      .poll(() => refused, { timeout: 60_000, interval: 100 })
+      .toBe(FLOOD - SUBSCRIPTION_LIMITS.perConnection);
     expect(refusedWithLimit).toBe(refused);
     // The accepted ones are live: one run event reaches each of them.
     // No worker runs here: cancelling a queued run is what publishes an event.
-    const started = await httpQuery<{ warmAlbumCache: { id: string } }>(api.url, 'mutation { warmAlbumCache(input: { dryRun: true }) { id } }');
-    const cancelled = await httpQuery(api.url, `mutation { cancelJobRun(id: "${started.data?.warmAlbumCache.id ?? ''}") { id } }`);
+    const started = await httpQuery<{ warmAlbumCache: { id: string } }>(
+      api.url,
+      'mutation { warmAlbumCache(input: { dryRun: true }) { id } }',
+    );
+    const cancelled = await httpQuery(
+      api.url,
+      `mutation { cancelJobRun(id: "${started.data?.warmAlbumCache.id ?? ''}") { id } }`,
+    );
     expect(cancelled.errors).toBeUndefined();
-    await expect.poll(() => delivered, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(SUBSCRIPTION_LIMITS.perConnection);
+    await expect
+      .poll(() => delivered, { timeout: 30_000, interval: 100 })
+      .toBeGreaterThanOrEqual(SUBSCRIPTION_LIMITS.perConnection);
     for (const dispose of disposers) dispose();
     await flooder.dispose();
     printFigures('subscription flood', { sent: FLOOD, accepted: FLOOD - refused, refused, eventsDelivered: delivered });
@@ -287,7 +417,9 @@ describe('hostile input', () => {
         );
       }
     }
-    await expect.poll(() => refusedByProcess, { timeout: 60_000, interval: 100 }).toBe(connections * perConnection - perProcess);
+    await expect
+      .poll(() => refusedByProcess, { timeout: 60_000, interval: 100 })
+      .toBe(connections * perConnection - perProcess);
     for (const dispose of disposers) dispose();
     await Promise.all(clients.map((client) => client.dispose()));
     // Once they are gone, a new subscription is accepted again (an SSE one, counted by the same bound).
@@ -306,7 +438,10 @@ describe('hostile input', () => {
           let text = '';
           const deadline = Date.now() + 500;
           while (reader && Date.now() < deadline && !text.includes('event:')) {
-            const chunk = await Promise.race([reader.read(), new Promise<undefined>((resolve) => setTimeout(resolve, deadline - Date.now()))]);
+            const chunk = await Promise.race([
+              reader.read(),
+              new Promise<undefined>((resolve) => setTimeout(resolve, deadline - Date.now())),
+            ]);
             if (!chunk || chunk.done) break;
             text += new TextDecoder().decode(chunk.value);
           }
@@ -316,6 +451,10 @@ describe('hostile input', () => {
         { timeout: 10_000, interval: 200 },
       )
       .toBe('accepted');
-    printFigures('subscription bound per process', { connections, attempted: connections * perConnection, refusedByProcess });
+    printFigures('subscription bound per process', {
+      connections,
+      attempted: connections * perConnection,
+      refusedByProcess,
+    });
   }, 120_000);
 });

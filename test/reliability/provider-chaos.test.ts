@@ -35,35 +35,65 @@ describe('provider chaos: Last.fm refusing our key', () => {
     await harness?.close();
   });
 
-  async function warmWithWorkers(extraEnv: Record<string, string>): Promise<{ lastfmRequests: number; status: string }> {
+  async function warmWithWorkers(
+    extraEnv: Record<string, string>,
+  ): Promise<{ lastfmRequests: number; status: string }> {
     await harness.db.pool.query('DELETE FROM artist_cache');
     for (const pause of await readPauses(harness.db.pool)) await deletePause(harness.db.pool, pause.provider);
-    const workers = Array.from({ length: WORKERS }, () => fleet.start({ WORKER_CONCURRENCY: '1', CACHE_WARM_CONCURRENCY: String(CONCURRENCY), ...extraEnv }));
+    const workers = Array.from({ length: WORKERS }, () =>
+      fleet.start({ WORKER_CONCURRENCY: '1', CACHE_WARM_CONCURRENCY: String(CONCURRENCY), ...extraEnv }),
+    );
     await Promise.all(workers.map((worker) => worker.waitForOutput(/Worker connected/)));
     const before = harness.sims.log.count({ provider: 'lastfm' });
     const { run } = await startQueuedRun(harness.db.pool, { kind: 'cache-warm', trigger: 'api', options: {} });
-    await expect.poll(async () => (await getRun(harness.db.pool, run.id))?.status, { timeout: 120_000, interval: 200 }).toMatch(/succeeded|failed/);
+    await expect
+      .poll(async () => (await getRun(harness.db.pool, run.id))?.status, { timeout: 120_000, interval: 200 })
+      .toMatch(/succeeded|failed/);
     const finished = await getRun(harness.db.pool, run.id);
     for (const worker of workers) {
       worker.child.kill('SIGTERM');
       await worker.exited;
     }
-    return { lastfmRequests: harness.sims.log.count({ provider: 'lastfm' }) - before, status: finished?.status ?? 'missing' };
+    return {
+      lastfmRequests: harness.sims.log.count({ provider: 'lastfm' }) - before,
+      status: finished?.status ?? 'missing',
+    };
   }
 
   it.each<{ name: string; reason: RegExp; setup: () => void; env: Record<string, string> }>([
-    { name: 'error 26 (suspended key)', reason: /error 26/, setup: () => harness.sims.lastfm.setQuirks({ suspended: true }), env: {} },
-    { name: 'error 10 (invalid key)', reason: /error 10/, setup: () => harness.sims.lastfm.setQuirks({ suspended: false }), env: { LASTFM_API_KEY: 'a-key-last-fm-does-not-know' } },
-  ])('$name: a handful of requests for the whole warm, then paused; the warm finishes with entries partial', async ({ name, reason, setup, env }) => {
-    setup();
-    const { lastfmRequests, status } = await warmWithWorkers(env);
-    expect(status).toBe('succeeded');
-    expect(lastfmRequests).toBeLessThanOrEqual(HANDFUL);
-    const pauses = await readPauses(harness.db.pool);
-    expect(pauses.map((pause) => pause.provider)).toEqual(['lastfm']);
-    expect(pauses[0]?.reason).toMatch(reason);
-    const { rows } = await harness.db.pool.query<{ status: string; count: number }>(`SELECT status::text AS status, count(*)::int AS count FROM artist_cache GROUP BY status`);
-    expect(rows).toEqual([{ status: 'partial', count: ARTISTS }]);
-    printFigures(`provider chaos, Last.fm ${name}`, { artists: ARTISTS, workers: WORKERS, lastfmRequests, allowed: HANDFUL });
-  }, 180_000);
+    {
+      name: 'error 26 (suspended key)',
+      reason: /error 26/,
+      setup: () => harness.sims.lastfm.setQuirks({ suspended: true }),
+      env: {},
+    },
+    {
+      name: 'error 10 (invalid key)',
+      reason: /error 10/,
+      setup: () => harness.sims.lastfm.setQuirks({ suspended: false }),
+      env: { LASTFM_API_KEY: 'a-key-last-fm-does-not-know' },
+    },
+  ])(
+    '$name: a handful of requests for the whole warm, then paused; the warm finishes with entries partial',
+    async ({ name, reason, setup, env }) => {
+      setup();
+      const { lastfmRequests, status } = await warmWithWorkers(env);
+      expect(status).toBe('succeeded');
+      expect(lastfmRequests).toBeLessThanOrEqual(HANDFUL);
+      const pauses = await readPauses(harness.db.pool);
+      expect(pauses.map((pause) => pause.provider)).toEqual(['lastfm']);
+      expect(pauses[0]?.reason).toMatch(reason);
+      const { rows } = await harness.db.pool.query<{ status: string; count: number }>(
+        `SELECT status::text AS status, count(*)::int AS count FROM artist_cache GROUP BY status`,
+      );
+      expect(rows).toEqual([{ status: 'partial', count: ARTISTS }]);
+      printFigures(`provider chaos, Last.fm ${name}`, {
+        artists: ARTISTS,
+        workers: WORKERS,
+        lastfmRequests,
+        allowed: HANDFUL,
+      });
+    },
+    180_000,
+  );
 });

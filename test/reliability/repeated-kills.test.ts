@@ -64,13 +64,19 @@ describe('a warm whose worker is killed five times', () => {
     const random = seededRandom(14_05);
     const startedAt = Date.now();
     const lastfmBefore = harness.sims.log.count({ provider: 'lastfm' });
-    const { run } = await startQueuedRun(harness.db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: CONCURRENCY } });
+    const { run } = await startQueuedRun(harness.db.pool, {
+      kind: 'cache-warm',
+      trigger: 'api',
+      options: { concurrency: CONCURRENCY },
+    });
     const killedAt: Array<{ attempt: number; progress: number; cached: number }> = [];
 
     for (let kill = 1; kill <= KILLS; kill += 1) {
       const worker = fleet.start();
       // Wait for this worker's claim (the run's attempt counts claims).
-      await expect.poll(async () => (await getRun(harness.db.pool, run.id))?.attempt, { timeout: 30_000, interval: 20 }).toBe(kill);
+      await expect
+        .poll(async () => (await getRun(harness.db.pool, run.id))?.attempt, { timeout: 30_000, interval: 20 })
+        .toBe(kill);
       // The first kill lands between the claim and the first progress write; the others at random moments after it.
       if (kill > 1) await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(random() * 1_500)));
       await fleet.kill(worker);

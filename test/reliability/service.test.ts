@@ -66,7 +66,14 @@ describe('linernotes processes under load', () => {
         spotify: { clientId: SPOTIFY_CLIENT_ID, clientSecret: SECRETS.SPOTIFY_CLIENT_SECRET },
         audiomuse: { token: SECRETS.AUDIOMUSE_TOKEN },
       },
-      env: { ...NO_SCHEDULES, API_TOKEN: SECRETS.API_TOKEN, READ_TOKEN: SECRETS.READ_TOKEN, LASTFM_RPS: '20', SPOTIFY_RPS: '20', MUSICBRAINZ_RPS: '20' },
+      env: {
+        ...NO_SCHEDULES,
+        API_TOKEN: SECRETS.API_TOKEN,
+        READ_TOKEN: SECRETS.READ_TOKEN,
+        LASTFM_RPS: '20',
+        SPOTIFY_RPS: '20',
+        MUSICBRAINZ_RPS: '20',
+      },
     });
     // Failures make providers' error paths log, which is where a key in a URL would leak.
     harness.sims.lastfm.faults.set({ errorRate: 0.2, seed: 1407 });
@@ -90,20 +97,34 @@ describe('linernotes processes under load', () => {
 
   it(`${STARTS_PER_KIND} simultaneous starts of every kind through HTTP, graphql-ws and the CLI never make two active runs`, async () => {
     // One socket per kind: 25 operations each, within the per-connection bound.
-    const sockets = new Map(KINDS.map((kind) => [kind, wsClient(apiUrl, { authorization: `Bearer ${SECRETS.API_TOKEN}` })]));
+    const sockets = new Map(
+      KINDS.map((kind) => [kind, wsClient(apiUrl, { authorization: `Bearer ${SECRETS.API_TOKEN}` })]),
+    );
     const closes: string[] = [];
-    for (const socket of sockets.values()) socket.on('closed', (event) => closes.push(`${(event as { code?: number }).code} ${(event as { reason?: string }).reason}`));
+    for (const socket of sockets.values())
+      socket.on('closed', (event) =>
+        closes.push(`${(event as { code?: number }).code} ${(event as { reason?: string }).reason}`),
+      );
     // Connected before the burst: under it, a socket's connection_init can miss graphql-ws's 3 s window.
     // A lazy graphql-ws client closes when idle: a subscription held open keeps each socket connected.
-    const holds = [...sockets.values()].map((socket) => socket.subscribe({ query: 'subscription { jobRunEvents { runId } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined }));
+    const holds = [...sockets.values()].map((socket) =>
+      socket.subscribe(
+        { query: 'subscription { jobRunEvents { runId } }' },
+        { next: () => undefined, error: () => undefined, complete: () => undefined },
+      ),
+    );
     await Promise.all([...sockets.values()].map((socket) => wsCollect(socket, '{ __typename }')));
     const idsByKind = new Map<JobKind, Set<string>>();
     const apiStarts = KINDS.flatMap((kind) =>
       Array.from({ length: STARTS_PER_KIND }, async (_, index) => {
         const answer: GraphQLResponse =
-          index % 2 === 0 ? await httpQuery(apiUrl, MUTATIONS[kind], undefined, auth) : ((await wsCollect(sockets.get(kind) as Client, MUTATIONS[kind]).catch((error: unknown) => {
-                throw new Error(`graphql-ws failed: ${String(error)}; closes: ${closes.join(', ')}`);
-              }))[0] ?? {});
+          index % 2 === 0
+            ? await httpQuery(apiUrl, MUTATIONS[kind], undefined, auth)
+            : ((
+                await wsCollect(sockets.get(kind) as Client, MUTATIONS[kind]).catch((error: unknown) => {
+                  throw new Error(`graphql-ws failed: ${String(error)}; closes: ${closes.join(', ')}`);
+                })
+              )[0] ?? {});
         record(answer);
         expect(answer.errors).toBeUndefined();
         const id = Object.values(answer.data ?? {})[0] as { id: string } | undefined;
@@ -123,14 +144,27 @@ describe('linernotes processes under load', () => {
     await Promise.all([...sockets.values()].map((socket) => socket.dispose()));
 
     // Never two active runs of one kind: each run of a kind began after the previous one had ended.
-    const { rows } = await harness.db.pool.query<{ kind: JobKind; id: number; created: Date; finished: Date | null; trigger: string; status: string; error: string | null }>(
+    const { rows } = await harness.db.pool.query<{
+      kind: JobKind;
+      id: number;
+      created: Date;
+      finished: Date | null;
+      trigger: string;
+      status: string;
+      error: string | null;
+    }>(
       `SELECT kind, id, created_at AS created, finished_at AS finished, trigger::text AS trigger, status::text AS status, error FROM job_runs ORDER BY kind, id`,
     );
     const overlaps: string[] = [];
     for (let index = 1; index < rows.length; index += 1) {
       const previous = rows[index - 1];
       const current = rows[index];
-      if (previous && current && previous.kind === current.kind && (previous.finished === null || previous.finished > current.created)) {
+      if (
+        previous &&
+        current &&
+        previous.kind === current.kind &&
+        (previous.finished === null || previous.finished > current.created)
+      ) {
         overlaps.push(`${current.kind}: ${JSON.stringify(previous)} and ${JSON.stringify(current)}`);
       }
     }
@@ -157,16 +191,20 @@ describe('linernotes processes under load', () => {
       '{ albums(first: 5, filter: { search: "a" }) { totalCount } }',
     ];
     const events: Array<GraphQLResponse> = [];
-    const sse = sseCollect(apiUrl, 'subscription { jobRunEvents { runId status } }', undefined, readAuth).catch(() => []);
+    const sse = sseCollect(apiUrl, 'subscription { jobRunEvents { runId status } }', undefined, readAuth).catch(
+      () => [],
+    );
     const until = Date.now() + SOAK_MS;
     await Promise.all(
       Array.from({ length: READERS }, async (_, reader) => {
         let turn = reader;
         while (Date.now() < until) {
-          const answer = await httpQuery(apiUrl, queries[turn % queries.length] ?? '', undefined, readAuth).catch((error: unknown) => ({
-            status: 0,
-            errors: [{ message: String(error) }],
-          }));
+          const answer = await httpQuery(apiUrl, queries[turn % queries.length] ?? '', undefined, readAuth).catch(
+            (error: unknown) => ({
+              status: 0,
+              errors: [{ message: String(error) }],
+            }),
+          );
           turn += 1;
           record(answer);
           if (answer.status === 200 && !answer.errors) outcomes.ok += 1;
@@ -176,26 +214,48 @@ describe('linernotes processes under load', () => {
     );
     expect(outcomes.failed).toEqual([]);
     await expect
-      .poll(async () => Number((await harness.db.pool.query(`SELECT count(*) FROM job_runs WHERE status IN ('queued', 'running')`)).rows[0].count), {
-        timeout: 120_000,
-        interval: 250,
-      })
+      .poll(
+        async () =>
+          Number(
+            (await harness.db.pool.query(`SELECT count(*) FROM job_runs WHERE status IN ('queued', 'running')`)).rows[0]
+              .count,
+          ),
+        {
+          timeout: 120_000,
+          interval: 250,
+        },
+      )
       .toBe(0);
     // Wrong tokens are refused without the right one, or the wrong one, echoed back.
-    record(await httpQuery(apiUrl, MUTATIONS['cache-warm'], undefined, { authorization: `Bearer ${SECRETS.API_TOKEN}x` }));
-    record(await httpQuery(apiUrl, '{ artists { totalCount } }', undefined, { authorization: `Bearer ${SECRETS.READ_TOKEN}x` }));
+    record(
+      await httpQuery(apiUrl, MUTATIONS['cache-warm'], undefined, { authorization: `Bearer ${SECRETS.API_TOKEN}x` }),
+    );
+    record(
+      await httpQuery(apiUrl, '{ artists { totalCount } }', undefined, {
+        authorization: `Bearer ${SECRETS.READ_TOKEN}x`,
+      }),
+    );
     worker.child.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
     void sse;
     void events;
-    printFigures('soak', { seconds: SOAK_MS / 1000, readers: READERS, answered: outcomes.ok, failed: outcomes.failed.length });
+    printFigures('soak', {
+      seconds: SOAK_MS / 1000,
+      readers: READERS,
+      answered: outcomes.ok,
+      failed: outcomes.failed.length,
+    });
   }, 240_000);
 
   it('never shows a secret in a log line, a response, an error or a job_runs row', async () => {
     api.child.kill('SIGTERM');
     await api.exited;
-    const { rows } = await harness.db.pool.query<{ row: string }>(`SELECT row_to_json(job_runs)::text AS row FROM job_runs`);
-    const { rows: jobErrors } = await harness.db.pool.query<{ row: string }>(`SELECT coalesce(last_error, '') AS row FROM graphile_worker.jobs`);
+    const { rows } = await harness.db.pool.query<{ row: string }>(
+      `SELECT row_to_json(job_runs)::text AS row FROM job_runs`,
+    );
+    const { rows: jobErrors } = await harness.db.pool.query<{ row: string }>(
+      `SELECT coalesce(last_error, '') AS row FROM graphile_worker.jobs`,
+    );
     const haystacks: Array<[string, string]> = [
       ['api process output', api.output()],
       ...fleetOutputs(fleet).map((output, index): [string, string] => [`worker ${index} output`, output]),
@@ -204,7 +264,10 @@ describe('linernotes processes under load', () => {
       ...rows.map((row, index): [string, string] => [`job_runs row ${index}`, row.row]),
       ...jobErrors.map((row, index): [string, string] => [`job error ${index}`, row.row]),
     ];
-    const needles = [...Object.values(SECRETS), Buffer.from(`${SPOTIFY_CLIENT_ID}:${SECRETS.SPOTIFY_CLIENT_SECRET}`).toString('base64')];
+    const needles = [
+      ...Object.values(SECRETS),
+      Buffer.from(`${SPOTIFY_CLIENT_ID}:${SECRETS.SPOTIFY_CLIENT_SECRET}`).toString('base64'),
+    ];
     const hits: string[] = [];
     let bytes = 0;
     for (const [where, text] of haystacks) {
@@ -215,7 +278,12 @@ describe('linernotes processes under load', () => {
     expect(api.output()).toContain('"level":20');
     expect(haystacks.length).toBeGreaterThan(300);
     expect(hits).toEqual([]);
-    printFigures('secrets', { secrets: needles.length, places: haystacks.length, kilobytes: Math.round(bytes / 1024), hits: hits.length });
+    printFigures('secrets', {
+      secrets: needles.length,
+      places: haystacks.length,
+      kilobytes: Math.round(bytes / 1024),
+      hits: hits.length,
+    });
   }, 60_000);
 });
 

@@ -34,19 +34,33 @@ describe('AudioMuse simulator', () => {
   it('returns the score row for a Plex ratingKey, with the features encoded as strings', async () => {
     const track = analysed();
     const features = library.audioFeatures(track.index);
-    const { status, body, headers } = await getJson(`${audiomuse.url}/external/get_score?id=${track.ratingKey}`, { headers: authorization });
+    const { status, body, headers } = await getJson(`${audiomuse.url}/external/get_score?id=${track.ratingKey}`, {
+      headers: authorization,
+    });
     expect(status).toBe(200);
     expect(headers.get('content-type')).toMatch(/application\/json/);
     const row = record(body);
     expect(Object.keys(row)).toEqual([...Object.keys(row)].sort());
-    expect(row).toMatchObject({ item_id: track.ratingKey, title: track.title, author: track.artistName, album: track.albumTitle });
+    expect(row).toMatchObject({
+      item_id: track.ratingKey,
+      title: track.title,
+      author: track.artistName,
+      album: track.albumTitle,
+    });
     expect(row['tempo']).toBe(features?.tempo);
     expect(row['key']).toBe(features?.key);
     expect(row['scale']).toBe(features?.scale);
     expect(row['energy']).toBe(features?.energy);
     expect(String(row['mood_vector'])).toMatch(/^[^,:]+(?: [^,:]+)*:\d\.\d{3}(,[^,:]+:\d\.\d{3}){4}$/);
     expect(decode(String(row['mood_vector']))).toEqual(features?.moods);
-    expect(decode(String(row['other_features'])).map(([label]) => label)).toEqual(['danceable', 'aggressive', 'happy', 'party', 'relaxed', 'sad']);
+    expect(decode(String(row['other_features'])).map(([label]) => label)).toEqual([
+      'danceable',
+      'aggressive',
+      'happy',
+      'party',
+      'relaxed',
+      'sad',
+    ]);
     expect(String(row['other_features'])).toMatch(/^danceable:\d\.\d{2},aggressive:/);
     expect(row['duration']).toBe(track.durationMs / 1000);
   });
@@ -56,12 +70,22 @@ describe('AudioMuse simulator', () => {
     expect(missing).toMatchObject({ status: 400, body: { error: "Missing 'id' parameter" } });
     const unanalysed = [...library.tracks()].find((track) => library.audioFeatures(track.index) === null);
     if (unanalysed === undefined) throw new Error('every track is analysed');
-    const notFound = await getJson(`${audiomuse.url}/external/get_score?id=${unanalysed.ratingKey}`, { headers: authorization });
+    const notFound = await getJson(`${audiomuse.url}/external/get_score?id=${unanalysed.ratingKey}`, {
+      headers: authorization,
+    });
     expect(notFound).toMatchObject({ status: 404, body: { error: `Score not found for id: ${unanalysed.ratingKey}` } });
     expect((await getJson(`${audiomuse.url}/external/get_score?id=nope`, { headers: authorization })).status).toBe(404);
-    const server = await getJson(`${audiomuse.url}/external/get_score?id=${analysed().ratingKey}&server=Jellyfin`, { headers: authorization });
+    const server = await getJson(`${audiomuse.url}/external/get_score?id=${analysed().ratingKey}&server=Jellyfin`, {
+      headers: authorization,
+    });
     expect(server).toMatchObject({ status: 400, body: { error: "Unknown server 'Jellyfin'" } });
-    expect((await getJson(`${audiomuse.url}/external/get_score?id=${analysed().ratingKey}&server=Plex`, { headers: authorization })).status).toBe(200);
+    expect(
+      (
+        await getJson(`${audiomuse.url}/external/get_score?id=${analysed().ratingKey}&server=Plex`, {
+          headers: authorization,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('redirects an unauthenticated /external call to the login page, as the real auth barrier does', async () => {
@@ -84,7 +108,9 @@ describe('AudioMuse simulator', () => {
     } finally {
       audiomuse.setToken('audiomuse-simulator-token');
     }
-    expect((await fetch(`${audiomuse.url}/external/get_score?id=${analysed().ratingKey}`, { redirect: 'manual' })).status).toBe(302);
+    expect(
+      (await fetch(`${audiomuse.url}/external/get_score?id=${analysed().ratingKey}`, { redirect: 'manual' })).status,
+    ).toBe(302);
   });
 });
 
@@ -119,7 +145,9 @@ describe('AudioMuse simulator: GET /api/sync', () => {
     const real = fixture('sync-index-page.json');
     expect(Object.keys(body)).toEqual(Object.keys(real));
     expect(Object.keys(record(list(body.tracks)[0]))).toEqual(Object.keys(record(list(real.tracks)[0])));
-    const analysedCount = [...library.tracks()].filter((track) => audiomuse.analysis.features(track.index) !== null).length;
+    const analysedCount = [...library.tracks()].filter(
+      (track) => audiomuse.analysis.features(track.index) !== null,
+    ).length;
     expect(body).toMatchObject({ total_tracks: analysedCount, provider_type: 'plex', has_more: true, next_page: 2 });
     expect(list(body.tracks)).toHaveLength(1000);
     const second = record((await sync('fields=index&limit=1000&page=2')).body);
@@ -131,7 +159,9 @@ describe('AudioMuse simulator: GET /api/sync', () => {
   it('returns full rows for an id list, leaving out what it has not analysed, capped at 500', async () => {
     const pending = audiomuse.analysis.pending();
     expect(pending.length).toBeGreaterThan(0);
-    const analysed = [...library.tracks()].filter((track) => audiomuse.analysis.features(track.index) !== null).slice(0, 3);
+    const analysed = [...library.tracks()]
+      .filter((track) => audiomuse.analysis.features(track.index) !== null)
+      .slice(0, 3);
     const ids = [...analysed.map((track) => track.ratingKey), library.track(pending[0] ?? 0).ratingKey];
     const answer = record((await sync(`ids=${ids.join(',')}&include_embeddings=false`)).body);
     const real = fixture('sync-rows-page.json');
@@ -139,11 +169,15 @@ describe('AudioMuse simulator: GET /api/sync', () => {
     expect(answer).toMatchObject({ total_tracks: 3, has_more: false, next_page: null });
     const rows = list(answer.tracks).map(record);
     expect(Object.keys(rows[0] ?? {})).toEqual(Object.keys(record(list(real.tracks)[0])));
-    expect(rows.map((row) => [row.id, row.title, row.artist])).toEqual(analysed.map((track) => [track.ratingKey, track.title, track.artistName]));
+    expect(rows.map((row) => [row.id, row.title, row.artist])).toEqual(
+      analysed.map((track) => [track.ratingKey, track.title, track.artistName]),
+    );
     const withEmbeddings = record((await sync(`ids=${ids[0] ?? ''}`)).body);
     expect(typeof record(list(withEmbeddings.tracks)[0]).embedding).toBe('string');
     const many = [...library.tracks(0, 700)].map((track) => track.ratingKey).join(',');
-    expect(list(record((await sync(`ids=${many}&include_embeddings=false`)).body).tracks).length).toBeLessThanOrEqual(500);
+    expect(list(record((await sync(`ids=${many}&include_embeddings=false`)).body).tracks).length).toBeLessThanOrEqual(
+      500,
+    );
   });
 
   it('picks up progressive analysis and changes fp on re-analysis', async () => {
@@ -160,18 +194,27 @@ describe('AudioMuse simulator: GET /api/sync', () => {
   });
 
   it('resolves ids against the default server unless `server` names another', async () => {
-    const track = [...library.tracks()].find((candidate) => audiomuse.analysis.features((candidate.index + 5) % library.trackCount) !== null);
+    const track = [...library.tracks()].find(
+      (candidate) => audiomuse.analysis.features((candidate.index + 5) % library.trackCount) !== null,
+    );
     if (track === undefined) throw new Error('no track');
-    const onDen = record(list(record((await sync(`ids=${track.ratingKey}&include_embeddings=false&server=Den`)).body).tracks)[0]);
+    const onDen = record(
+      list(record((await sync(`ids=${track.ratingKey}&include_embeddings=false&server=Den`)).body).tracks)[0],
+    );
     expect(onDen.id).toBe(track.ratingKey);
     expect(onDen.title).toBe(library.track((track.index + 5) % library.trackCount).title);
-    expect(await sync('fields=index&server=Jellyfin')).toMatchObject({ status: 400, body: { error: 'Invalid server selection.' } });
+    expect(await sync('fields=index&server=Jellyfin')).toMatchObject({
+      status: 400,
+      body: { error: 'Invalid server selection.' },
+    });
   });
 
-  it('answers Flask\'s 404 page on a version without the sync API', async () => {
+  it("answers Flask's 404 page on a version without the sync API", async () => {
     const old = await startAudioMuseSimulator({ library, syncApi: false });
     try {
-      const answer = await fetch(`${old.url}/api/sync?fields=index`, { headers: { Authorization: `Bearer ${old.token ?? ''}` } });
+      const answer = await fetch(`${old.url}/api/sync?fields=index`, {
+        headers: { Authorization: `Bearer ${old.token ?? ''}` },
+      });
       expect(answer.status).toBe(404);
       expect(await answer.text()).toContain('404 Not Found');
     } finally {

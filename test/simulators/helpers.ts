@@ -11,7 +11,10 @@ export class ManualClock {
   }
 }
 
-export async function getJson(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: unknown }> {
+export async function getJson(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
   const response = await fetch(url, init);
   const raw = await response.text();
   let body: unknown = raw;

@@ -48,11 +48,13 @@ describe('startSimulators', () => {
     const { env, library } = sims;
     const basic = Buffer.from(`${env.SPOTIFY_CLIENT_ID}:${env.SPOTIFY_CLIENT_SECRET}`).toString('base64');
     const token = record(
-      (await getJson(`${env.SPOTIFY_ACCOUNTS_URL}/api/token`, {
-        method: 'POST',
-        headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials',
-      })).body,
+      (
+        await getJson(`${env.SPOTIFY_ACCOUNTS_URL}/api/token`, {
+          method: 'POST',
+          headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        })
+      ).body,
     )['access_token'];
 
     for (const name of SPECIAL_ARTIST_NAMES) {
@@ -60,18 +62,28 @@ describe('startSimulators', () => {
       const artist = library.artistByName(name);
       expect(artist?.name).toBe(name);
 
-      const lastfm = await getJson(`${env.LASTFM_API_URL}?${new URLSearchParams({ method: 'artist.getTopTags', artist: name, autocorrect: '1', api_key: env.LASTFM_API_KEY, format: 'json' })}`);
+      const lastfm = await getJson(
+        `${env.LASTFM_API_URL}?${new URLSearchParams({ method: 'artist.getTopTags', artist: name, autocorrect: '1', api_key: env.LASTFM_API_KEY, format: 'json' })}`,
+      );
       expect(record(record(record(lastfm.body)['toptags'])['@attr'])['artist']).toBe(name);
 
-      const spotify = await getJson(`${env.SPOTIFY_API_URL}/search?${new URLSearchParams({ q: name, type: 'artist', limit: '10' })}`, {
-        headers: { Authorization: `Bearer ${String(token)}` },
-      });
-      expect(list(record(record(spotify.body)['artists'])['items']).map((item) => record(item)['name'])).toContain(name);
+      const spotify = await getJson(
+        `${env.SPOTIFY_API_URL}/search?${new URLSearchParams({ q: name, type: 'artist', limit: '10' })}`,
+        {
+          headers: { Authorization: `Bearer ${String(token)}` },
+        },
+      );
+      expect(list(record(record(spotify.body)['artists'])['items']).map((item) => record(item)['name'])).toContain(
+        name,
+      );
 
       const escaped = name.replace(/[+\-&|!(){}[\]^"~*?:\\/]/g, '\\$&');
-      const musicbrainz = await getJson(`${env.MUSICBRAINZ_URL}/artist?${new URLSearchParams({ query: `artist:"${escaped}"`, fmt: 'json' })}`, {
-        headers: { 'User-Agent': USER_AGENT },
-      });
+      const musicbrainz = await getJson(
+        `${env.MUSICBRAINZ_URL}/artist?${new URLSearchParams({ query: `artist:"${escaped}"`, fmt: 'json' })}`,
+        {
+          headers: { 'User-Agent': USER_AGENT },
+        },
+      );
       const hit = record(list(record(musicbrainz.body)['artists'])[0]);
       expect([hit['name'], hit['score']]).toEqual([name, 100]);
 
@@ -87,9 +99,13 @@ describe('startSimulators', () => {
   it('does not match a name that was not encoded: "+" arrives as a space and "#" cuts the URL', async () => {
     const { env } = sims;
     clock.advance(2000);
-    const plus = await getJson(`${env.LASTFM_API_URL}?method=artist.getTopTags&artist=C+C Music Factory&api_key=${env.LASTFM_API_KEY}&format=json`);
+    const plus = await getJson(
+      `${env.LASTFM_API_URL}?method=artist.getTopTags&artist=C+C Music Factory&api_key=${env.LASTFM_API_KEY}&format=json`,
+    );
     expect(record(plus.body)['error']).toBe(6);
-    const hash = await getJson(`${env.LASTFM_API_URL}?method=artist.getTopTags&api_key=${env.LASTFM_API_KEY}&format=json&artist=#1 Dads`);
+    const hash = await getJson(
+      `${env.LASTFM_API_URL}?method=artist.getTopTags&api_key=${env.LASTFM_API_KEY}&format=json&artist=#1 Dads`,
+    );
     expect(record(hash.body)['error']).toBe(6);
   });
 });

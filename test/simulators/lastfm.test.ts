@@ -30,13 +30,17 @@ describe('Last.fm simulator', () => {
   };
 
   it('returns an artist’s top tags with counts relative to the top tag, and records the User-Agent', async () => {
-    const artist = find((candidate) => (candidate.lastfm?.tags.length ?? 0) > 1 && candidate.lastfm?.name === candidate.name);
+    const artist = find(
+      (candidate) => (candidate.lastfm?.tags.length ?? 0) > 1 && candidate.lastfm?.name === candidate.name,
+    );
     const { status, body } = await call({ method: 'artist.getTopTags', artist: artist.name, autocorrect: '1' });
     expect(status).toBe(200);
     const toptags = record(record(body)['toptags']);
     expect(record(toptags['@attr'])['artist']).toBe(artist.lastfm?.name);
     const tags = list(toptags['tag']).map(record);
-    expect(tags.map((tag) => [tag['name'], tag['count']])).toEqual(artist.lastfm?.tags.map((tag) => [tag.name, tag.count]));
+    expect(tags.map((tag) => [tag['name'], tag['count']])).toEqual(
+      artist.lastfm?.tags.map((tag) => [tag.name, tag.count]),
+    );
     expect(tags[0]?.['count']).toBe(100);
     expect(String(tags[0]?.['url'])).toMatch(/^https:\/\/www\.last\.fm\/tag\//);
     const logged = lastfm.log.entries.at(-1);
@@ -46,7 +50,12 @@ describe('Last.fm simulator', () => {
 
   it('accepts the endpoint with and without the trailing slash, and method names in any case', async () => {
     const base = lastfm.apiUrl.replace(/\/$/, '');
-    const params = new URLSearchParams({ method: 'ARTIST.GETTOPTAGS', artist: 'AC/DC', api_key: lastfm.apiKey, format: 'json' });
+    const params = new URLSearchParams({
+      method: 'ARTIST.GETTOPTAGS',
+      artist: 'AC/DC',
+      api_key: lastfm.apiKey,
+      format: 'json',
+    });
     const { status, body } = await getJson(`${base}?${params}`);
     expect(status).toBe(200);
     expect(record(record(body)['toptags'])['@attr']).toEqual({ artist: 'AC/DC' });
@@ -64,12 +73,16 @@ describe('Last.fm simulator', () => {
   });
 
   it('finds an artist filed under another spelling only with autocorrect=1', async () => {
-    const artist = find((candidate) => candidate.profile === 'lastfm-autocorrect' && (candidate.lastfm?.tags.length ?? 0) > 0);
+    const artist = find(
+      (candidate) => candidate.profile === 'lastfm-autocorrect' && (candidate.lastfm?.tags.length ?? 0) > 0,
+    );
     const plain = await call({ method: 'artist.getTopTags', artist: artist.name, autocorrect: '0' });
     const ghost = record(record(plain.body)['toptags']);
     expect(ghost['tag']).toEqual([]);
     expect(record(ghost['@attr'])['artist']).toBe(artist.name);
-    const corrected = record(record((await call({ method: 'artist.getTopTags', artist: artist.name, autocorrect: '1' })).body)['toptags']);
+    const corrected = record(
+      record((await call({ method: 'artist.getTopTags', artist: artist.name, autocorrect: '1' })).body)['toptags'],
+    );
     expect(record(corrected['@attr'])['artist']).toBe(artist.lastfm?.name);
     expect(list(corrected['tag']).length).toBe(artist.lastfm?.tags.length);
   });
@@ -89,7 +102,9 @@ describe('Last.fm simulator', () => {
       const single = record(record((await call({ method: 'artist.getTopTags', artist: artist.name })).body)['toptags']);
       expect(record(single['tag'])['name']).toBe(tag.name);
       lastfm.setQuirks({ singleTagAsObject: false });
-      const asArray = record(record((await call({ method: 'artist.getTopTags', artist: artist.name })).body)['toptags']);
+      const asArray = record(
+        record((await call({ method: 'artist.getTopTags', artist: artist.name })).body)['toptags'],
+      );
       expect(list(asArray['tag'])).toHaveLength(1);
     } finally {
       artist.lastfm.tags = saved;
@@ -111,10 +126,16 @@ describe('Last.fm simulator', () => {
 
   it('returns album top tags with artist and album in @attr, and "Album not found" otherwise', async () => {
     const album = [...library.albums()].find(
-      (candidate) => candidate.lastfm !== null && candidate.lastfm.tags.length > 1 && candidate.lastfm.name === candidate.title,
+      (candidate) =>
+        candidate.lastfm !== null && candidate.lastfm.tags.length > 1 && candidate.lastfm.name === candidate.title,
     );
     if (album?.lastfm == null) throw new Error('no tagged album');
-    const { body } = await call({ method: 'album.getTopTags', artist: album.artistName, album: album.title, autocorrect: '1' });
+    const { body } = await call({
+      method: 'album.getTopTags',
+      artist: album.artistName,
+      album: album.title,
+      autocorrect: '1',
+    });
     const toptags = record(record(body)['toptags']);
     expect(record(toptags['@attr'])['album']).toBe(album.lastfm.name);
     expect(list(toptags['tag']).map((tag) => record(tag)['name'])).toEqual(album.lastfm.tags.map((tag) => tag.name));
@@ -136,16 +157,22 @@ describe('Last.fm simulator', () => {
   });
 
   it('answers XML without format=json', async () => {
-    const response = await fetch(`${lastfm.apiUrl}?${new URLSearchParams({ method: 'artist.getTopTags', artist: 'AC/DC', api_key: lastfm.apiKey })}`);
+    const response = await fetch(
+      `${lastfm.apiUrl}?${new URLSearchParams({ method: 'artist.getTopTags', artist: 'AC/DC', api_key: lastfm.apiKey })}`,
+    );
     const xml = await response.text();
     expect(xml).toContain('<lfm status="ok">');
     expect(xml).toContain('<toptags artist="AC/DC">');
-    const failed = await fetch(`${lastfm.apiUrl}?${new URLSearchParams({ method: 'artist.getTopTags', artist: 'zzz unknown', api_key: lastfm.apiKey })}`);
+    const failed = await fetch(
+      `${lastfm.apiUrl}?${new URLSearchParams({ method: 'artist.getTopTags', artist: 'zzz unknown', api_key: lastfm.apiKey })}`,
+    );
     expect(await failed.text()).toContain('<error code="6">');
   });
 
   it('enforces 5 requests per second per IP with error 29, sent with 429 or 200 as configured', async () => {
-    const burst = await Promise.all(Array.from({ length: 7 }, () => call({ method: 'artist.getTopTags', artist: 'Low' })));
+    const burst = await Promise.all(
+      Array.from({ length: 7 }, () => call({ method: 'artist.getTopTags', artist: 'Low' })),
+    );
     const limited = burst.filter((response) => record(response.body)['error'] === 29);
     expect(limited).toHaveLength(2);
     expect(limited.every((response) => response.status === 429)).toBe(true);
@@ -154,12 +181,16 @@ describe('Last.fm simulator', () => {
 
     lastfm.setQuirks({ rateLimitStatus: 200 });
     clock.advance(1000);
-    const again = await Promise.all(Array.from({ length: 6 }, () => call({ method: 'artist.getTopTags', artist: 'Low' })));
+    const again = await Promise.all(
+      Array.from({ length: 6 }, () => call({ method: 'artist.getTopTags', artist: 'Low' })),
+    );
     const refused = again.filter((response) => record(response.body)['error'] === 29);
     expect(refused).toHaveLength(1);
     expect(refused[0]?.status).toBe(200);
     lastfm.setQuirks({ rateLimitStatus: 429 });
-    expect(lastfm.log.count({ provider: 'lastfm', status: (status) => status === 200, since: clock.time - 1 })).toBeGreaterThan(0);
+    expect(
+      lastfm.log.count({ provider: 'lastfm', status: (status) => status === 200, since: clock.time - 1 }),
+    ).toBeGreaterThan(0);
   });
 
   it('lets a client spaced at 4 requests/s through 200 requests without a single error 29', async () => {
@@ -199,7 +230,12 @@ describe('Last.fm simulator', () => {
           const mbid = artist.lastfm?.mbid;
           if (mbid === undefined) continue;
           if (out.length >= 40) break;
-          const params = new URLSearchParams({ method: 'artist.getTopTags', mbid, api_key: simulator.apiKey, format: 'json' });
+          const params = new URLSearchParams({
+            method: 'artist.getTopTags',
+            mbid,
+            api_key: simulator.apiKey,
+            format: 'json',
+          });
           const { body } = await getJson(`${simulator.apiUrl}?${params}`);
           out.push([artist.lastfm?.name ?? '', record(record(record(body)['toptags'])['@attr'])['artist']]);
         }

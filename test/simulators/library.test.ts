@@ -38,7 +38,17 @@ describe('synthetic library', () => {
       ...SPECIAL_ARTIST_NAMES,
     ]);
     expect(SPECIAL_ARTIST_NAMES).toEqual(
-      expect.arrayContaining(['AC/DC', "Guns N' Roses", 'Simon & Garfunkel', 'Björk', 'Sigur Rós', '坂本龍一', 'Μίκης Θεοδωράκης', 'C+C Music Factory', '#1 Dads']),
+      expect.arrayContaining([
+        'AC/DC',
+        "Guns N' Roses",
+        'Simon & Garfunkel',
+        'Björk',
+        'Sigur Rós',
+        '坂本龍一',
+        'Μίκης Θεοδωράκης',
+        'C+C Music Factory',
+        '#1 Dads',
+      ]),
     );
     const plain = createLibrary({ seed: 1, artists: 40, specialNames: false });
     const names = new Set([...plain.artists()].map((artist) => artist.name));
@@ -48,7 +58,17 @@ describe('synthetic library', () => {
   it('covers every branch of the enrichment cascade even with a handful of artists', () => {
     const library = createLibrary({ seed: 5, artists: 10 + 16, specialNames: true });
     const profiles = new Set<ArtistProfile>([...library.artists()].map((artist) => artist.profile));
-    for (const profile of ['full', 'plex-only', 'lastfm-only', 'lastfm-autocorrect', 'musicbrainz-by-id', 'musicbrainz-by-search', 'spotify-fallback', 'no-spotify', 'nobody'] as const) {
+    for (const profile of [
+      'full',
+      'plex-only',
+      'lastfm-only',
+      'lastfm-autocorrect',
+      'musicbrainz-by-id',
+      'musicbrainz-by-search',
+      'spotify-fallback',
+      'no-spotify',
+      'nobody',
+    ] as const) {
       expect(profiles.has(profile)).toBe(true);
     }
     for (const artist of library.artists()) {
@@ -78,8 +98,10 @@ describe('synthetic library', () => {
     const library = createLibrary({ seed: 11, artists: 200 });
     for (const artist of library.artists()) {
       const truth = new Set(artist.genres);
-      for (const tag of [...artist.plex.genres, ...artist.plex.styles]) expect(truth.has(canonical(tag) ?? tag)).toBe(true);
-      for (const genre of artist.musicbrainz?.genres ?? []) expect(truth.has(canonical(genre.name) ?? genre.name)).toBe(true);
+      for (const tag of [...artist.plex.genres, ...artist.plex.styles])
+        expect(truth.has(canonical(tag) ?? tag)).toBe(true);
+      for (const genre of artist.musicbrainz?.genres ?? [])
+        expect(truth.has(canonical(genre.name) ?? genre.name)).toBe(true);
       for (const genre of artist.spotify?.genres ?? []) expect(truth.has(canonical(genre) ?? genre)).toBe(true);
       const tags = artist.lastfm?.tags ?? [];
       if (tags.length > 0) expect(tags[0]?.count).toBe(100);
@@ -108,7 +130,10 @@ describe('synthetic library', () => {
     });
     expect(withVariants.length).toBeGreaterThan(0);
     const spellings = new Set(tags.map((tag) => tag.name));
-    expect([...spellings].filter((name) => canonical(name) === 'hip hop').length + [...spellings].filter((name) => canonical(name) === 'drum and bass').length).toBeGreaterThan(2);
+    expect(
+      [...spellings].filter((name) => canonical(name) === 'hip hop').length +
+        [...spellings].filter((name) => canonical(name) === 'drum and bass').length,
+    ).toBeGreaterThan(2);
   });
 
   it('has diacritics, non-Latin scripts and punctuation in names, and no two names a normaliser would confuse', () => {

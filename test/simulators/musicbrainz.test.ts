@@ -33,7 +33,9 @@ describe('MusicBrainz simulator', () => {
     expect(data['id']).toBe(artist.musicbrainz?.id);
     expect(data['name']).toBe(artist.name);
     const genres = list(data['genres']).map(record);
-    expect(genres.map((genre) => genre['name']).sort()).toEqual(artist.musicbrainz?.genres.map((genre) => genre.name).sort());
+    expect(genres.map((genre) => genre['name']).sort()).toEqual(
+      artist.musicbrainz?.genres.map((genre) => genre.name).sort(),
+    );
     for (const genre of genres) {
       expect(typeof genre['count']).toBe('number');
       expect(String(genre['id'])).toMatch(/^[0-9a-f-]{36}$/);
@@ -50,19 +52,27 @@ describe('MusicBrainz simulator', () => {
     clock.advance(2000);
     expect(record((await get(`/artist/${artist.musicbrainz?.id}?fmt=json`)).body)).not.toHaveProperty('genres');
     clock.advance(2000);
-    const xml = await fetch(`${musicbrainz.apiUrl}/artist/${artist.musicbrainz?.id}?inc=genres`, { headers: { 'User-Agent': USER_AGENT } });
+    const xml = await fetch(`${musicbrainz.apiUrl}/artist/${artist.musicbrainz?.id}?inc=genres`, {
+      headers: { 'User-Agent': USER_AGENT },
+    });
     const textBody = await xml.text();
     expect(textBody).toContain('<metadata xmlns="http://musicbrainz.org/ns/mmd-2.0#">');
     expect(textBody).toContain('<genre-list>');
     clock.advance(2000);
-    const accept = await get(`/artist/${artist.musicbrainz?.id}?inc=genres`, { 'User-Agent': USER_AGENT, Accept: 'application/json' });
+    const accept = await get(`/artist/${artist.musicbrainz?.id}?inc=genres`, {
+      'User-Agent': USER_AGENT,
+      Accept: 'application/json',
+    });
     expect(record(accept.body)['id']).toBe(artist.musicbrainz?.id);
   });
 
   it('answers 400 for an invalid mbid or inc, 404 for an unknown one, with the {error, help} envelope', async () => {
     const invalid = await get('/artist/not-an-mbid?inc=genres&fmt=json');
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toEqual({ error: 'Invalid mbid.', help: 'For usage, please see: https://musicbrainz.org/development/mmd' });
+    expect(invalid.body).toEqual({
+      error: 'Invalid mbid.',
+      help: 'For usage, please see: https://musicbrainz.org/development/mmd',
+    });
     clock.advance(2000);
     const badInc = await get(`/artist/${withGenres().musicbrainz?.id}?inc=genress&fmt=json`);
     expect(badInc.status).toBe(400);
@@ -104,7 +114,13 @@ describe('MusicBrainz simulator', () => {
   });
 
   it('searches by exact name: the artist first with score 100, near misses after with lower scores', async () => {
-    for (const query of ['artist:"AC/DC"', 'artist:AC\\/DC', '"Björk"', 'artist:"C+C Music Factory"', 'artist:"#1 Dads"']) {
+    for (const query of [
+      'artist:"AC/DC"',
+      'artist:AC\\/DC',
+      '"Björk"',
+      'artist:"C+C Music Factory"',
+      'artist:"#1 Dads"',
+    ]) {
       clock.advance(2000);
       const { status, body } = await get(`/artist?${new URLSearchParams({ query, fmt: 'json', limit: '5' })}`);
       expect(status).toBe(200);
@@ -119,7 +135,11 @@ describe('MusicBrainz simulator', () => {
     clock.advance(2000);
     const unknown = [...library.artists()].find((artist) => artist.musicbrainz === null);
     if (unknown === undefined) throw new Error('every artist is on MusicBrainz');
-    const misses = list(record((await get(`/artist?${new URLSearchParams({ query: `artist:"${unknown.name}"`, fmt: 'json' })}`)).body)['artists']).map(record);
+    const misses = list(
+      record((await get(`/artist?${new URLSearchParams({ query: `artist:"${unknown.name}"`, fmt: 'json' })}`)).body)[
+        'artists'
+      ],
+    ).map(record);
     expect(misses.every((hit) => Number(hit['score']) < 100)).toBe(true);
   });
 });

@@ -20,11 +20,15 @@ describe('Plex simulator', () => {
 
   it('answers 401 without a valid token, and takes the token as a header or a query parameter', async () => {
     expect((await fetch(`${plex.url}/library/sections`, { headers: { Accept: 'application/json' } })).status).toBe(401);
-    const wrong = await fetch(`${plex.url}/library/sections`, { headers: { 'X-Plex-Token': 'nope', Accept: 'application/json' } });
+    const wrong = await fetch(`${plex.url}/library/sections`, {
+      headers: { 'X-Plex-Token': 'nope', Accept: 'application/json' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('content-type')).toMatch(/text\/html/);
     expect((await fetch(`${plex.url}/library/sections`, { headers })).status).toBe(200);
-    const query = await fetch(`${plex.url}/library/sections?X-Plex-Token=${plex.token}`, { headers: { Accept: 'application/json' } });
+    const query = await fetch(`${plex.url}/library/sections?X-Plex-Token=${plex.token}`, {
+      headers: { Accept: 'application/json' },
+    });
     expect(query.status).toBe(200);
     expect(plex.log.count({ provider: 'plex', status: 401 })).toBe(2);
   });
@@ -39,7 +43,9 @@ describe('Plex simulator', () => {
   });
 
   it('serves XML unless JSON is asked for', async () => {
-    const response = await fetch(`${plex.url}/library/sections/${plex.musicSectionId}/all?type=8`, { headers: { 'X-Plex-Token': plex.token } });
+    const response = await fetch(`${plex.url}/library/sections/${plex.musicSectionId}/all?type=8`, {
+      headers: { 'X-Plex-Token': plex.token },
+    });
     expect(response.headers.get('content-type')).toMatch(/xml/);
     const xml = await response.text();
     expect(xml).toMatch(/^<\?xml/);
@@ -49,7 +55,9 @@ describe('Plex simulator', () => {
 
   it('pages with X-Plex-Container-Start/Size headers or query parameters, reporting offset, size and totalSize', async () => {
     const url = `${plex.url}/library/sections/${plex.musicSectionId}/all?type=10`;
-    const byHeader = await getJson(url, { headers: { ...headers, 'X-Plex-Container-Start': '20', 'X-Plex-Container-Size': '7' } });
+    const byHeader = await getJson(url, {
+      headers: { ...headers, 'X-Plex-Container-Start': '20', 'X-Plex-Container-Size': '7' },
+    });
     const page = container(byHeader.body);
     expect(page).toMatchObject({ size: 7, offset: 20, totalSize: library.trackCount });
     expect(byHeader.headers.get('x-plex-container-start')).toBe('20');
@@ -60,7 +68,9 @@ describe('Plex simulator', () => {
     const byQuery = await getJson(`${url}&X-Plex-Container-Start=20&X-Plex-Container-Size=7`, { headers });
     expect(byQuery.body).toEqual(byHeader.body);
 
-    const last = await getJson(url, { headers: { ...headers, 'X-Plex-Container-Start': String(library.trackCount - 3), 'X-Plex-Container-Size': '50' } });
+    const last = await getJson(url, {
+      headers: { ...headers, 'X-Plex-Container-Start': String(library.trackCount - 3), 'X-Plex-Container-Size': '50' },
+    });
     expect(container(last.body)['size']).toBe(3);
   });
 
@@ -81,7 +91,10 @@ describe('Plex simulator', () => {
     expect(list(all['Metadata'])).toHaveLength(library.artistCount);
     expect(all).not.toHaveProperty('totalSize');
     plex.setQuirks({ maxPageSize: 4 });
-    const capped = container((await getJson(url, { headers: { ...headers, 'X-Plex-Container-Start': '0', 'X-Plex-Container-Size': '10' } })).body);
+    const capped = container(
+      (await getJson(url, { headers: { ...headers, 'X-Plex-Container-Start': '0', 'X-Plex-Container-Size': '10' } }))
+        .body,
+    );
     expect(capped['size']).toBe(4);
     expect(capped['totalSize']).toBe(library.artistCount);
     plex.setQuirks({ maxPageSize: undefined });
@@ -91,7 +104,9 @@ describe('Plex simulator', () => {
     const url = `${plex.url}/library/sections/${plex.musicSectionId}/all?type=8`;
     const without = list(container((await getJson(url, { headers })).body)['Metadata']).map(record);
     expect(without.every((item) => !('Guid' in item))).toBe(true);
-    const withGuids = list(container((await getJson(`${url}&includeGuids=1`, { headers })).body)['Metadata']).map(record);
+    const withGuids = list(container((await getJson(`${url}&includeGuids=1`, { headers })).body)['Metadata']).map(
+      record,
+    );
     for (const item of withGuids) {
       const artist = library.byRatingKey(String(item['ratingKey']));
       if (artist?.kind !== 'artist') throw new Error('not an artist');
@@ -103,11 +118,21 @@ describe('Plex simulator', () => {
   });
 
   it('shows only a few genres and no styles or moods in lists, everything in detail views (switchable)', async () => {
-    const rich = [...library.artists()].find((artist) => artist.plex.genres.length + artist.plex.styles.length > 2 && artist.plex.moods.length > 0);
+    const rich = [...library.artists()].find(
+      (artist) => artist.plex.genres.length + artist.plex.styles.length > 2 && artist.plex.moods.length > 0,
+    );
     if (rich === undefined) throw new Error('library has no richly tagged artist');
     const listed = async (): Promise<Record<string, unknown>> => {
       const url = `${plex.url}/library/sections/${plex.musicSectionId}/all?type=8`;
-      const items = list(container((await getJson(url, { headers: { ...headers, 'X-Plex-Container-Start': String(rich.index), 'X-Plex-Container-Size': '1' } })).body)['Metadata']);
+      const items = list(
+        container(
+          (
+            await getJson(url, {
+              headers: { ...headers, 'X-Plex-Container-Start': String(rich.index), 'X-Plex-Container-Size': '1' },
+            })
+          ).body,
+        )['Metadata'],
+      );
       return record(items[0]);
     };
     const partial = await listed();
@@ -115,8 +140,13 @@ describe('Plex simulator', () => {
     expect(partial).not.toHaveProperty('Style');
     expect(partial).not.toHaveProperty('Mood');
 
-    const detail = record(list(container((await getJson(`${plex.url}/library/metadata/${rich.ratingKey}`, { headers })).body)['Metadata'])[0]);
-    const tags = (key: string): unknown[] => (detail[key] === undefined ? [] : list(detail[key]).map((tag) => record(tag)['tag']));
+    const detail = record(
+      list(
+        container((await getJson(`${plex.url}/library/metadata/${rich.ratingKey}`, { headers })).body)['Metadata'],
+      )[0],
+    );
+    const tags = (key: string): unknown[] =>
+      detail[key] === undefined ? [] : list(detail[key]).map((tag) => record(tag)['tag']);
     expect(tags('Genre')).toEqual(rich.plex.genres);
     expect(tags('Style')).toEqual(rich.plex.styles);
     expect(tags('Mood')).toEqual(rich.plex.moods);
@@ -153,7 +183,9 @@ describe('Plex simulator', () => {
 
   it('serves children with hoisted parent fields, and several ratingKeys in one detail request', async () => {
     const album = library.album(2);
-    const page = container((await getJson(`${plex.url}/library/metadata/${album.ratingKey}/children`, { headers })).body);
+    const page = container(
+      (await getJson(`${plex.url}/library/metadata/${album.ratingKey}/children`, { headers })).body,
+    );
     expect(page['grandparentRatingKey']).toBe(Number(album.artistRatingKey));
     expect(page['parentTitle']).toBe(album.title);
     const tracks = list(page['Metadata']).map(record);
@@ -161,11 +193,17 @@ describe('Plex simulator', () => {
     expect(tracks[0]?.['grandparentRatingKey']).toBe(album.artistRatingKey);
 
     const artist = library.artist(1);
-    const albums = list(container((await getJson(`${plex.url}/library/metadata/${artist.ratingKey}/children`, { headers })).body)['Metadata']);
+    const albums = list(
+      container((await getJson(`${plex.url}/library/metadata/${artist.ratingKey}/children`, { headers })).body)[
+        'Metadata'
+      ],
+    );
     expect(albums).toHaveLength(artist.albumCount);
 
     const keys = [library.artist(0).ratingKey, library.album(0).ratingKey, library.track(0).ratingKey];
-    const detail = list(container((await getJson(`${plex.url}/library/metadata/${keys.join(',')}`, { headers })).body)['Metadata']).map(record);
+    const detail = list(
+      container((await getJson(`${plex.url}/library/metadata/${keys.join(',')}`, { headers })).body)['Metadata'],
+    ).map(record);
     expect(detail.map((item) => item['type'])).toEqual(['artist', 'album', 'track']);
     expect((await fetch(`${plex.url}/library/metadata/99999999`, { headers })).status).toBe(404);
     expect((await fetch(`${plex.url}/library/sections/42/all`, { headers })).status).toBe(404);
@@ -174,10 +212,22 @@ describe('Plex simulator', () => {
   it('offers the legacy agent: lastfm:// and local:// guids and no Guid arrays', async () => {
     plex.setQuirks({ agent: 'legacy' });
     try {
-      const detail = record(list(container((await getJson(`${plex.url}/library/metadata/${library.artist(0).ratingKey}`, { headers })).body)['Metadata'])[0]);
+      const detail = record(
+        list(
+          container((await getJson(`${plex.url}/library/metadata/${library.artist(0).ratingKey}`, { headers })).body)[
+            'Metadata'
+          ],
+        )[0],
+      );
       expect(detail['guid']).toBe(`com.plexapp.agents.lastfm://${encodeURIComponent('AC/DC')}?lang=en`);
       expect(detail).not.toHaveProperty('Guid');
-      const track = record(list(container((await getJson(`${plex.url}/library/metadata/${library.track(0).ratingKey}`, { headers })).body)['Metadata'])[0]);
+      const track = record(
+        list(
+          container((await getJson(`${plex.url}/library/metadata/${library.track(0).ratingKey}`, { headers })).body)[
+            'Metadata'
+          ],
+        )[0],
+      );
       expect(track['guid']).toBe(`local://${library.track(0).ratingKey}`);
     } finally {
       plex.setQuirks({ agent: 'modern' });
@@ -189,7 +239,9 @@ describe('Plex simulator', () => {
     try {
       const started = performance.now();
       const url = `${big.url}/library/sections/${big.musicSectionId}/all?type=10&X-Plex-Container-Start=499900&X-Plex-Container-Size=100`;
-      const page = container((await getJson(url, { headers: { 'X-Plex-Token': big.token, Accept: 'application/json' } })).body);
+      const page = container(
+        (await getJson(url, { headers: { 'X-Plex-Token': big.token, Accept: 'application/json' } })).body,
+      );
       expect(page).toMatchObject({ size: 100, offset: 499_900, totalSize: 500_000 });
       expect(list(page['Metadata'])).toHaveLength(100);
       expect(performance.now() - started).toBeLessThan(5000);

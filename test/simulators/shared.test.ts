@@ -8,7 +8,17 @@ import { startSpotifySimulator } from '../../src/simulators/spotify.ts';
 import { ManualClock } from './helpers.ts';
 
 function entry(overrides: Partial<LoggedRequest>): LoggedRequest {
-  return { provider: 'lastfm', method: 'GET', path: '/2.0/', query: {}, headers: {}, status: 200, startedAt: 0, durationMs: 1, ...overrides };
+  return {
+    provider: 'lastfm',
+    method: 'GET',
+    path: '/2.0/',
+    query: {},
+    headers: {},
+    status: 200,
+    startedAt: 0,
+    durationMs: 1,
+    ...overrides,
+  };
 }
 
 describe('request log', () => {
@@ -18,7 +28,12 @@ describe('request log', () => {
     log.record(entry({ startedAt: 10, query: { method: 'album.getTopTags', artist: 'Low' }, status: 429 }));
     log.record(entry({ provider: 'plex', path: '/library/sections', startedAt: 20 }));
     expect(log.count()).toBe(3);
-    expect(log.countByProvider()).toEqual(new Map([['lastfm', 2], ['plex', 1]]));
+    expect(log.countByProvider()).toEqual(
+      new Map([
+        ['lastfm', 2],
+        ['plex', 1],
+      ]),
+    );
     expect(log.countByPath({ provider: 'lastfm' })).toEqual(new Map([['/2.0/', 2]]));
     expect(log.countByQuery('artist')).toEqual(new Map([['Low', 2]]));
     expect(log.count({ status: 429 })).toBe(1);
@@ -184,7 +199,10 @@ describe('faults on a running simulator', () => {
     const spotify = await startSpotifySimulator({ library: createLibrary({ seed: 71, artists: 5 }) });
     try {
       spotify.faults.failNext({ kind: 'status', status: 500 });
-      const token = await fetch(`${spotify.accountsUrl}/api/token`, { method: 'POST', body: 'grant_type=client_credentials' });
+      const token = await fetch(`${spotify.accountsUrl}/api/token`, {
+        method: 'POST',
+        body: 'grant_type=client_credentials',
+      });
       expect(token.status).toBe(500);
       expect(await token.json()).toEqual({ error: { status: 500, message: 'Server error' } });
     } finally {

@@ -35,9 +35,12 @@ describe('Spotify simulator', () => {
   };
 
   const search = (bearer: string, params: Record<string, string>) =>
-    getJson(`${spotify.apiUrl}/search?${new URLSearchParams(params)}`, { headers: { Authorization: `Bearer ${bearer}` } });
+    getJson(`${spotify.apiUrl}/search?${new URLSearchParams(params)}`, {
+      headers: { Authorization: `Bearer ${bearer}` },
+    });
 
-  const artistNames = (body: unknown): unknown[] => list(record(record(body)['artists'])['items']).map((item) => record(item)['name']);
+  const artistNames = (body: unknown): unknown[] =>
+    list(record(record(body)['artists'])['items']).map((item) => record(item)['name']);
 
   it('issues client-credentials tokens for Basic auth or form credentials, valid for 3600 s', async () => {
     const { status, body } = await requestToken({ authorization: basic(spotify.clientId, spotify.clientSecret) });
@@ -45,7 +48,11 @@ describe('Spotify simulator', () => {
     expect(record(body)).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     expect(String(record(body)['access_token']).length).toBeGreaterThan(20);
     const form = await requestToken({
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: spotify.clientId, client_secret: spotify.clientSecret }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: spotify.clientId,
+        client_secret: spotify.clientSecret,
+      }).toString(),
     });
     expect(form.status).toBe(200);
   });
@@ -117,7 +124,9 @@ describe('Spotify simulator', () => {
 
   it('matches case and accents loosely, and returns only near misses for artists it does not know', async () => {
     const bearer = await token();
-    expect(artistNames((await search(bearer, { q: 'artist:"bjork"', type: 'artist', limit: '10' })).body)).toContain('Björk');
+    expect(artistNames((await search(bearer, { q: 'artist:"bjork"', type: 'artist', limit: '10' })).body)).toContain(
+      'Björk',
+    );
     const unknown = [...library.artists()].find((artist) => artist.spotify === null);
     if (unknown === undefined) throw new Error('every artist is on Spotify');
     const names = artistNames((await search(bearer, { q: unknown.name, type: 'artist', limit: '10' })).body);
@@ -156,11 +165,17 @@ describe('Spotify simulator', () => {
     const bearer = await token();
     const truth = library.artist(3).spotify;
     if (truth === null) throw new Error('Björk is not on Spotify');
-    const one = await getJson(`${spotify.apiUrl}/artists/${truth.id}`, { headers: { Authorization: `Bearer ${bearer}` } });
+    const one = await getJson(`${spotify.apiUrl}/artists/${truth.id}`, {
+      headers: { Authorization: `Bearer ${bearer}` },
+    });
     expect(record(one.body)['name']).toBe(truth.name);
-    const several = await getJson(`${spotify.apiUrl}/artists?ids=${truth.id}`, { headers: { Authorization: `Bearer ${bearer}` } });
+    const several = await getJson(`${spotify.apiUrl}/artists?ids=${truth.id}`, {
+      headers: { Authorization: `Bearer ${bearer}` },
+    });
     expect(several.status).toBe(403);
-    const features = await getJson(`${spotify.apiUrl}/audio-features/abc`, { headers: { Authorization: `Bearer ${bearer}` } });
+    const features = await getJson(`${spotify.apiUrl}/audio-features/abc`, {
+      headers: { Authorization: `Bearer ${bearer}` },
+    });
     expect(features.status).toBe(403);
   });
 

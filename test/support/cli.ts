@@ -16,7 +16,10 @@ export function cliEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...overrides };
 }
 
-export function runCli(args: string[], options: { env: Record<string, string>; cwd: string; input?: string }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env: Record<string, string>; cwd: string; input?: string },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cliEnv(options.env) });
     let stdout = '';
@@ -50,7 +53,9 @@ export function startCli(
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
-  const notify = () => listeners.forEach((listener) => listener());
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     notify();

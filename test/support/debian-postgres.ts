@@ -32,7 +32,10 @@ export async function startDebianPostgres(): Promise<{ url: string; stop(): Prom
   const dataDir = path.join(dir, 'data');
   const user = postgresUser();
   const ids = user ?? {};
-  execFileSync(path.join(DEBIAN_PG15_BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust'], { ...ids, stdio: 'ignore' });
+  execFileSync(path.join(DEBIAN_PG15_BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust'], {
+    ...ids,
+    stdio: 'ignore',
+  });
   const port = await freePort();
   const child = spawn(
     path.join(DEBIAN_PG15_BIN, 'postgres'),

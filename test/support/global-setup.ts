@@ -53,7 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
       [templateDatabase, `${templateDatabase}_f%`],
     );
-    for (const row of rows) await cleanup.query(`DROP DATABASE IF EXISTS ${cleanup.escapeIdentifier(row.datname)} WITH (FORCE)`);
+    for (const row of rows)
+      await cleanup.query(`DROP DATABASE IF EXISTS ${cleanup.escapeIdentifier(row.datname)} WITH (FORCE)`);
     await cleanup.end();
     await stopServer();
   };

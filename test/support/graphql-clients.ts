@@ -68,8 +68,7 @@ export async function sseCollect<T = Record<string, unknown>>(
   let buffer = '';
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
-    let boundary: number;
-    while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+    for (let boundary = buffer.indexOf('\n\n'); boundary >= 0; boundary = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, boundary);
       buffer = buffer.slice(boundary + 2);
       const event = /^event: (.*)$/m.exec(block)?.[1];

@@ -122,7 +122,9 @@ export async function expectedShape(schemaPath: string): Promise<SchemaShape> {
     const plainColumns = index.fields.map((field) => names.get(field.name) ?? field.name);
     const name =
       index.dbName ??
-      (index.type === 'id' ? `${table}_pkey` : `${table}_${plainColumns.join('_')}_${index.type === 'unique' ? 'key' : 'idx'}`);
+      (index.type === 'id'
+        ? `${table}_pkey`
+        : `${table}_${plainColumns.join('_')}_${index.type === 'unique' ? 'key' : 'idx'}`);
     shape.indexes[name] = {
       table,
       unique: index.type === 'id' || index.type === 'unique',
@@ -134,7 +136,10 @@ export async function expectedShape(schemaPath: string): Promise<SchemaShape> {
   return shape;
 }
 
-export async function actualShape(pool: pg.Pool, ignoreTables: string[] = ['_prisma_migrations']): Promise<SchemaShape> {
+export async function actualShape(
+  pool: pg.Pool,
+  ignoreTables: string[] = ['_prisma_migrations'],
+): Promise<SchemaShape> {
   const shape: SchemaShape = { tables: {}, enums: {}, indexes: {} };
   const columns = await pool.query<{ table_name: string; column_name: string; type: string; nullable: boolean }>(`
     SELECT c.relname AS table_name, a.attname AS column_name,
@@ -157,7 +162,10 @@ export async function actualShape(pool: pg.Pool, ignoreTables: string[] = ['_pri
       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
       JOIN pg_namespace n ON n.oid = t.typnamespace
      WHERE n.nspname = 'public' ORDER BY t.typname, e.enumsortorder`);
-  for (const row of enums.rows) (shape.enums[row.name] ??= []).push(row.value);
+  for (const row of enums.rows) {
+    shape.enums[row.name] ??= [];
+    shape.enums[row.name]?.push(row.value);
+  }
   const indexes = await pool.query<{
     index_name: string;
     table_name: string;
@@ -207,9 +215,12 @@ export function schemaDifferences(expected: SchemaShape, actual: SchemaShape): s
         if (!w) problems.push(`column ${table}.${column} is in the database but not in schema.prisma`);
         else if (!h) problems.push(`column ${table}.${column} is in schema.prisma but not in the database`);
         else {
-          if (w.type !== h.type) problems.push(`column ${table}.${column}: schema.prisma says ${w.type}, database has ${h.type}`);
+          if (w.type !== h.type)
+            problems.push(`column ${table}.${column}: schema.prisma says ${w.type}, database has ${h.type}`);
           if (w.nullable !== h.nullable)
-            problems.push(`column ${table}.${column}: schema.prisma says ${w.nullable ? 'nullable' : 'NOT NULL'}, database has ${h.nullable ? 'nullable' : 'NOT NULL'}`);
+            problems.push(
+              `column ${table}.${column}: schema.prisma says ${w.nullable ? 'nullable' : 'NOT NULL'}, database has ${h.nullable ? 'nullable' : 'NOT NULL'}`,
+            );
         }
       }
     }

@@ -9,7 +9,11 @@ export interface AlbumFilter extends EntryFilter {
 }
 
 /** The entry filters (a search looks in the artist and the title) plus the album's artist. */
-export function addAlbumFilter(sql: SqlConditions, filter: AlbumFilter, context: { now: Date; tiers: TierSettings }): void {
+export function addAlbumFilter(
+  sql: SqlConditions,
+  filter: AlbumFilter,
+  context: { now: Date; tiers: TierSettings },
+): void {
   addEntryFilter(sql, filter, { ...context, keyColumns: ['title_key', 'artist_key'] });
   if (filter.artist !== undefined && filter.artist !== null) {
     const key = normaliseNameKey(filter.artist);

@@ -2,7 +2,10 @@ import type { Queryable } from '../../db/queryable.ts';
 import { ALBUM_COLUMNS, type AlbumRow } from './album-row.ts';
 
 /** Every stored album of these artists, by artist key, in title-key order: one query for a whole page of artists. */
-export async function getAlbumsByArtistKeys(db: Queryable, artistKeys: readonly string[]): Promise<Map<string, AlbumRow[]>> {
+export async function getAlbumsByArtistKeys(
+  db: Queryable,
+  artistKeys: readonly string[],
+): Promise<Map<string, AlbumRow[]>> {
   const result = new Map<string, AlbumRow[]>(artistKeys.map((key) => [key, []]));
   if (artistKeys.length === 0) return result;
   const { rows } = await db.query<AlbumRow>(

@@ -27,4 +27,3 @@ export async function listAlbums(db: Queryable, request: AlbumPageRequest): Prom
   );
   return rows;
 }
-

@@ -68,7 +68,8 @@ export function addTierCondition(
   const bounds = tierBounds(context.now, context.tiers);
   // The same bounds as classifyTier: hot ≥ hotSince > warm ≥ warmSince > cold (or never used).
   if (tier === 'hot') sql.add(`${column} >= ${sql.param(bounds.hotSince)}`);
-  else if (tier === 'warm') sql.add(`(${column} >= ${sql.param(bounds.warmSince)} AND ${column} < ${sql.param(bounds.hotSince)})`);
+  else if (tier === 'warm')
+    sql.add(`(${column} >= ${sql.param(bounds.warmSince)} AND ${column} < ${sql.param(bounds.hotSince)})`);
   else sql.add(`(${column} IS NULL OR ${column} < ${sql.param(bounds.warmSince)})`);
 }
 

@@ -16,12 +16,17 @@ export interface AlbumRequest {
 /** The album as asked, with what the lookup did for it. */
 export type AlbumLookupResult = LookupResult<AlbumRow> & AlbumRequest;
 
-export async function lookupAlbums(deps: LookupDependencies, albums: readonly AlbumRequest[]): Promise<AlbumLookupResult[]> {
+export async function lookupAlbums(
+  deps: LookupDependencies,
+  albums: readonly AlbumRequest[],
+): Promise<AlbumLookupResult[]> {
   const keyed = albums.map((album) => {
     const key = albumKeyOf(album.artist, album.title);
     return { album, key, keyString: key === null ? null : albumKeyString(key) };
   });
-  const unique = new Map(keyed.flatMap((item) => (item.key && item.keyString ? [[item.keyString, item.key] as const] : [])));
+  const unique = new Map(
+    keyed.flatMap((item) => (item.key && item.keyString ? [[item.keyString, item.key] as const] : [])),
+  );
   const stored = await getAlbumsByKeys(deps.db, [...unique.values()]);
   const now = deps.clock();
 
@@ -53,14 +58,20 @@ export async function lookupAlbums(deps: LookupDependencies, albums: readonly Al
       }),
     ),
   );
-  const fetchedKeys = [...toFetch.keys()].filter((key) => !failures.has(key)).flatMap((key) => {
-    const albumKey = unique.get(key);
-    return albumKey ? [albumKey] : [];
-  });
+  const fetchedKeys = [...toFetch.keys()]
+    .filter((key) => !failures.has(key))
+    .flatMap((key) => {
+      const albumKey = unique.get(key);
+      return albumKey ? [albumKey] : [];
+    });
   const fetched = fetchedKeys.length > 0 ? await getAlbumsByKeys(deps.db, fetchedKeys) : new Map<string, AlbumRow>();
   const results = settleLookups(
     keyed.map(({ album, keyString }) => ({ name: `${album.artist} - ${album.title}`, key: keyString })),
     { stored, fetched, failures, now },
   );
-  return results.map((result, index) => ({ ...result, artist: albums[index]?.artist ?? '', title: albums[index]?.title ?? '' }));
+  return results.map((result, index) => ({
+    ...result,
+    artist: albums[index]?.artist ?? '',
+    title: albums[index]?.title ?? '',
+  }));
 }

@@ -20,7 +20,10 @@ export interface LookupDependencies {
   concurrency: number;
 }
 
-export async function lookupArtists(deps: LookupDependencies, names: readonly string[]): Promise<Array<LookupResult<ArtistRow>>> {
+export async function lookupArtists(
+  deps: LookupDependencies,
+  names: readonly string[],
+): Promise<Array<LookupResult<ArtistRow>>> {
   const keyed = names.map((name) => ({ name, key: normaliseNameKey(name) }));
   const keys = [...new Set(keyed.map((item) => item.key).filter((key): key is string => key !== null))];
   const stored = await getArtistsByKeys(deps.db, keys);
@@ -54,6 +57,12 @@ export async function lookupArtists(deps: LookupDependencies, names: readonly st
       }),
     ),
   );
-  const fetched = toFetch.size > 0 ? await getArtistsByKeys(deps.db, [...toFetch.keys()].filter((key) => !failures.has(key))) : new Map<string, ArtistRow>();
+  const fetched =
+    toFetch.size > 0
+      ? await getArtistsByKeys(
+          deps.db,
+          [...toFetch.keys()].filter((key) => !failures.has(key)),
+        )
+      : new Map<string, ArtistRow>();
   return settleLookups(keyed, { stored, fetched, failures, now });
 }

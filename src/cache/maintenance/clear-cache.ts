@@ -21,7 +21,9 @@ export async function clearCache(
     await client.query('BEGIN');
     for (const table of options.tables) {
       const statement = STATEMENTS[table];
-      const result = options.expiredOnly ? await client.query(statement.expired, [options.now]) : await client.query(statement.all);
+      const result = options.expiredOnly
+        ? await client.query(statement.expired, [options.now])
+        : await client.query(statement.all);
       counts[table] = result.rowCount ?? 0;
     }
     await client.query('COMMIT');

@@ -20,10 +20,18 @@ SELECT ${countAll(used)} AS "total",
        ${countUpTo(used, '$4', false)} AS "usedBeforeWarm",
        ${countNull(used)} AS "neverUsed"`;
 
-type Row = Record<'total' | 'expired' | 'expiredBySoon' | 'statsExpired' | 'usedBeforeHot' | 'usedBeforeWarm' | 'neverUsed', string>;
+type Row = Record<
+  'total' | 'expired' | 'expiredBySoon' | 'statsExpired' | 'usedBeforeHot' | 'usedBeforeWarm' | 'neverUsed',
+  string
+>;
 
 export async function countTrackTable(db: Queryable, bounds: StatisticsBounds): Promise<TrackTableStatistics> {
-  const { rows } = await db.query<Row>(STATEMENT, [bounds.now, bounds.expiringBefore, bounds.hotSince, bounds.warmSince]);
+  const { rows } = await db.query<Row>(STATEMENT, [
+    bounds.now,
+    bounds.expiringBefore,
+    bounds.hotSince,
+    bounds.warmSince,
+  ]);
   const row = rows[0];
   if (!row) throw new Error('statistics query on track_cache returned no row');
   const total = Number(row.total);

@@ -24,7 +24,8 @@ export async function getCacheStatistics(
   options: CacheStatisticsOptions = {},
 ): Promise<CacheStatistics> {
   const topGenres = options.topGenres ?? DEFAULT_TOP_GENRES;
-  if (!Number.isInteger(topGenres) || topGenres < 0) throw new RangeError(`topGenres must be a whole number ≥ 0, got ${topGenres}`);
+  if (!Number.isInteger(topGenres) || topGenres < 0)
+    throw new RangeError(`topGenres must be a whole number ≥ 0, got ${topGenres}`);
   const bounds = statisticsBounds(now, config.refresh);
   const artistCounts = () => countEntryTable(db, 'artists', bounds, topGenres);
   const albumCounts = () => countEntryTable(db, 'albums', bounds, topGenres);

@@ -57,7 +57,7 @@ export class SharedCacheStatistics {
     }
     // Nothing changed, only the clock moved on: answer from the figures there are while one refresh
     // runs, so that no request waits for a computation that only the clock asked for.
-    if (current && current.settled && current.generation === generation && age <= 2 * this.maxAgeMs) {
+    if (current?.settled && current.generation === generation && age <= 2 * this.maxAgeMs) {
       this.refreshInBackground(now, topGenres, generation);
       return await current.figures;
     }
@@ -67,7 +67,12 @@ export class SharedCacheStatistics {
   }
 
   private start(now: Date, topGenres: number, generation: string): Computation {
-    const computation: Computation = { generation, at: now.getTime(), settled: false, figures: this.compute(now, topGenres) };
+    const computation: Computation = {
+      generation,
+      at: now.getTime(),
+      settled: false,
+      figures: this.compute(now, topGenres),
+    };
     computation.figures.then(
       () => {
         computation.settled = true;
@@ -85,13 +90,15 @@ export class SharedCacheStatistics {
     if (this.refreshing.has(topGenres)) return;
     const computation = this.start(now, topGenres, generation);
     this.refreshing.add(topGenres);
-    computation.figures.then(
-      () => {
-        const current = this.latest.get(topGenres);
-        if (!current || current.at <= computation.at) this.latest.set(topGenres, computation);
-      },
-      () => undefined,
-    ).finally(() => this.refreshing.delete(topGenres));
+    computation.figures
+      .then(
+        () => {
+          const current = this.latest.get(topGenres);
+          if (!current || current.at <= computation.at) this.latest.set(topGenres, computation);
+        },
+        () => undefined,
+      )
+      .finally(() => this.refreshing.delete(topGenres));
   }
 
   private readGeneration(): Promise<string> {

@@ -1,7 +1,10 @@
 import type { Config } from '../../config.ts';
 import { tierBounds } from '../tiers.ts';
 
-export type StatisticsSettings = Pick<Config['refresh'], 'lookaheadDays' | 'hotDays' | 'warmDays' | 'coldDays' | 'refreshCold'>;
+export type StatisticsSettings = Pick<
+  Config['refresh'],
+  'lookaheadDays' | 'hotDays' | 'warmDays' | 'coldDays' | 'refreshCold'
+>;
 
 /** The time bounds every statistics query compares against, computed once so that all tables agree. */
 export interface StatisticsBounds {

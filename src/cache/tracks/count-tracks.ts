@@ -4,9 +4,16 @@ import type { TierSettings } from '../tiers.ts';
 import { addTrackFilter, type TrackFilter } from './track-filter.ts';
 
 /** How many tracks match the filter (a listing's totalCount). */
-export async function countTracks(db: Queryable, filter: TrackFilter, context: { now: Date; tiers: TierSettings }): Promise<number> {
+export async function countTracks(
+  db: Queryable,
+  filter: TrackFilter,
+  context: { now: Date; tiers: TierSettings },
+): Promise<number> {
   const sql = new SqlConditions();
   addTrackFilter(sql, filter, context);
-  const { rows } = await db.query<{ count: string }>(`SELECT count(*)::text AS count FROM track_cache ${sql.where()}`, sql.params);
+  const { rows } = await db.query<{ count: string }>(
+    `SELECT count(*)::text AS count FROM track_cache ${sql.where()}`,
+    sql.params,
+  );
   return Number(rows[0]?.count ?? 0);
 }

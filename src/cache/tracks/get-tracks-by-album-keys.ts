@@ -13,7 +13,8 @@ export async function getTracksByAlbumKeys(db: Queryable, keys: readonly AlbumKe
     [keys.map((key) => key.artistKey), keys.map((key) => key.titleKey)],
   );
   for (const row of rows) {
-    if (row.albumKey !== null) result.get(albumKeyString({ artistKey: row.artistKey, titleKey: row.albumKey }))?.push(row);
+    if (row.albumKey !== null)
+      result.get(albumKeyString({ artistKey: row.artistKey, titleKey: row.albumKey }))?.push(row);
   }
   return result;
 }

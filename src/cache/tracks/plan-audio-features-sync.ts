@@ -13,7 +13,10 @@ export interface SyncPlan {
  * Compares AudioMuse's manifest ({id, fp} for every analysed track) with what is stored, in one statement.
  * Ids the manifest lists that are not cached tracks are ignored.
  */
-export async function planAudioFeaturesSync(db: Queryable, manifest: ReadonlyArray<{ id: string; fp: string }>): Promise<SyncPlan> {
+export async function planAudioFeaturesSync(
+  db: Queryable,
+  manifest: ReadonlyArray<{ id: string; fp: string }>,
+): Promise<SyncPlan> {
   const { rows } = await db.query<{ rating_key: string; state: 'changed' | 'unchanged' | 'not-analysed' }>(
     `WITH manifest AS (SELECT DISTINCT ON (m.id) m.id, m.fp FROM jsonb_to_recordset($1::jsonb) AS m(id text, fp text))
      SELECT t.rating_key,

@@ -24,7 +24,11 @@ export interface TrackFilter {
   hasAudioFeatures?: boolean | null;
 }
 
-export function addTrackFilter(sql: SqlConditions, filter: TrackFilter, context: { now: Date; tiers: TierSettings }): void {
+export function addTrackFilter(
+  sql: SqlConditions,
+  filter: TrackFilter,
+  context: { now: Date; tiers: TierSettings },
+): void {
   if (filter.search !== undefined && filter.search !== null) {
     const key = normaliseNameKey(filter.search);
     if (key === null) sql.add('false');
@@ -45,12 +49,21 @@ export function addTrackFilter(sql: SqlConditions, filter: TrackFilter, context:
     sql.add(key === null ? 'false' : `album_key = ${sql.param(key)}`);
   }
   if (filter.genre !== undefined && filter.genre !== null) {
-    sql.add(`EXISTS (SELECT 1 FROM unnest(genres) AS g(genre) WHERE lower(g.genre) = lower(${sql.param(filter.genre.trim())}))`);
+    sql.add(
+      `EXISTS (SELECT 1 FROM unnest(genres) AS g(genre) WHERE lower(g.genre) = lower(${sql.param(filter.genre.trim())}))`,
+    );
   }
   addTierCondition(sql, 'last_used_at', filter.tier, context);
-  addExpiryConditions(sql, 'static_expires_at', { expiringWithinDays: filter.expiringWithinDays, expired: filter.staticExpired }, context.now);
+  addExpiryConditions(
+    sql,
+    'static_expires_at',
+    { expiringWithinDays: filter.expiringWithinDays, expired: filter.staticExpired },
+    context.now,
+  );
   addExpiryConditions(sql, 'stats_expires_at', { expired: filter.statsExpired }, context.now);
   if (filter.hasAudioFeatures === true || filter.hasAudioFeatures === false) {
-    sql.add(`${filter.hasAudioFeatures ? '' : 'NOT '}EXISTS (SELECT 1 FROM audio_features f WHERE f.track_rating_key = track_cache.rating_key AND f.audiomuse_item_id IS NOT NULL)`);
+    sql.add(
+      `${filter.hasAudioFeatures ? '' : 'NOT '}EXISTS (SELECT 1 FROM audio_features f WHERE f.track_rating_key = track_cache.rating_key AND f.audiomuse_item_id IS NOT NULL)`,
+    );
   }
 }

@@ -38,7 +38,13 @@ export const TRACK_COLUMNS = `
 export const TRACK_ORDER_COLUMNS = `artist_key, COALESCE(album_key, ''), COALESCE(disc_number, 0), COALESCE(track_number, 0), rating_key`;
 
 /** A track's position in TRACK_ORDER_COLUMNS: what a listing cursor holds. */
-export type TrackPosition = [artistKey: string, albumKey: string, discNumber: number, trackNumber: number, ratingKey: string];
+export type TrackPosition = [
+  artistKey: string,
+  albumKey: string,
+  discNumber: number,
+  trackNumber: number,
+  ratingKey: string,
+];
 
 export function trackPosition(row: TrackRow): TrackPosition {
   return [row.artistKey, row.albumKey ?? '', row.discNumber ?? 0, row.trackNumber ?? 0, row.ratingKey];

@@ -34,14 +34,18 @@ export async function updateTrackStats(
   if (tracks.length === 0) return new Set();
   const unique = [...new Map(tracks.map((track) => [track.ratingKey, track])).values()];
   // Named, so each connection parses and plans it once for the whole sync instead of once a page.
-  const { rows } = await db.query<{ rating_key: string }>({ name: 'update-track-stats', text: UPDATE, values: [
-    unique.map((track) => track.ratingKey),
-    unique.map((track) => track.userRating),
-    unique.map((track) => track.viewCount),
-    unique.map((track) => track.skipCount),
-    unique.map((track) => track.lastViewedAt),
-    fetchedAt,
-    expiresAt,
-  ] });
+  const { rows } = await db.query<{ rating_key: string }>({
+    name: 'update-track-stats',
+    text: UPDATE,
+    values: [
+      unique.map((track) => track.ratingKey),
+      unique.map((track) => track.userRating),
+      unique.map((track) => track.viewCount),
+      unique.map((track) => track.skipCount),
+      unique.map((track) => track.lastViewedAt),
+      fetchedAt,
+      expiresAt,
+    ],
+  });
   return new Set(rows.map((row) => row.rating_key));
 }

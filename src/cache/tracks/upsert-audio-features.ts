@@ -9,7 +9,11 @@ export interface AudioFeaturesWrite {
 }
 
 /** Writes a batch in one statement; `updated_at` moves only when the analysis changed. */
-export async function upsertAudioFeatures(db: Queryable, entries: readonly AudioFeaturesWrite[], fetchedAt: Date): Promise<number> {
+export async function upsertAudioFeatures(
+  db: Queryable,
+  entries: readonly AudioFeaturesWrite[],
+  fetchedAt: Date,
+): Promise<number> {
   if (entries.length === 0) return 0;
   const payload = entries.map(({ trackRatingKey, score, analysisHash }) => ({
     track_rating_key: trackRatingKey,

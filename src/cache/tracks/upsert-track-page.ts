@@ -37,7 +37,12 @@ const UPDATE_STATIC = `
  * Upserts one Plex page of tracks in one statement; returns how many rows were new. plex_seen_at takes
  * the database's clock, which the complete-listing removal compares against.
  */
-export async function upsertTrackPage(db: Queryable, tracks: readonly TrackWrite[], tier: TrackTier, fetchedAt: Date): Promise<number> {
+export async function upsertTrackPage(
+  db: Queryable,
+  tracks: readonly TrackWrite[],
+  tier: TrackTier,
+  fetchedAt: Date,
+): Promise<number> {
   if (tracks.length === 0) return 0;
   const unique = [...new Map(tracks.map((track) => [track.ratingKey, track])).values()];
   const payload = unique.map((track) => ({

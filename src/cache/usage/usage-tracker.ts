@@ -50,10 +50,17 @@ export class UsageTracker {
     const { db } = options;
     const clock = options.clock ?? systemClock;
     const recorder = { clock, minWriteIntervalMs: options.minWriteIntervalMs ?? DEFAULT_USAGE_WRITE_INTERVAL_MS };
-    this.artists = new UsageRecorder({ ...recorder, flush: async (batch) => void (await recordArtistUsage(db, batch)) });
+    this.artists = new UsageRecorder({
+      ...recorder,
+      flush: async (batch) => void (await recordArtistUsage(db, batch)),
+    });
     this.albums = new UsageRecorder({
       ...recorder,
-      flush: async (batch) => void (await recordAlbumUsage(db, batch.map((record) => ({ ...record, key: parseAlbumKey(record.key) })))),
+      flush: async (batch) =>
+        void (await recordAlbumUsage(
+          db,
+          batch.map((record) => ({ ...record, key: parseAlbumKey(record.key) })),
+        )),
     });
     this.tracks = new UsageRecorder({ ...recorder, flush: async (batch) => void (await recordTrackUsage(db, batch)) });
     this.reads = new ReadCounter(clock);

@@ -30,14 +30,19 @@ AlbumRef.implement({
   }),
 });
 
-const AlbumConnection = connectionType<AlbumRow>('Album', AlbumRef, 'A page of albums, by artist, then title (normalised).');
+const AlbumConnection = connectionType<AlbumRow>(
+  'Album',
+  AlbumRef,
+  'A page of albums, by artist, then title (normalised).',
+);
 const isAlbumPosition = isTuple<[string, string]>(isString, isString);
 
 builder.queryFields((t) => ({
   album: t.field({
     type: AlbumRef,
     nullable: true,
-    description: 'The album of this artist and title, compared normalised; null when the cache has none. Expired entries are served, flagged isExpired.',
+    description:
+      'The album of this artist and title, compared normalised; null when the cache has none. Expired entries are served, flagged isExpired.',
     args: { artist: t.arg.string({ required: true }), title: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       const key = albumKeyOf(args.artist, args.title);
@@ -61,8 +66,12 @@ builder.queryFields((t) => ({
       const filter = albumFilterOf(args.filter);
       const scope = { now: context.now, tiers: context.config.refresh };
       const rows = await listAlbums(context.db.pool, { filter, after, limit, ...scope });
-      return pageOf(rows, limit, after !== null, (row) => encodeCursor('albums', [row.artistKey, row.titleKey]), () =>
-        countAlbums(context.db.pool, filter, scope),
+      return pageOf(
+        rows,
+        limit,
+        after !== null,
+        (row) => encodeCursor('albums', [row.artistKey, row.titleKey]),
+        () => countAlbums(context.db.pool, filter, scope),
       );
     },
   }),

@@ -15,7 +15,9 @@ ArtistRef.implement({
   interfaces: [CacheEntry],
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The name as Plex (or the first lookup) spelled it.' }),
-    nameKey: t.exposeString('nameKey', { description: 'The normalised name every lookup compares (`björk` and `Björk` share it).' }),
+    nameKey: t.exposeString('nameKey', {
+      description: 'The normalised name every lookup compares (`björk` and `Björk` share it).',
+    }),
     albums: t.field({
       type: [AlbumRef],
       description: 'The cached albums of this artist, by title.',
@@ -30,7 +32,8 @@ builder.queryFields((t) => ({
   artist: t.field({
     type: ArtistRef,
     nullable: true,
-    description: 'The artist of this name, compared normalised (`björk` finds `Björk`); null when the cache has none. Expired entries are served, flagged isExpired.',
+    description:
+      'The artist of this name, compared normalised (`björk` finds `Björk`); null when the cache has none. Expired entries are served, flagged isExpired.',
     args: { name: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       const key = normaliseNameKey(args.name);
@@ -53,8 +56,12 @@ builder.queryFields((t) => ({
       const filter = entryFilterOf(args.filter);
       const scope = { now: context.now, tiers: context.config.refresh };
       const rows = await listArtists(context.db.pool, { filter, afterKey, limit, ...scope });
-      return pageOf(rows, limit, afterKey !== null, (row) => encodeCursor('artists', row.nameKey), () =>
-        countArtists(context.db.pool, filter, scope),
+      return pageOf(
+        rows,
+        limit,
+        afterKey !== null,
+        (row) => encodeCursor('artists', row.nameKey),
+        () => countArtists(context.db.pool, filter, scope),
       );
     },
   }),

@@ -18,7 +18,10 @@ function ranked(scores: Record<string, number>): Array<{ label: string; score: n
 AudioFeaturesRef.implement({
   description: 'A track’s analysis by AudioMuse-AI.',
   fields: (t) => ({
-    audiomuseItemId: t.exposeString('audiomuseItemId', { nullable: true, description: 'AudioMuse’s own id of the analysed track.' }),
+    audiomuseItemId: t.exposeString('audiomuseItemId', {
+      nullable: true,
+      description: 'AudioMuse’s own id of the analysed track.',
+    }),
     tempo: t.exposeFloat('tempo', { nullable: true, description: 'Beats per minute.' }),
     key: t.exposeString('key', { nullable: true }),
     scale: t.exposeString('scale', { nullable: true, description: 'major or minor.' }),
@@ -29,10 +32,15 @@ AudioFeaturesRef.implement({
       description:
         'AudioMuse’s fingerprint of this analysis; it changes when AudioMuse analyses the track again (a new pass or model). Null when read from an AudioMuse without the sync API.',
     }),
-    moods: t.field({ type: [LabelScore], description: 'Top mood labels, strongest first.', resolve: (features) => ranked(features.moodVector) }),
+    moods: t.field({
+      type: [LabelScore],
+      description: 'Top mood labels, strongest first.',
+      resolve: (features) => ranked(features.moodVector),
+    }),
     features: t.field({
       type: [LabelScore],
-      description: 'danceable, aggressive, happy, party, relaxed, sad; strongest first. Empty until AudioMuse has run its CLAP step.',
+      description:
+        'danceable, aggressive, happy, party, relaxed, sad; strongest first. Empty until AudioMuse has run its CLAP step.',
       resolve: (features) => ranked(features.otherFeatures),
     }),
     fetchedAt: t.expose('fetchedAt', { type: 'DateTime' }),

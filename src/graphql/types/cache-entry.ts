@@ -29,22 +29,38 @@ export function sourcesOf(source: string): EntrySource[] {
 }
 
 export const CacheEntry = builder.interfaceRef<CacheEntryShape>('CacheEntry').implement({
-  description: 'A cached artist or album. Expired entries are still served, flagged isExpired, until a refresh replaces them.',
+  description:
+    'A cached artist or album. Expired entries are still served, flagged isExpired, until a refresh replaces them.',
   fields: (t) => ({
     genres: t.exposeStringList('genres', { description: 'Normalised genres, strongest first.' }),
     styles: t.exposeStringList('styles', { description: 'Plex Style tags, normalised.' }),
     moods: t.exposeStringList('moods'),
     source: t.exposeString('source', {
-      description: 'Contributors comma-joined in the order plex,lastfm,musicbrainz,spotify (albums: then artist); `none` when nobody knew.',
+      description:
+        'Contributors comma-joined in the order plex,lastfm,musicbrainz,spotify (albums: then artist); `none` when nobody knew.',
     }),
-    sources: t.field({ type: [EntrySourceEnum], description: '`source` as a list; empty for `none`.', resolve: (entry) => sourcesOf(entry.source) }),
+    sources: t.field({
+      type: [EntrySourceEnum],
+      description: '`source` as a list; empty for `none`.',
+      resolve: (entry) => sourcesOf(entry.source),
+    }),
     status: t.field({ type: EntryStatusEnum, resolve: (entry) => entry.status }),
     musicbrainzId: t.exposeString('musicbrainzId', { nullable: true, description: 'MusicBrainz id, when known.' }),
-    plexRatingKey: t.exposeString('plexRatingKey', { nullable: true, description: 'Plex ratingKey, when the entry came from the library.' }),
+    plexRatingKey: t.exposeString('plexRatingKey', {
+      nullable: true,
+      description: 'Plex ratingKey, when the entry came from the library.',
+    }),
     fetchedAt: t.expose('fetchedAt', { type: 'DateTime' }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'The TTL with jitter; a refresh replaces the entry before or after.' }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      description: 'The TTL with jitter; a refresh replaces the entry before or after.',
+    }),
     isExpired: t.boolean({ resolve: (entry, _args, context) => entry.expiresAt <= context.now }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'Last API read (written at most hourly).' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Last API read (written at most hourly).',
+    }),
     useCount: t.exposeInt('useCount', { description: 'API reads recorded so far.' }),
     tier: t.field({
       type: UsageTierEnum,

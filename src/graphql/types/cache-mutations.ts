@@ -27,7 +27,10 @@ const ClearedCache = builder.objectRef<ClearedShape>('ClearedCache').implement({
   fields: (t) => ({
     artists: t.int({ resolve: (cleared) => cleared.counts.artists }),
     albums: t.int({ resolve: (cleared) => cleared.counts.albums }),
-    tracks: t.int({ description: 'Tracks removed (with their audio features).', resolve: (cleared) => cleared.counts.tracks }),
+    tracks: t.int({
+      description: 'Tracks removed (with their audio features).',
+      resolve: (cleared) => cleared.counts.tracks,
+    }),
     total: t.int({ resolve: (cleared) => cleared.counts.artists + cleared.counts.albums + cleared.counts.tracks }),
     expiredOnly: t.exposeBoolean('expiredOnly'),
   }),
@@ -36,13 +39,18 @@ const ClearedCache = builder.objectRef<ClearedShape>('ClearedCache').implement({
 builder.mutationField('clearCache', (t) =>
   t.field({
     type: ClearedCache,
-    description: 'Removes expired entries (or all) from the chosen tables in one transaction, and says how many. clearCache(input: {}) removes expired entries of every table.',
+    description:
+      'Removes expired entries (or all) from the chosen tables in one transaction, and says how many. clearCache(input: {}) removes expired entries of every table.',
     args: { input: t.arg({ type: ClearCacheInput }) },
     resolve: async (_root, args, context) => {
       assertCanMutate(context);
       const tables = args.input?.tables ?? [...CLEARABLE_TABLES];
       const expiredOnly = args.input?.expiredOnly ?? true;
-      const counts = await clearCache(context.db.pool, { tables: [...new Set(tables)], expiredOnly, now: context.deps.clock() });
+      const counts = await clearCache(context.db.pool, {
+        tables: [...new Set(tables)],
+        expiredOnly,
+        now: context.deps.clock(),
+      });
       return { counts, expiredOnly };
     },
   }),

@@ -43,7 +43,12 @@ const TierCounts = builder.objectRef<Record<UsageTier, number>>('TierCounts').im
 });
 
 const StatusCounts = builder.objectRef<EntryTableStatistics['byStatus']>('StatusCounts').implement({
-  fields: (t) => ({ ok: t.exposeInt('ok'), empty: t.exposeInt('empty'), partial: t.exposeInt('partial'), error: t.exposeInt('error') }),
+  fields: (t) => ({
+    ok: t.exposeInt('ok'),
+    empty: t.exposeInt('empty'),
+    partial: t.exposeInt('partial'),
+    error: t.exposeInt('error'),
+  }),
 });
 
 const SourceCount = builder.objectRef<{ source: string; count: number }>('SourceCount').implement({
@@ -55,7 +60,10 @@ const SourceCount = builder.objectRef<{ source: string; count: number }>('Source
 });
 
 const GenreCount = builder.objectRef<{ genre: string; count: number }>('GenreCount').implement({
-  fields: (t) => ({ genre: t.exposeString('genre'), count: t.exposeInt('count', { description: 'Entries with this genre.' }) }),
+  fields: (t) => ({
+    genre: t.exposeString('genre'),
+    count: t.exposeInt('count', { description: 'Entries with this genre.' }),
+  }),
 });
 
 const freshnessDescription = {
@@ -73,8 +81,16 @@ const EntryTableStats = builder.objectRef<EntryTableStatistics>('EntryTableStats
     expired: t.exposeInt('expired', { description: freshnessDescription.expired }),
     byTier: t.field({ type: TierCounts, resolve: (stats) => stats.byTier }),
     byStatus: t.field({ type: StatusCounts, resolve: (stats) => stats.byStatus }),
-    bySource: t.field({ type: [SourceCount], description: 'Every source value present, most common first.', resolve: (stats) => stats.bySource }),
-    topGenres: t.field({ type: [GenreCount], description: 'Most common genres first.', resolve: (stats) => stats.topGenres }),
+    bySource: t.field({
+      type: [SourceCount],
+      description: 'Every source value present, most common first.',
+      resolve: (stats) => stats.bySource,
+    }),
+    topGenres: t.field({
+      type: [GenreCount],
+      description: 'Most common genres first.',
+      resolve: (stats) => stats.topGenres,
+    }),
   }),
 });
 
@@ -83,7 +99,8 @@ const FreshnessCounts = builder.objectRef<{ fresh: number; expired: number }>('F
 });
 
 const TrackTableStats = builder.objectRef<TrackTableStatistics>('TrackTableStats').implement({
-  description: 'Statistics of the track cache. Freshness is the static tier’s; statsTier is the 24-hour statistics tier’s.',
+  description:
+    'Statistics of the track cache. Freshness is the static tier’s; statsTier is the 24-hour statistics tier’s.',
   fields: (t) => ({
     total: t.exposeInt('total', { description: 'Rows in the table.' }),
     fresh: t.exposeInt('fresh', { description: freshnessDescription.fresh }),
@@ -100,8 +117,14 @@ const ReadCountsRef = builder.objectRef<ReadCounts>('ReadCounts').implement({
     staleHits: t.exposeInt('staleHits', { description: 'Reads answered with an expired entry (flagged isExpired).' }),
     misses: t.exposeInt('misses', { description: 'Reads the cache could not answer.' }),
     reads: t.exposeInt('reads'),
-    hitRate: t.exposeFloat('hitRate', { nullable: true, description: '(hits + staleHits) / reads; null before the first read.' }),
-    freshHitRate: t.exposeFloat('freshHitRate', { nullable: true, description: 'hits / reads; null before the first read.' }),
+    hitRate: t.exposeFloat('hitRate', {
+      nullable: true,
+      description: '(hits + staleHits) / reads; null before the first read.',
+    }),
+    freshHitRate: t.exposeFloat('freshHitRate', {
+      nullable: true,
+      description: 'hits / reads; null before the first read.',
+    }),
   }),
 });
 
@@ -122,13 +145,17 @@ const CacheStats = builder.objectRef<StatsRequest>('CacheStats').implement({
   fields: (t) => ({
     at: t.field({
       type: 'DateTime',
-      description: 'The instant the figures are computed at (at most a second before the request: concurrent requests share one computation).',
+      description:
+        'The instant the figures are computed at (at most a second before the request: concurrent requests share one computation).',
       resolve: async (stats) => (await statisticsOf(stats)).at,
     }),
     artists: t.field({ type: EntryTableStats, resolve: async (stats) => (await statisticsOf(stats)).artists }),
     albums: t.field({ type: EntryTableStats, resolve: async (stats) => (await statisticsOf(stats)).albums }),
     tracks: t.field({ type: TrackTableStats, resolve: async (stats) => (await statisticsOf(stats)).tracks }),
-    audioFeatures: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await rowsOf(stats)).audioFeatures }) }),
+    audioFeatures: t.field({
+      type: TableStats,
+      resolve: async (stats) => ({ total: (await rowsOf(stats)).audioFeatures }),
+    }),
     jobRuns: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await rowsOf(stats)).jobRuns }) }),
     providers: t.field({
       type: [ProviderStats],
@@ -158,12 +185,20 @@ const MAX_TOP_GENRES = 100;
 builder.queryField('cacheStats', (t) =>
   t.field({
     type: CacheStats,
-    description: 'Totals, freshness, tiers, sources and top genres of the cache tables; provider counters; last runs; API hit rate.',
-    args: { topGenres: t.arg.int({ defaultValue: 10, description: `How many genres topGenres lists per table, 0–${MAX_TOP_GENRES} (default 10).` }) },
+    description:
+      'Totals, freshness, tiers, sources and top genres of the cache tables; provider counters; last runs; API hit rate.',
+    args: {
+      topGenres: t.arg.int({
+        defaultValue: 10,
+        description: `How many genres topGenres lists per table, 0–${MAX_TOP_GENRES} (default 10).`,
+      }),
+    },
     resolve: (_root, args, context) => {
       const topGenres = args.topGenres ?? 10;
       if (!Number.isInteger(topGenres) || topGenres < 0 || topGenres > MAX_TOP_GENRES) {
-        throw new GraphQLError(`topGenres must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`, { extensions: { code: 'BAD_USER_INPUT' } });
+        throw new GraphQLError(`topGenres must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`, {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
       }
       return {
         at: context.now,

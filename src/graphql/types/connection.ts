@@ -6,7 +6,11 @@ import type { Page } from '../pagination.ts';
 
 type Types = typeof builder extends { $inferSchemaTypes: infer T } ? T : never;
 
-export function connectionType<T>(name: string, nodeRef: ObjectRef<Types, T>, description: string): ObjectRef<Types, Page<T>> {
+export function connectionType<T>(
+  name: string,
+  nodeRef: ObjectRef<Types, T>,
+  description: string,
+): ObjectRef<Types, Page<T>> {
   const edgeRef = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
     fields: (t) => ({
       cursor: t.exposeString('cursor', { description: 'Pass as `after` to get the items after this one.' }),
@@ -21,7 +25,11 @@ export function connectionType<T>(name: string, nodeRef: ObjectRef<Types, T>, de
         type: [edgeRef],
         resolve: (page) => page.nodes.map((node) => ({ cursor: page.cursorOf(node), node })),
       }),
-      nodes: t.field({ type: [nodeRef], description: 'The items of this page, without cursors.', resolve: (page) => page.nodes as never }),
+      nodes: t.field({
+        type: [nodeRef],
+        description: 'The items of this page, without cursors.',
+        resolve: (page) => page.nodes as never,
+      }),
       pageInfo: t.field({
         type: builder.pageInfoRef(),
         resolve: (page) => {
@@ -35,7 +43,10 @@ export function connectionType<T>(name: string, nodeRef: ObjectRef<Types, T>, de
           };
         },
       }),
-      totalCount: t.int({ description: 'Items matching the filter, on every page together.', resolve: (page) => page.totalCount() }),
+      totalCount: t.int({
+        description: 'Items matching the filter, on every page together.',
+        resolve: (page) => page.totalCount(),
+      }),
     }),
   });
 }

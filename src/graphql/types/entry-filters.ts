@@ -10,9 +10,14 @@ const MAX_DAYS = 3650;
 
 export const ArtistFilterInput = builder.inputType('ArtistFilter', {
   fields: (t) => ({
-    search: t.string({ description: 'Part of the name; case, accents and punctuation do not matter (`bjork` finds `Björk`).' }),
+    search: t.string({
+      description: 'Part of the name; case, accents and punctuation do not matter (`bjork` finds `Björk`).',
+    }),
     genre: t.string({ description: 'Entries with this genre (case-insensitive).' }),
-    source: t.field({ type: EntrySourceFilterEnum, description: 'Entries this provider contributed to; NONE: entries nobody knew.' }),
+    source: t.field({
+      type: EntrySourceFilterEnum,
+      description: 'Entries this provider contributed to; NONE: entries nobody knew.',
+    }),
     tier: t.field({ type: UsageTierEnum }),
     expiringWithinDays: t.int({ description: `Fresh entries expiring within this many days (0–${MAX_DAYS}).` }),
     expired: t.boolean({ description: 'true: only expired entries; false: only fresh ones.' }),
@@ -22,10 +27,15 @@ export const ArtistFilterInput = builder.inputType('ArtistFilter', {
 
 export const AlbumFilterInput = builder.inputType('AlbumFilter', {
   fields: (t) => ({
-    search: t.string({ description: 'Part of the title or the artist’s name; case, accents and punctuation do not matter.' }),
+    search: t.string({
+      description: 'Part of the title or the artist’s name; case, accents and punctuation do not matter.',
+    }),
     artist: t.string({ description: 'Albums of this artist (the name as normalised: `bjork` is `Björk`).' }),
     genre: t.string({ description: 'Entries with this genre (case-insensitive).' }),
-    source: t.field({ type: EntrySourceFilterEnum, description: 'Entries this source contributed to; NONE: entries nobody knew.' }),
+    source: t.field({
+      type: EntrySourceFilterEnum,
+      description: 'Entries this source contributed to; NONE: entries nobody knew.',
+    }),
     tier: t.field({ type: UsageTierEnum }),
     expiringWithinDays: t.int({ description: `Fresh entries expiring within this many days (0–${MAX_DAYS}).` }),
     expired: t.boolean({ description: 'true: only expired entries; false: only fresh ones.' }),
@@ -37,7 +47,9 @@ export const TrackFilterInput = builder.inputType('TrackFilter', {
   fields: (t) => ({
     search: t.string({ description: 'Part of the title, artist or album.' }),
     artist: t.string({ description: 'Tracks of this artist (normalised name).' }),
-    album: t.string({ description: 'Tracks of albums with this title (normalised); combine with artist for one album.' }),
+    album: t.string({
+      description: 'Tracks of albums with this title (normalised); combine with artist for one album.',
+    }),
     genre: t.string({ description: 'Tracks with this Plex genre tag of their own (case-insensitive).' }),
     tier: t.field({ type: UsageTierEnum }),
     expiringWithinDays: t.int({ description: `Static tier fresh but expiring within this many days (0–${MAX_DAYS}).` }),

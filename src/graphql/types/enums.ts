@@ -4,7 +4,13 @@ import { JOB_KINDS, type JobKind } from '../../types.ts';
 import { builder } from '../builder.ts';
 
 const JOB_KIND_BY_NAME = new Map<string, JobKind>(
-  JOB_KINDS.flatMap((kind) => [[kind, kind], [kind.toUpperCase().replace(/-/g, '_'), kind]] as Array<[string, JobKind]>),
+  JOB_KINDS.flatMap(
+    (kind) =>
+      [
+        [kind, kind],
+        [kind.toUpperCase().replace(/-/g, '_'), kind],
+      ] as Array<[string, JobKind]>,
+  ),
 );
 
 function parseJobKind(value: unknown): JobKind {
@@ -21,7 +27,8 @@ export const JobKindEnum = builder.scalarType('JobKind', {
   serialize: (value) => parseJobKind(value),
   parseValue: (value) => parseJobKind(value),
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING && ast.kind !== Kind.ENUM) throw new GraphQLError('JobKind must be a task name such as "cache-warm"');
+    if (ast.kind !== Kind.STRING && ast.kind !== Kind.ENUM)
+      throw new GraphQLError('JobKind must be a task name such as "cache-warm"');
     return parseJobKind(ast.value);
   },
 });
@@ -90,7 +97,8 @@ export const EntryStatusEnum = builder.enumType('EntryStatus', {
 });
 
 export const UsageTierEnum = builder.enumType('UsageTier', {
-  description: 'How recently an entry was read: HOT within HOT_TIER_DAYS, WARM within WARM_TIER_DAYS, COLD otherwise or never.',
+  description:
+    'How recently an entry was read: HOT within HOT_TIER_DAYS, WARM within WARM_TIER_DAYS, COLD otherwise or never.',
   values: {
     HOT: { value: 'hot' },
     WARM: { value: 'warm' },

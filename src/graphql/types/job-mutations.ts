@@ -17,8 +17,13 @@ const LIMIT = `${LIMIT_BOUNDS.min}–${LIMIT_BOUNDS.max.toLocaleString('en')}`;
 const WarmArtistCacheInput = builder.inputType('WarmArtistCacheInput', {
   fields: (t) => ({
     skipCached: t.boolean({ defaultValue: true, description: 'Skip artists with a fresh entry (default true).' }),
-    concurrency: t.int({ description: `Artists in flight at most, ${CONCURRENCY} (default CACHE_WARM_CONCURRENCY, 8); fewer when the providers' rates need fewer.` }),
-    dryRun: t.boolean({ defaultValue: false, description: 'Count what would be fetched; write nothing (default false).' }),
+    concurrency: t.int({
+      description: `Artists in flight at most, ${CONCURRENCY} (default CACHE_WARM_CONCURRENCY, 8); fewer when the providers' rates need fewer.`,
+    }),
+    dryRun: t.boolean({
+      defaultValue: false,
+      description: 'Count what would be fetched; write nothing (default false).',
+    }),
   }),
 });
 
@@ -26,14 +31,21 @@ const WarmAlbumCacheInput = builder.inputType('WarmAlbumCacheInput', {
   fields: (t) => ({
     skipCached: t.boolean({ defaultValue: true, description: 'Skip albums with a fresh entry (default true).' }),
     concurrency: t.int({ description: `Albums in flight, ${CONCURRENCY} (default ALBUM_WARM_CONCURRENCY, 3).` }),
-    dryRun: t.boolean({ defaultValue: false, description: 'Count what would be fetched; write nothing (default false).' }),
+    dryRun: t.boolean({
+      defaultValue: false,
+      description: 'Count what would be fetched; write nothing (default false).',
+    }),
   }),
 });
 
 const RefreshExpiringCacheInput = builder.inputType('RefreshExpiringCacheInput', {
   fields: (t) => ({
-    limit: t.int({ description: `At most this many entries, ${LIMIT} (default: what the planner picks, at least HOURLY_REFRESH_LIMIT).` }),
-    lookaheadDays: t.int({ description: 'Entries expiring within this many days, 0–365 (default REFRESH_LOOKAHEAD_DAYS, 7).' }),
+    limit: t.int({
+      description: `At most this many entries, ${LIMIT} (default: what the planner picks, at least HOURLY_REFRESH_LIMIT).`,
+    }),
+    lookaheadDays: t.int({
+      description: 'Entries expiring within this many days, 0–365 (default REFRESH_LOOKAHEAD_DAYS, 7).',
+    }),
     concurrency: t.int({ description: `Entries in flight, ${CONCURRENCY} (default CACHE_WARM_CONCURRENCY, 8).` }),
   }),
 });
@@ -42,7 +54,8 @@ const RefreshTrackStatsInput = builder.inputType('RefreshTrackStatsInput', {
   fields: (t) => ({
     static: t.boolean({
       defaultValue: false,
-      description: 'false (default): play statistics (track-stats-refresh); true: static metadata (track-static-refresh).',
+      description:
+        'false (default): play statistics (track-stats-refresh); true: static metadata (track-static-refresh).',
     }),
   }),
 });
@@ -75,7 +88,8 @@ builder.mutationFields((t) => ({
   }),
   refreshTrackStats: t.field({
     type: JobRunRef,
-    description: 'Queues track-stats-refresh (or, with static: true, track-static-refresh) over every Plex track. Needs Plex.',
+    description:
+      'Queues track-stats-refresh (or, with static: true, track-static-refresh) over every Plex track. Needs Plex.',
     args: { input: t.arg({ type: RefreshTrackStatsInput }) },
     resolve: (_root, args, context) => {
       const { static: staticTier, ...options } = givenFields(args.input);
@@ -97,7 +111,8 @@ builder.mutationFields((t) => ({
       assertCanMutate(context);
       const id = parseRunId(args.id);
       const result = id === null ? ({ outcome: 'not-found' } as const) : await cancelRun(context.db.pool, id);
-      if (result.outcome === 'not-found') throw new NotFoundError(String(args.id), `there is no job run ${String(args.id)}`);
+      if (result.outcome === 'not-found')
+        throw new NotFoundError(String(args.id), `there is no job run ${String(args.id)}`);
       return viewOfRun(result.run);
     },
   }),

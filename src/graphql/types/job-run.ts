@@ -29,13 +29,23 @@ const RunProgress = builder.objectRef<RunView>('JobProgress').implement({
     current: t.exposeInt('progressCurrent', { description: 'Items done (failures included).' }),
     total: t.exposeInt('progressTotal', { description: 'Items to do; 0 while unknown.' }),
     percent: t.float({ nullable: true, resolve: (run) => percent(run.progressCurrent, run.progressTotal) }),
-    rate: t.exposeFloat('rate', { nullable: true, description: 'Entries fetched (or failed) per second over the last minute; entries answered from the cache do not count (from live events; null otherwise).' }),
-    etaSeconds: t.exposeInt('etaSeconds', { nullable: true, description: 'Seconds to go at that rate, for the share of the remaining entries expected to need fetching.' }),
+    rate: t.exposeFloat('rate', {
+      nullable: true,
+      description:
+        'Entries fetched (or failed) per second over the last minute; entries answered from the cache do not count (from live events; null otherwise).',
+    }),
+    etaSeconds: t.exposeInt('etaSeconds', {
+      nullable: true,
+      description: 'Seconds to go at that rate, for the share of the remaining entries expected to need fetching.',
+    }),
   }),
 });
 
 const RunFailure = builder.objectRef<{ entity: string; reason: string }>('JobRunFailure').implement({
-  fields: (t) => ({ entity: t.exposeString('entity'), reason: t.string({ resolve: (failure) => redact(failure.reason) }) }),
+  fields: (t) => ({
+    entity: t.exposeString('entity'),
+    reason: t.string({ resolve: (failure) => redact(failure.reason) }),
+  }),
 });
 
 export const JobRunRef = builder.objectRef<RunView>('JobRun').implement({
@@ -46,7 +56,11 @@ export const JobRunRef = builder.objectRef<RunView>('JobRun').implement({
     task: t.exposeString('kind', { description: 'The graphile-worker task name, e.g. `cache-warm`.' }),
     status: t.field({ type: JobStatusEnum, resolve: (run) => run.status }),
     trigger: t.field({ type: JobTriggerEnum, resolve: (run) => run.trigger }),
-    options: t.field({ type: 'JSON', description: 'The options the run uses, defaults filled in.', resolve: (run) => run.options }),
+    options: t.field({
+      type: 'JSON',
+      description: 'The options the run uses, defaults filled in.',
+      resolve: (run) => run.options,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
@@ -54,11 +68,25 @@ export const JobRunRef = builder.objectRef<RunView>('JobRun').implement({
     progress: t.field({ type: RunProgress, resolve: (run) => run }),
     progressCurrent: t.exposeInt('progressCurrent', { description: 'Same as progress.current.' }),
     progressTotal: t.exposeInt('progressTotal', { description: 'Same as progress.total.' }),
-    sourceCounts: t.field({ type: 'JSON', description: 'Items per outcome: plex, lastfm, spotify, cached, failed, …', resolve: (run) => run.sourceCounts }),
+    sourceCounts: t.field({
+      type: 'JSON',
+      description: 'Items per outcome: plex, lastfm, spotify, cached, failed, …',
+      resolve: (run) => run.sourceCounts,
+    }),
     message: t.exposeString('message', { nullable: true }),
-    error: t.string({ nullable: true, description: 'Why the run failed.', resolve: (run) => (run.error === null ? null : redact(run.error)) }),
-    failures: t.field({ type: [RunFailure], description: 'A sample of the items that failed, with why.', resolve: (run) => run.failures }),
-    attempt: t.exposeInt('attempt', { description: 'graphile-worker attempt (a run that died is retried and resumes).' }),
+    error: t.string({
+      nullable: true,
+      description: 'Why the run failed.',
+      resolve: (run) => (run.error === null ? null : redact(run.error)),
+    }),
+    failures: t.field({
+      type: [RunFailure],
+      description: 'A sample of the items that failed, with why.',
+      resolve: (run) => run.failures,
+    }),
+    attempt: t.exposeInt('attempt', {
+      description: 'graphile-worker attempt (a run that died is retried and resumes).',
+    }),
     cancelRequested: t.boolean({ resolve: (run) => run.cancelRequestedAt !== null }),
     cancelRequestedAt: t.expose('cancelRequestedAt', { type: 'DateTime', nullable: true }),
   }),

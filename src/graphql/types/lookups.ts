@@ -4,7 +4,6 @@
 // with status EMPTY, one a provider failed for with status PARTIAL and lastError; null only for a name
 // with no letters or digits, or when fetching failed and the cache had nothing at all.
 import type { AlbumRow } from '../../cache/albums/album-row.ts';
-import type { ArtistRow } from '../../cache/artists/artist-row.ts';
 import { lookupAlbums } from '../../cache/lookup/lookup-albums.ts';
 import { lookupArtists } from '../../cache/lookup/lookup-artists.ts';
 import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/lookup/lookup-outcome.ts';
@@ -26,7 +25,11 @@ function checkCount(count: number, field: string): void {
   }
 }
 
-function noteLookups<Row>(context: GraphQLContext, results: Array<LookupResult<Row>>, record: (row: Row) => void): void {
+function noteLookups<Row>(
+  context: GraphQLContext,
+  results: Array<LookupResult<Row>>,
+  record: (row: Row) => void,
+): void {
   for (const result of results) {
     if (result.read !== null) context.usage?.recordRead(result.read);
     if (result.entry !== null) record(result.entry);
@@ -44,7 +47,12 @@ builder.mutationFields((t) => ({
       checkCount(args.names.length, 'names');
       const { pool } = context.db;
       const results = await lookupArtists(
-        { db: pool, refresher: context.deps.refresher, clock: context.deps.clock, concurrency: context.config.concurrency.artistWarm },
+        {
+          db: pool,
+          refresher: context.deps.refresher,
+          clock: context.deps.clock,
+          concurrency: context.config.concurrency.artistWarm,
+        },
         args.names,
       );
       noteLookups(context, results, (row) => context.usage?.recordArtist(row.nameKey));
@@ -60,7 +68,12 @@ builder.mutationFields((t) => ({
       assertCanMutate(context);
       checkCount(args.albums.length, 'albums');
       const results = await lookupAlbums(
-        { db: context.db.pool, refresher: context.deps.refresher, clock: context.deps.clock, concurrency: context.config.concurrency.albumWarm },
+        {
+          db: context.db.pool,
+          refresher: context.deps.refresher,
+          clock: context.deps.clock,
+          concurrency: context.config.concurrency.albumWarm,
+        },
         args.albums,
       );
       noteLookups<AlbumRow>(context, results, (row) => context.usage?.recordAlbum(row));

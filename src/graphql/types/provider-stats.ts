@@ -14,29 +14,39 @@ const BreakerStateEnum = builder.enumType('BreakerState', {
 
 const ErrorCount = builder.objectRef<{ kind: string; count: number }>('ProviderErrorCount').implement({
   fields: (t) => ({
-    kind: t.exposeString('kind', { description: 'not-found, rate-limited, unavailable, unauthorised, bad-response, not-configured.' }),
+    kind: t.exposeString('kind', {
+      description: 'not-found, rate-limited, unavailable, unauthorised, bad-response, not-configured.',
+    }),
     count: t.exposeInt('count'),
   }),
 });
 
-const Latency = builder.objectRef<{ samples: number; averageMs: number | null; p50Ms: number | null; p95Ms: number | null; maxMs: number | null }>(
-  'ProviderLatency',
-).implement({
-  description: 'Over the most recent requests (a window of 512).',
-  fields: (t) => ({
-    samples: t.exposeInt('samples'),
-    averageMs: t.exposeFloat('averageMs', { nullable: true }),
-    p50Ms: t.exposeFloat('p50Ms', { nullable: true }),
-    p95Ms: t.exposeFloat('p95Ms', { nullable: true }),
-    maxMs: t.exposeFloat('maxMs', { nullable: true }),
-  }),
-});
+const Latency = builder
+  .objectRef<{
+    samples: number;
+    averageMs: number | null;
+    p50Ms: number | null;
+    p95Ms: number | null;
+    maxMs: number | null;
+  }>('ProviderLatency')
+  .implement({
+    description: 'Over the most recent requests (a window of 512).',
+    fields: (t) => ({
+      samples: t.exposeInt('samples'),
+      averageMs: t.exposeFloat('averageMs', { nullable: true }),
+      p50Ms: t.exposeFloat('p50Ms', { nullable: true }),
+      p95Ms: t.exposeFloat('p95Ms', { nullable: true }),
+      maxMs: t.exposeFloat('maxMs', { nullable: true }),
+    }),
+  });
 
 const ProviderPauseRef = builder.objectRef<ProviderPause>('ProviderPause').implement({
   description:
     'The provider refused our credentials for good (Last.fm: invalid or suspended API key; Spotify: the app owner has no Premium), so no process asks it; runs finish without it and the entries it would have served stay partial, to be retried once it answers again.',
   fields: (t) => ({
-    reason: t.exposeString('reason', { description: 'The provider’s own words, e.g. "error 26: Suspended API key - …".' }),
+    reason: t.exposeString('reason', {
+      description: 'The provider’s own words, e.g. "error 26: Suspended API key - …".',
+    }),
     since: t.expose('since', { type: 'DateTime', description: 'When the refusal came.' }),
     retryAt: t.expose('retryAt', {
       type: 'DateTime',
@@ -51,10 +61,19 @@ export const ProviderStats = builder.objectRef<ProviderStatus & { pause?: Provid
   fields: (t) => ({
     provider: t.field({ type: ProviderEnum, resolve: (status) => status.provider }),
     configured: t.exposeBoolean('configured'),
-    requests: t.int({ description: 'HTTP attempts, retries included.', resolve: (status) => status.counters?.requests ?? 0 }),
+    requests: t.int({
+      description: 'HTTP attempts, retries included.',
+      resolve: (status) => status.counters?.requests ?? 0,
+    }),
     retries: t.int({ resolve: (status) => status.counters?.retries ?? 0 }),
-    rateLimited: t.int({ description: 'Answers that said "slow down" (HTTP 429 and the like).', resolve: (status) => status.counters?.rateLimited ?? 0 }),
-    errors: t.int({ description: 'Calls that ended in an error.', resolve: (status) => status.counters?.errorsTotal ?? 0 }),
+    rateLimited: t.int({
+      description: 'Answers that said "slow down" (HTTP 429 and the like).',
+      resolve: (status) => status.counters?.rateLimited ?? 0,
+    }),
+    errors: t.int({
+      description: 'Calls that ended in an error.',
+      resolve: (status) => status.counters?.errorsTotal ?? 0,
+    }),
     errorsByKind: t.field({
       type: [ErrorCount],
       resolve: (status) => Object.entries(status.counters?.errors ?? {}).map(([kind, count]) => ({ kind, count })),
@@ -63,15 +82,26 @@ export const ProviderStats = builder.objectRef<ProviderStatus & { pause?: Provid
     breaker: t.field({ type: BreakerStateEnum, resolve: (status) => status.counters?.breaker ?? 'closed' }),
     currentRate: t.float({
       nullable: true,
-      description: 'Requests per second the limiter allows now (shared out among live processes); null when only concurrency bounds it.',
+      description:
+        'Requests per second the limiter allows now (shared out among live processes); null when only concurrency bounds it.',
       resolve: (status) => status.counters?.currentRate ?? null,
     }),
-    pausedUntil: t.field({ type: 'DateTime', nullable: true, description: 'Paused after a 429 until then.', resolve: (status) => status.counters?.pausedUntil ?? null }),
-    unavailableUntil: t.field({ type: 'DateTime', nullable: true, resolve: (status) => status.counters?.unavailableUntil ?? null }),
+    pausedUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Paused after a 429 until then.',
+      resolve: (status) => status.counters?.pausedUntil ?? null,
+    }),
+    unavailableUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (status) => status.counters?.unavailableUntil ?? null,
+    }),
     pause: t.field({
       type: ProviderPauseRef,
       nullable: true,
-      description: 'Set while the provider is paused for the whole installation because it refused our credentials for good; null otherwise.',
+      description:
+        'Set while the provider is paused for the whole installation because it refused our credentials for good; null otherwise.',
       resolve: (status) => status.pause ?? null,
     }),
   }),

@@ -25,9 +25,16 @@ const Schedule = builder.objectRef<ScheduleShape>('Schedule').implement({
   fields: (t) => ({
     kind: t.field({ type: JobKindEnum, resolve: (schedule) => schedule.kind }),
     task: t.exposeString('kind', { description: 'The graphile-worker task name.' }),
-    cron: t.exposeString('cron', { nullable: true, description: 'The five-field expression; null when the setting is `off`.' }),
+    cron: t.exposeString('cron', {
+      nullable: true,
+      description: 'The five-field expression; null when the setting is `off`.',
+    }),
     enabled: t.boolean({ resolve: (schedule) => schedule.cron !== null }),
-    nextRunAt: t.expose('nextRunAt', { type: 'DateTime', nullable: true, description: 'The next occurrence; null when off.' }),
+    nextRunAt: t.expose('nextRunAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The next occurrence; null when off.',
+    }),
     lastRun: t.field({
       type: JobRunRef,
       nullable: true,
@@ -46,7 +53,8 @@ const Schedule = builder.objectRef<ScheduleShape>('Schedule').implement({
 builder.queryField('schedules', (t) =>
   t.field({
     type: [Schedule],
-    description: 'Each scheduled task with its cron expression (from the settings of this process), next run time and last run.',
+    description:
+      'Each scheduled task with its cron expression (from the settings of this process), next run time and last run.',
     resolve: async (_root, _args, context) => {
       const lastRuns = new Map((await lastRunPerKind(context.db.pool)).map((run) => [run.kind, run]));
       return scheduledKinds(context.config).map((scheduled) => ({

@@ -52,9 +52,15 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, context) => {
       const kind = args.kind;
       const events = context.pubsub.subscribe('run-events');
-      return context.subscriptionGuard.hold(kind === null || kind === undefined ? events : pipe(events, filter((event: RunEvent) => event.kind === kind)));
+      return context.subscriptionGuard.hold(
+        kind === null || kind === undefined
+          ? events
+          : pipe(
+              events,
+              filter((event: RunEvent) => event.kind === kind),
+            ),
+      );
     },
     resolve: (event) => event,
   }),
 }));
-

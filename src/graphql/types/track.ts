@@ -15,7 +15,12 @@ import { UsageTierEnum } from './enums.ts';
 
 const TrackGenreSourceEnum = builder.enumType('TrackGenreSource', {
   description: 'Where a track’s genres come from: its album’s entry first, then its artist’s, then its own Plex tags.',
-  values: { ALBUM: { value: 'album' }, ARTIST: { value: 'artist' }, TRACK: { value: 'track' }, NONE: { value: 'none' } } as const,
+  values: {
+    ALBUM: { value: 'album' },
+    ARTIST: { value: 'artist' },
+    TRACK: { value: 'track' },
+    NONE: { value: 'none' },
+  } as const,
 });
 
 interface TierShape {
@@ -32,9 +37,14 @@ const CacheTierRef = builder.objectRef<TierShape>('CacheTier').implement({
   }),
 });
 
-async function trackGenres(track: TrackRow, context: GraphQLContext): Promise<{ genres: string[]; from: TrackGenreOrigin }> {
+async function trackGenres(
+  track: TrackRow,
+  context: GraphQLContext,
+): Promise<{ genres: string[]; from: TrackGenreOrigin }> {
   const [album, artist] = await Promise.all([
-    track.albumKey === null ? undefined : context.loaders.albumByKey.load({ artistKey: track.artistKey, titleKey: track.albumKey }),
+    track.albumKey === null
+      ? undefined
+      : context.loaders.albumByKey.load({ artistKey: track.artistKey, titleKey: track.albumKey }),
     context.loaders.artistByKey.load(track.artistKey),
   ]);
   return resolveTrackGenres(
@@ -48,7 +58,8 @@ function earlier(a: Date, b: Date): Date {
 }
 
 TrackRef.implement({
-  description: 'A cached Plex track: a static tier (metadata, 90-day lifetime) and a statistics tier (plays and rating, 24 hours).',
+  description:
+    'A cached Plex track: a static tier (metadata, 90-day lifetime) and a statistics tier (plays and rating, 24 hours).',
   fields: (t) => ({
     ratingKey: t.exposeID('ratingKey', { description: 'The Plex ratingKey.' }),
     title: t.exposeString('title'),
@@ -63,10 +74,20 @@ TrackRef.implement({
       description: 'The album entry’s genres, else the artist entry’s, else the track’s own Plex tags (normalised).',
       resolve: async (track, _args, context) => (await trackGenres(track, context)).genres,
     }),
-    genreSource: t.field({ type: TrackGenreSourceEnum, resolve: async (track, _args, context) => (await trackGenres(track, context)).from }),
-    plexGenres: t.exposeStringList('genres', { description: 'The track’s own Plex Genre and Style tags (from its detail view), as stored.' }),
-    moods: t.exposeStringList('moods', { description: 'The track’s own Plex Mood tags (from its detail view: Plex’s sonic analysis).' }),
-    userRating: t.exposeFloat('userRating', { nullable: true, description: 'Plex’s 0–10 scale (8 is four stars); null when unrated.' }),
+    genreSource: t.field({
+      type: TrackGenreSourceEnum,
+      resolve: async (track, _args, context) => (await trackGenres(track, context)).from,
+    }),
+    plexGenres: t.exposeStringList('genres', {
+      description: 'The track’s own Plex Genre and Style tags (from its detail view), as stored.',
+    }),
+    moods: t.exposeStringList('moods', {
+      description: 'The track’s own Plex Mood tags (from its detail view: Plex’s sonic analysis).',
+    }),
+    userRating: t.exposeFloat('userRating', {
+      nullable: true,
+      description: 'Plex’s 0–10 scale (8 is four stars); null when unrated.',
+    }),
     viewCount: t.exposeInt('viewCount'),
     skipCount: t.exposeInt('skipCount'),
     lastViewedAt: t.expose('lastViewedAt', { type: 'DateTime', nullable: true }),
@@ -74,7 +95,10 @@ TrackRef.implement({
       description: '0–1: rating (60%), plays (25%) and recency (15%), less up to half for skips.',
       resolve: (track, _args, context) => deriveTrackFields(track, context.now).qualityScore,
     }),
-    isHighRated: t.boolean({ description: 'Rated 8 or more (four stars).', resolve: (track, _args, context) => deriveTrackFields(track, context.now).isHighRated }),
+    isHighRated: t.boolean({
+      description: 'Rated 8 or more (four stars).',
+      resolve: (track, _args, context) => deriveTrackFields(track, context.now).isHighRated,
+    }),
     isUnplayed: t.boolean({ resolve: (track, _args, context) => deriveTrackFields(track, context.now).isUnplayed }),
     isUnrated: t.boolean({ resolve: (track, _args, context) => deriveTrackFields(track, context.now).isUnrated }),
     staticTier: t.field({
@@ -87,21 +111,34 @@ TrackRef.implement({
       description: 'Rating, view and skip counts, last played.',
       resolve: (track) => ({ fetchedAt: track.statsFetchedAt, expiresAt: track.statsExpiresAt }),
     }),
-    fetchedAt: t.field({ type: 'DateTime', description: 'The older of the two tiers’ fetch times.', resolve: (track) => earlier(track.staticFetchedAt, track.statsFetchedAt) }),
-    expiresAt: t.field({ type: 'DateTime', description: 'The earlier of the two tiers’ expiries.', resolve: (track) => earlier(track.staticExpiresAt, track.statsExpiresAt) }),
+    fetchedAt: t.field({
+      type: 'DateTime',
+      description: 'The older of the two tiers’ fetch times.',
+      resolve: (track) => earlier(track.staticFetchedAt, track.statsFetchedAt),
+    }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      description: 'The earlier of the two tiers’ expiries.',
+      resolve: (track) => earlier(track.staticExpiresAt, track.statsExpiresAt),
+    }),
     isExpired: t.boolean({
       description: 'Either tier has expired (the entry is still served).',
       resolve: (track, _args, context) => earlier(track.staticExpiresAt, track.statsExpiresAt) <= context.now,
     }),
     lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
     useCount: t.exposeInt('useCount'),
-    tier: t.field({ type: UsageTierEnum, resolve: (track, _args, context) => classifyTier(track.lastUsedAt, context.now, context.config.refresh) }),
+    tier: t.field({
+      type: UsageTierEnum,
+      resolve: (track, _args, context) => classifyTier(track.lastUsedAt, context.now, context.config.refresh),
+    }),
     album: t.field({
       type: AlbumRef,
       nullable: true,
       description: 'The album’s entry, when the cache has one.',
       resolve: async (track, _args, context) =>
-        track.albumKey === null ? null : ((await context.loaders.albumByKey.load({ artistKey: track.artistKey, titleKey: track.albumKey })) ?? null),
+        track.albumKey === null
+          ? null
+          : ((await context.loaders.albumByKey.load({ artistKey: track.artistKey, titleKey: track.albumKey })) ?? null),
     }),
     artist: t.field({
       type: ArtistRef,
@@ -113,12 +150,17 @@ TrackRef.implement({
       type: AudioFeaturesRef,
       nullable: true,
       description: 'AudioMuse’s analysis, when synced.',
-      resolve: async (track, _args, context) => (await context.loaders.audioFeaturesByTrack.load(track.ratingKey)) ?? null,
+      resolve: async (track, _args, context) =>
+        (await context.loaders.audioFeaturesByTrack.load(track.ratingKey)) ?? null,
     }),
   }),
 });
 
-const TrackConnection = connectionType<TrackRow>('Track', TrackRef, 'A page of tracks, by artist, album, disc and track number.');
+const TrackConnection = connectionType<TrackRow>(
+  'Track',
+  TrackRef,
+  'A page of tracks, by artist, album, disc and track number.',
+);
 const isTrackPosition = isTuple<TrackPosition>(isString, isString, isInteger, isInteger, isString);
 
 builder.queryFields((t) => ({
@@ -147,8 +189,12 @@ builder.queryFields((t) => ({
       const filter = trackFilterOf(args.filter);
       const scope = { now: context.now, tiers: context.config.refresh };
       const rows = await listTracks(context.db.pool, { filter, after, limit, ...scope });
-      return pageOf(rows, limit, after !== null, (row) => encodeCursor('tracks', trackPosition(row)), () =>
-        countTracks(context.db.pool, filter, scope),
+      return pageOf(
+        rows,
+        limit,
+        after !== null,
+        (row) => encodeCursor('tracks', trackPosition(row)),
+        () => countTracks(context.db.pool, filter, scope),
       );
     },
   }),

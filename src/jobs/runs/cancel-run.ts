@@ -15,7 +15,9 @@ export async function cancelRun(pool: pg.Pool, runId: number): Promise<CancelRes
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<JobRunRecord>(`SELECT ${RUN_COLUMNS} FROM job_runs WHERE id = $1 FOR UPDATE`, [runId]);
+    const { rows } = await client.query<JobRunRecord>(`SELECT ${RUN_COLUMNS} FROM job_runs WHERE id = $1 FOR UPDATE`, [
+      runId,
+    ]);
     const run = rows[0];
     let result: CancelResult;
     if (!run) result = { outcome: 'not-found' };
@@ -26,9 +28,14 @@ export async function cancelRun(pool: pg.Pool, runId: number): Promise<CancelRes
       await client.query('SELECT graphile_worker.remove_job($1)', [`run:${run.kind}`]);
       // A scheduled run's job has no key: remove it by id (a job locked by a worker is left alone).
       if (run.workerJobId !== null) {
-        await client.query('DELETE FROM graphile_worker._private_jobs WHERE id = $1::bigint AND locked_at IS NULL', [run.workerJobId]);
+        await client.query('DELETE FROM graphile_worker._private_jobs WHERE id = $1::bigint AND locked_at IS NULL', [
+          run.workerJobId,
+        ]);
       }
-      const cancelled = await finishRunWith(client, runId, { status: 'cancelled', message: 'cancelled before it started' });
+      const cancelled = await finishRunWith(client, runId, {
+        status: 'cancelled',
+        message: 'cancelled before it started',
+      });
       result = cancelled ? { outcome: 'cancelled', run: cancelled } : { outcome: 'already-finished', run };
       if (cancelled) await publishRunEvent(client, eventFromRun(cancelled));
     } else {

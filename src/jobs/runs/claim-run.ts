@@ -7,7 +7,12 @@ import { type JobRunRecord, RUN_COLUMNS } from './run-record.ts';
  * of the run itself, not graphile-worker's attempts: a crash gives its job attempt back
  * (release-jobs.ts), but the run still shows how many times it was started.
  */
-export async function claimRun(pool: pg.Pool, runId: number, workerJobId: string | null, ownerProcessId: string): Promise<JobRunRecord | undefined> {
+export async function claimRun(
+  pool: pg.Pool,
+  runId: number,
+  workerJobId: string | null,
+  ownerProcessId: string,
+): Promise<JobRunRecord | undefined> {
   const { rows } = await pool.query<JobRunRecord>(
     `UPDATE job_runs
         SET status = 'running', started_at = COALESCE(started_at, now()), attempt = attempt + 1, worker_job_id = $2,

@@ -11,7 +11,8 @@ import { eventFromRun, publishRunEvent } from '../run-events.ts';
 import { finishRunWith } from './finish-run.ts';
 import type { JobRunRecord } from './run-record.ts';
 
-export const ORPHANED_CLI_RUN = 'the process running it stopped without finishing it (killed or lost); start the job again';
+export const ORPHANED_CLI_RUN =
+  'the process running it stopped without finishing it (killed or lost); start the job again';
 
 interface JobRow {
   id: string;
@@ -45,7 +46,10 @@ export interface DeadProcess {
  * transaction: if anything fails, they stay registered and the next sweep tries again; two processes
  * sweeping at once release each dead one once (the second finds the rows gone).
  */
-export async function sweepDeadProcesses(pool: pg.Pool, staleAfterMs: number): Promise<{ dead: DeadProcess[] } & ReleaseResult> {
+export async function sweepDeadProcesses(
+  pool: pg.Pool,
+  staleAfterMs: number,
+): Promise<{ dead: DeadProcess[] } & ReleaseResult> {
   return await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string; graphile_worker_ids: string[] | null }>(
       `DELETE FROM worker_processes WHERE heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
@@ -93,7 +97,8 @@ async function releaseWithin(
   const finished: JobRunRecord[] = [];
   const result: ReleaseResult = { resumable: [], failed: [] };
   // Row locks taken here hold until COMMIT: no live worker can take a job between unlock and refund.
-  if (graphileWorkerIds.length > 0) await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [graphileWorkerIds]);
+  if (graphileWorkerIds.length > 0)
+    await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [graphileWorkerIds]);
   const { rows: runs } = await client.query<{ id: number; workerJobId: string | null }>(
     `SELECT id, worker_job_id AS "workerJobId" FROM job_runs
       WHERE status IN ('queued', 'running') AND owner_process_id = ANY($1::text[])

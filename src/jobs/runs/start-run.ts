@@ -86,7 +86,14 @@ export async function startImmediateRun(
     const inserted = await client.query<JobRunRecord>(
       `INSERT INTO job_runs (kind, status, trigger, options, created_at, started_at, worker_job_id, attempt, owner_process_id)
        VALUES ($1, 'running', $2, $3, clock_timestamp(), clock_timestamp(), $4, $5, $6) RETURNING ${RUN_COLUMNS}`,
-      [request.kind, request.trigger, JSON.stringify(request.options), request.workerJobId ?? null, request.attempt ?? 1, request.ownerProcessId],
+      [
+        request.kind,
+        request.trigger,
+        JSON.stringify(request.options),
+        request.workerJobId ?? null,
+        request.attempt ?? 1,
+        request.ownerProcessId,
+      ],
     );
     await client.query('COMMIT');
     const run = inserted.rows[0];

@@ -15,7 +15,12 @@ export interface ApiServer {
 
 export async function startApiServer(
   harness: Harness,
-  options: { config?: Config; host?: string; isLoopback?: (address: string | undefined) => boolean; progressRecheckMs?: number } = {},
+  options: {
+    config?: Config;
+    host?: string;
+    isLoopback?: (address: string | undefined) => boolean;
+    progressRecheckMs?: number;
+  } = {},
 ): Promise<ApiServer> {
   const api = await startApi({
     config: options.config ?? harness.config,

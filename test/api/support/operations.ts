@@ -16,11 +16,20 @@ export function request<R, V>(
   return httpQuery<R>(url, print(document), variables as Record<string, unknown> | undefined, headers);
 }
 
-export function overWs<R, V>(client: Client, document: TypedDocumentNode<R, V>, variables?: V): Promise<Array<GraphQLResponse<R>>> {
+export function overWs<R, V>(
+  client: Client,
+  document: TypedDocumentNode<R, V>,
+  variables?: V,
+): Promise<Array<GraphQLResponse<R>>> {
   return wsCollect<R>(client, print(document), variables as Record<string, unknown> | undefined);
 }
 
-export function overSse<R, V>(url: string, document: TypedDocumentNode<R, V>, variables?: V, headers: Record<string, string> = {}): Promise<Array<GraphQLResponse<R>>> {
+export function overSse<R, V>(
+  url: string,
+  document: TypedDocumentNode<R, V>,
+  variables?: V,
+  headers: Record<string, string> = {},
+): Promise<Array<GraphQLResponse<R>>> {
   return sseCollect<R>(url, print(document), variables as Record<string, unknown> | undefined, headers);
 }
 

@@ -17,7 +17,12 @@ export function countStatements(pool: pg.Pool): StatementCounter {
     // pg's query has many overloads; the wrapper only notes the text and passes everything on.
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       const first = args[0];
-      const text = typeof first === 'string' ? first : typeof first === 'object' && first !== null && 'text' in first ? String(first.text) : '?';
+      const text =
+        typeof first === 'string'
+          ? first
+          : typeof first === 'object' && first !== null && 'text' in first
+            ? String(first.text)
+            : '?';
       recording?.push(text.replace(/\s+/g, ' ').trim());
       return original(...args);
     };

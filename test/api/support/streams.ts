@@ -20,7 +20,9 @@ export function wsStream<R, V>(client: Client, document: TypedDocumentNode<R, V>
   let finished = false;
   let resolveCompleted: () => void = () => undefined;
   const completed = new Promise<void>((resolve) => (resolveCompleted = resolve));
-  const notify = () => waiters.forEach((waiter) => waiter());
+  const notify = () => {
+    for (const waiter of waiters) waiter();
+  };
   const stop = client.subscribe<R>(
     { query: print(document), variables: variables as Record<string, unknown> | undefined },
     {

@@ -35,7 +35,13 @@ export interface SimulationOptions {
   spotifyShare: number;
   ttl: { artistDays: number; albumDays: number; jitter: number };
   tiers: TierSettings;
-  plan: { floor: number; lookaheadHours: number; requestCap: number; smoothing: boolean; smoothingHorizonHours?: number };
+  plan: {
+    floor: number;
+    lookaheadHours: number;
+    requestCap: number;
+    smoothing: boolean;
+    smoothingHorizonHours?: number;
+  };
 }
 
 export interface SimulationResult {
@@ -149,8 +155,12 @@ class TableModel {
     }
     const hotEnds = Math.floor((lastUsedAt + this.hotMs) / HOUR) + 1;
     const warmEnds = Math.floor((lastUsedAt + this.warmMs) / HOUR) + 1;
-    (this.demoteHot[hotEnds] ??= []).push(id);
-    (this.demoteWarm[warmEnds] ??= []).push(id);
+    const hotBucket = this.demoteHot[hotEnds] ?? [];
+    hotBucket.push(id);
+    this.demoteHot[hotEnds] = hotBucket;
+    const warmBucket = this.demoteWarm[warmEnds] ?? [];
+    warmBucket.push(id);
+    this.demoteWarm[warmEnds] = warmBucket;
   }
 
   /** Tier changes that the passing of time makes at hour `hour` (hot → warm → cold). */
@@ -175,7 +185,8 @@ class TableModel {
 
   /** Hot and warm entries already expired at the start of `hour` (the SQL folds them into bucket 0). */
   overdue(hour: number): { hot: number; warm: number } {
-    while (this.lowWater < hour && (this.hot[this.lowWater] ?? 0) + (this.warm[this.lowWater] ?? 0) === 0) this.lowWater += 1;
+    while (this.lowWater < hour && (this.hot[this.lowWater] ?? 0) + (this.warm[this.lowWater] ?? 0) === 0)
+      this.lowWater += 1;
     let hot = 0;
     let warm = 0;
     for (let bucket = this.lowWater; bucket < hour; bucket += 1) {
@@ -194,7 +205,9 @@ class TableModel {
       if (set === undefined) continue;
       for (const id of set) if ((this.expiresAt[id] ?? 0) < before) candidates.push(id);
     }
-    candidates.sort((a, b) => (this.tier[a] ?? 0) - (this.tier[b] ?? 0) || (this.expiresAt[a] ?? 0) - (this.expiresAt[b] ?? 0));
+    candidates.sort(
+      (a, b) => (this.tier[a] ?? 0) - (this.tier[b] ?? 0) || (this.expiresAt[a] ?? 0) - (this.expiresAt[b] ?? 0),
+    );
     return candidates.slice(0, limit);
   }
 
@@ -213,7 +226,8 @@ export async function runCacheSimulation(options: SimulationOptions): Promise<Si
   const weeks = Math.ceil(options.hours / (7 * 24)) + 1;
   const maxArtists = options.artists + weeks * options.newArtistsPerWeek;
   const maxAlbums = options.albums + weeks * options.newAlbumsPerWeek;
-  const longestTtlHours = Math.ceil(Math.max(options.ttl.artistDays, options.ttl.albumDays) * (1 + options.ttl.jitter) * 24) + 2;
+  const longestTtlHours =
+    Math.ceil(Math.max(options.ttl.artistDays, options.ttl.albumDays) * (1 + options.ttl.jitter) * 24) + 2;
   const buckets = options.hours + longestTtlHours + 48;
   const artists = new TableModel('artists', maxArtists, buckets, options.ttl.artistDays, hotMs, warmMs);
   const albums = new TableModel('albums', maxAlbums, buckets, options.ttl.albumDays, hotMs, warmMs);
@@ -275,7 +289,9 @@ export async function runCacheSimulation(options: SimulationOptions): Promise<Si
   ]);
   const keyOf = (table: TableModel, id: number) => {
     const cache = keys.get(table) ?? [];
-    return (cache[id] ??= `${table === artists ? 'r' : 'l'}${id}`);
+    const key = cache[id] ?? `${table === artists ? 'r' : 'l'}${id}`;
+    cache[id] = key;
+    return key;
   };
   const recorder = new UsageRecorder<string>({
     clock,
@@ -322,7 +338,10 @@ export async function runCacheSimulation(options: SimulationOptions): Promise<Si
     const dbLastUsed = table.dbLastUsed[id] ?? Number.NaN;
     const refreshedAhead = at - dbLastUsed <= warmMs;
     // Only entries within an hour of expiry can need it; the rule itself decides.
-    if (expiresAt - at <= HOUR && shouldRevalidateOnRead({ expiresAt: new Date(expiresAt), refreshedAhead }, new Date(at))) {
+    if (
+      expiresAt - at <= HOUR &&
+      shouldRevalidateOnRead({ expiresAt: new Date(expiresAt), refreshedAhead }, new Date(at))
+    ) {
       result.revalidatedOnRead += 1;
       requests[hour] = (requests[hour] ?? 0) + (table.cost[id] ?? 0);
       revalidation[hour] = (revalidation[hour] ?? 0) + (table.cost[id] ?? 0);
@@ -374,15 +393,14 @@ export async function runCacheSimulation(options: SimulationOptions): Promise<Si
     setClock(now);
     const day = Math.floor(hour / 24);
     // Tastes drift a little every hour, not all at midnight.
-    const swaps = Math.floor(((hour + 1) * options.driftSwapsPerDay) / 24) - Math.floor((hour * options.driftSwapsPerDay) / 24);
-    {
-      for (let swap = 0; swap < swaps; swap += 1) {
-        const a = sampleRank(albums.count);
-        const b = rng.int(0, albums.count - 1);
-        const keep = rankToAlbum[a] ?? 0;
-        rankToAlbum[a] = rankToAlbum[b] ?? 0;
-        rankToAlbum[b] = keep;
-      }
+    const swaps =
+      Math.floor(((hour + 1) * options.driftSwapsPerDay) / 24) - Math.floor((hour * options.driftSwapsPerDay) / 24);
+    for (let swap = 0; swap < swaps; swap += 1) {
+      const a = sampleRank(albums.count);
+      const b = rng.int(0, albums.count - 1);
+      const keep = rankToAlbum[a] ?? 0;
+      rankToAlbum[a] = rankToAlbum[b] ?? 0;
+      rankToAlbum[b] = keep;
     }
     if (day % 7 === 6 && hour % 24 === 3) {
       warmNewEntries(now);

@@ -14,7 +14,13 @@ export const CLIENT_ERROR_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
-const LEAKS = [/\bat .+\.(ts|js):\d+/, /\/work\/|\/home\/|\/tmp\//, /\bSELECT\b|\bINSERT\b|\bUPDATE\b.*\bSET\b|\bWHERE\b/, /postgres(ql)?:\/\//i, /Unexpected error/];
+const LEAKS = [
+  /\bat .+\.(ts|js):\d+/,
+  /\/work\/|\/home\/|\/tmp\//,
+  /\bSELECT\b|\bINSERT\b|\bUPDATE\b.*\bSET\b|\bWHERE\b/,
+  /postgres(ql)?:\/\//i,
+  /Unexpected error/,
+];
 
 /** Problems of one answer (empty when it is acceptable). */
 export function answerProblems(answer: GraphQLResponse | undefined, expectError: boolean): string[] {

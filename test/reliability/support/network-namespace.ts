@@ -62,7 +62,9 @@ export function createNetworkNamespace(): NetworkNamespace {
     clientAddress,
     runNode: (script) =>
       new Promise((resolve, reject) => {
-        const child = spawn('ip', ['netns', 'exec', name, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('ip', ['netns', 'exec', name, process.execPath, '-e', script], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

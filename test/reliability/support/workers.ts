@@ -20,7 +20,10 @@ export async function workerFleet(env: Record<string, string>): Promise<WorkerFl
   const children: RunningCli[] = [];
   return {
     start: (extraEnv = {}) => {
-      const worker = startCli(['worker'], { env: { ...env, ...NO_SCHEDULES, LOG_LEVEL: 'info', ...extraEnv }, cwd: workDir });
+      const worker = startCli(['worker'], {
+        env: { ...env, ...NO_SCHEDULES, LOG_LEVEL: 'info', ...extraEnv },
+        cwd: workDir,
+      });
       children.push(worker);
       return worker;
     },
@@ -30,7 +33,8 @@ export async function workerFleet(env: Record<string, string>): Promise<WorkerFl
     },
     outputs: () => children.map((child) => child.output()),
     close: async () => {
-      for (const child of children) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
+      for (const child of children)
+        if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
       await Promise.all(children.map((child) => child.exited));
       await rm(workDir, { recursive: true, force: true });
     },
