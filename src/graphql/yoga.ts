@@ -4,6 +4,7 @@ import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'gr
 import { SharedCacheStatistics } from '../cache/stats/shared-statistics.ts';
 import { enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { armorPlugin } from './armor.ts';
+import { clientErrorCodePlugin } from './client-error-codes.ts';
 import { maskError } from './errors.ts';
 import { nulInputPlugin, SubscriptionGuard } from './guards.ts';
 import { authorise, isLoopbackAddress, tokenFromAuthorization, tokenFromConnectionParams } from './auth.ts';
@@ -48,7 +49,8 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     renderGraphiQL,
     landingPage: false,
     maskedErrors: { maskError },
-    plugins: [armorPlugin(), readAccessPlugin(), nulInputPlugin()],
+    // clientErrorCodePlugin first: its hooks see every parse, validation and execution result.
+    plugins: [clientErrorCodePlugin(), armorPlugin(), readAccessPlugin(), nulInputPlugin()],
     context: (initial): GraphQLContext => ({
       ...services,
       genreSettings,

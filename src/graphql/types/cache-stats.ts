@@ -2,7 +2,6 @@
 // the provider counters, the last run of each kind, and the hit rate of API reads. The table figures are
 // computed only when asked for, once per request, and shared by concurrent requests
 // (src/cache/stats/shared-statistics.ts: at most a second old).
-import { GraphQLError } from 'graphql';
 import type { RowTotals } from '../../cache/stats/count-row-totals.ts';
 import type { SharedFigures } from '../../cache/stats/shared-statistics.ts';
 import type { CacheStatistics, EntryTableStatistics, TrackTableStatistics } from '../../cache/stats/statistics.ts';
@@ -13,6 +12,7 @@ import { PROVIDER_NAMES } from '../../providers/index.ts';
 import { readActivePauses } from '../../providers/pause-store.ts';
 import type { UsageTier } from '../../types.ts';
 import { builder } from '../builder.ts';
+import { InvalidInputError } from '../errors.ts';
 import { sourcesOf } from './cache-entry.ts';
 import { EntrySourceEnum } from './enums.ts';
 import { JobRunRef } from './job-run.ts';
@@ -196,9 +196,8 @@ builder.queryField('cacheStats', (t) =>
     resolve: (_root, args, context) => {
       const topGenres = args.topGenres ?? 10;
       if (!Number.isInteger(topGenres) || topGenres < 0 || topGenres > MAX_TOP_GENRES) {
-        throw new GraphQLError(`topGenres must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`, {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
+        const message = `must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`;
+        throw new InvalidInputError(`topGenres: ${message}`, [{ field: 'topGenres', message }]);
       }
       return {
         at: context.now,
