@@ -244,7 +244,7 @@ builder.queryField('cacheStats', (t) =>
       const topGenres = args.topGenres ?? 10;
       if (!Number.isInteger(topGenres) || topGenres < 0 || topGenres > MAX_TOP_GENRES) {
         const message = `must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`;
-        throw new InvalidInputError(`topGenres: ${message}`, [{ field: 'topGenres', message }]);
+        throw new InvalidInputError(`topGenres ${message}`, [{ field: 'topGenres', message }]);
       }
       return {
         at: context.now,
