@@ -54,7 +54,7 @@ builder.queryType({
 });
 builder.mutationType({
   description:
-    'Every mutation needs `Authorization: Bearer <API_TOKEN>` (graphql-ws: `{ Authorization: "Bearer …" }` in connectionParams); with no API_TOKEN set, only requests from a loopback address are accepted. A mutation returns its result type; a refusal changes nothing and answers a GraphQL error whose `extensions.code` is NOT_ALLOWED (with `extensions.reason` MISSING_TOKEN, WRONG_TOKEN or NOT_LOOPBACK), INVALID_INPUT (with `extensions.problems`: field and message), NOT_CONFIGURED (with `extensions.provider`) or NOT_FOUND (with `extensions.id`).',
+    'Every mutation needs `Authorization: Bearer <API_TOKEN>` (graphql-ws: `{ Authorization: "Bearer …" }` in connectionParams); with no API_TOKEN set, only requests from a loopback address are accepted. A mutation returns its result type; a refusal changes nothing and answers a GraphQL error whose `extensions.code` is NOT_ALLOWED (with `extensions.reason` MISSING_TOKEN, WRONG_TOKEN or NOT_LOOPBACK), INVALID_INPUT (with `extensions.problems`: field and message, when the API’s own checks refused it; GraphQL’s own refusals of a malformed operation or value carry it too), NOT_CONFIGURED (with `extensions.provider`), NOT_FOUND (with `extensions.id`) or UNAVAILABLE (the database is out; with `extensions.retryAfterSeconds`).',
 });
 builder.subscriptionType({
   description:

@@ -48,7 +48,8 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     // GraphiQL's scripts are served from this package, not a CDN, so it works on a machine offline.
     renderGraphiQL,
     landingPage: false,
-    maskedErrors: { maskError },
+    // isDev false whatever NODE_ENV says: yoga's development mode would put stacks and causes in answers.
+    maskedErrors: { maskError, isDev: false },
     // clientErrorCodePlugin first: its hooks see every parse, validation and execution result.
     plugins: [clientErrorCodePlugin(), armorPlugin(), readAccessPlugin(), nulInputPlugin()],
     context: (initial): GraphQLContext => ({

@@ -23,7 +23,9 @@ import {
   isLeafType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GraphQLResponse, httpQuery } from '../support/graphql-clients.ts';
+import type { Client } from 'graphql-ws';
+import { QUERY_LIMITS } from '../../src/graphql/armor.ts';
+import { type GraphQLResponse, httpQuery, wsClient, wsCollect } from '../support/graphql-clients.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { NO_SCHEDULES } from '../support/no-schedules.ts';
 import { type ApiServer, startApiServer } from '../api/support/api-server.ts';
@@ -260,6 +262,37 @@ function verdict(test: Case, answer: GraphQLResponse | 'started'): string | unde
   return stray.length > 0 ? `expected data or a contract code, got ${shown}` : undefined;
 }
 
+/** Operations GraphQL itself refuses (syntax, validation, variables, the armor limits), whatever the schema holds. */
+function malformedOperations(): Array<{ name: string; query: string; variables?: Record<string, unknown> }> {
+  let deep = '__typename';
+  for (let level = 0; level <= QUERY_LIMITS.maxDepth; level++) deep = `albums { artist { ${deep} } }`;
+  const aliases = Array.from({ length: QUERY_LIMITS.maxAliases + 1 }, (_, index) => `a${index}: cacheStats { at }`);
+  return [
+    { name: 'syntax error', query: '{ artists(first: ) }' },
+    { name: 'unknown field', query: '{ noSuchField }' },
+    { name: 'unknown argument', query: '{ cacheStats(noSuchArgument: 1) { at } }' },
+    { name: 'leaf without selection', query: '{ cacheStats }' },
+    { name: 'missing required variable', query: 'query($id: ID!) { jobRun(id: $id) { id } }' },
+    { name: 'variable of an unknown type', query: 'query($v: NoSuchType) { __typename }', variables: { v: 1 } },
+    { name: 'over the depth limit', query: `{ artist(name: "x") { ${deep} } }` },
+    { name: 'over the alias limit', query: `{ ${aliases.join(' ')} }` },
+    {
+      name: 'over the token limit',
+      query: `{ ${Array.from({ length: QUERY_LIMITS.maxTokens }, () => '__typename').join(' ')} }`,
+    },
+  ];
+}
+
+/** graphql-ws reports an operation refused before it runs as an error message holding its GraphQL errors. */
+async function overWs(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse> {
+  try {
+    return (await wsCollect(client, query, variables))[0] ?? {};
+  } catch (error) {
+    const parsed: unknown = JSON.parse(error instanceof Error ? error.message : String(error));
+    return { errors: Array.isArray(parsed) ? (parsed as GraphQLResponse['errors']) : [] };
+  }
+}
+
 describe('the error contract over every argument of the schema', () => {
   let harness: Harness;
   let api: ApiServer;
@@ -298,4 +331,43 @@ describe('the error contract over every argument of the schema', () => {
     expect(cases.some((test) => test.name.includes('malformed cursor'))).toBe(true);
     expect(problems).toEqual([]);
   }, 240_000);
+
+  it('answers operations GraphQL refuses, and requests yoga refuses, with INVALID_INPUT on every transport', async () => {
+    const problems: string[] = [];
+    const ws = wsClient(api.url);
+    try {
+      for (const operation of malformedOperations()) {
+        const answers: Record<string, GraphQLResponse | 'started'> = {
+          http: await httpQuery(api.url, operation.query, operation.variables),
+          sse: await firstSubscriptionAnswer(api.url, operation.query, operation.variables),
+          ws: await overWs(ws, operation.query, operation.variables),
+        };
+        for (const [transport, answer] of Object.entries(answers)) {
+          const problem = verdict(
+            { name: operation.name, operation: 'query', query: '', expect: 'INVALID_INPUT' },
+            answer,
+          );
+          if (problem) problems.push(`${transport} / ${operation.name}: ${problem}`);
+        }
+      }
+    } finally {
+      await ws.dispose();
+    }
+    // Refused by yoga before any GraphQL: a body that is not JSON, a body without a query.
+    for (const [name, body] of [
+      ['body not JSON', '{"query": '],
+      ['no query', '{"variables": {}}'],
+    ] as const) {
+      const response = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body,
+      });
+      const answer = (await response.json()) as GraphQLResponse;
+      const problem = verdict({ name, operation: 'query', query: '', expect: 'INVALID_INPUT' }, answer);
+      if (problem) problems.push(`http / ${name}: ${problem}`);
+      if (response.status !== 400) problems.push(`http / ${name}: status ${response.status}, expected 400`);
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
