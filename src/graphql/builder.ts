@@ -18,9 +18,17 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [RelayPlugin, PrismaPlugin],
   defaultFieldNullability: false,
-  // Only descriptions: the connection, edge and page info types the relay plugin makes document themselves.
+  // Every connection's arguments and plumbing, described once (only descriptions: no behaviour here).
   relay: {
-    pageInfoTypeOptions: { description: 'Where a page sits in its listing, for fetching the next one.' },
+    firstArgOptions: { description: 'Page size, 1–500 (default 50).' },
+    afterArgOptions: { description: 'The endCursor of the previous page: the items after it.' },
+    lastArgOptions: { description: 'Page size when paging backwards, 1–500.' },
+    beforeArgOptions: { description: 'The startCursor of the next page: the items before it.' },
+    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'Where this page is in the whole list.' },
+    cursorFieldOptions: { description: 'Pass as `after` to get the items after this one.' },
+    nodeFieldOptions: { description: 'The item.' },
+    pageInfoTypeOptions: { description: 'Where a page is in the whole list, for fetching the next one.' },
     hasNextPageFieldOptions: { description: 'Whether items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
     startCursorFieldOptions: { description: 'The cursor of the first item of this page; null for an empty page.' },
@@ -28,16 +36,8 @@ export const builder = new SchemaBuilder<{
       description:
         'The cursor of the last item of this page (pass as `after` for the next page); null for an empty page.',
     },
-    pageInfoFieldOptions: { description: 'Where this page sits in the listing.' },
-    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
-    nodeFieldOptions: { description: 'The item.' },
-    cursorFieldOptions: { description: 'Pass as `after` to get the items after this one.' },
-    defaultConnectionTypeOptions: { description: 'One page of a listing.' },
+    defaultConnectionTypeOptions: { description: 'One page of a list.' },
     defaultEdgeTypeOptions: { description: 'An item of a page, with its cursor.' },
-    firstArgOptions: { description: 'How many items the page holds at most.' },
-    afterArgOptions: { description: 'The page starts after the item with this cursor (an endCursor or cursor).' },
-    lastArgOptions: { description: 'How many items before `before` the page holds at most.' },
-    beforeArgOptions: { description: 'The page ends before the item with this cursor.' },
   },
   prisma: {
     // The client comes from the request context, so one schema serves every database (tests use many).
