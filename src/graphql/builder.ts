@@ -38,6 +38,19 @@ export const builder = new SchemaBuilder<{
     },
     defaultConnectionTypeOptions: { description: 'One page of a list.' },
     defaultEdgeTypeOptions: { description: 'An item of a page, with its cursor.' },
+    nodeTypeOptions: {
+      description:
+        'An object with a stable, globally unique id, by which clients normalise it and node(id:) fetches it.',
+    },
+    idFieldOptions: { description: 'A stable, globally unique id (what node(id:) takes).' },
+    nodeQueryOptions: {
+      description: 'The object with this global id; null when there is none.',
+      args: { id: { description: 'A global id, as an `id` field answers it.' } },
+    },
+    nodesQueryOptions: {
+      description: 'The objects with these global ids, in the order asked; null for each that does not exist.',
+      args: { ids: { description: 'Global ids, as `id` fields answer them.' } },
+    },
   },
   prisma: {
     // The client comes from the request context, so one schema serves every database (tests use many).
