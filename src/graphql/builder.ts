@@ -18,7 +18,7 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [RelayPlugin, PrismaPlugin],
   defaultFieldNullability: false,
-  // Every connection's arguments and plumbing, described once (only descriptions: no behaviour here).
+  // Every connection's arguments and plumbing, described once.
   relay: {
     firstArgOptions: { description: 'Page size, 1–500 (default 50).' },
     afterArgOptions: { description: 'The endCursor of the previous page: the items after it.' },
