@@ -1,6 +1,6 @@
 // Every error a client caused carries one of the contract's codes. graphql-js answers a query that does
 // not parse, fails validation or has a wrongly typed variable (an unknown enum value, an Int beyond 32
-// bits, a malformed DateTime) with no code; yoga then adds GRAPHQL_PARSE_FAILED or
+// bits) with no code; yoga then adds GRAPHQL_PARSE_FAILED or
 // GRAPHQL_VALIDATION_FAILED, graphql-armor's limits say BAD_USER_INPUT, and Pothos' connection and
 // cursor checks throw code-less errors. All of them become INVALID_INPUT here, on every transport (HTTP,
 // SSE and graphql-ws run the same envelop hooks), so a client switches on one set of codes.
