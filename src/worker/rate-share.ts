@@ -14,7 +14,7 @@ import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { NotificationListener } from '../db/notification-listener.ts';
 import type { Logger } from '../logger.ts';
-import type { Providers } from '../providers/index.ts';
+import type { Providers } from '../providers/create-providers.ts';
 import type { ProviderName } from '../types.ts';
 
 export const PROVIDER_CALLERS_CHANNEL = 'linernotes_provider_callers';

@@ -1,6 +1,6 @@
 // The read-through lookup of albums (the API's lookupAlbums): as lookupArtists, keyed by (artist, title).
 import PQueue from 'p-queue';
-import { redact } from '../../providers/index.ts';
+import { redact } from '../../providers/errors.ts';
 import { type AlbumRow, albumKeyString } from '../albums/album-row.ts';
 import { getAlbumsByKeys } from '../albums/get-albums-by-keys.ts';
 import { albumKeyOf } from '../entry-refresher.ts';

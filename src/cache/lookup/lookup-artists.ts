@@ -3,7 +3,7 @@
 // limiters and single-flight as the jobs apply (a name a running warm is fetching is not fetched twice).
 import PQueue from 'p-queue';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
-import { redact } from '../../providers/index.ts';
+import { redact } from '../../providers/errors.ts';
 import type { Clock } from '../../types.ts';
 import type { ArtistRow } from '../artists/artist-row.ts';
 import { getArtistsByKeys } from '../artists/get-artists-by-keys.ts';
