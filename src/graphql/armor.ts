@@ -4,7 +4,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { Plugin } from 'graphql-yoga';
 
-export const QUERY_LIMITS = {
+const QUERY_LIMITS = {
   maxDepth: 10,
   maxAliases: 20,
   maxCost: 20_000,

@@ -3,7 +3,7 @@
 import type { GraphQLResponse } from '../../support/graphql-clients.ts';
 
 /** Codes of errors a client caused: ours, and those of GraphQL's own parse, validation and coercion. */
-export const CLIENT_ERROR_CODES = new Set([
+const CLIENT_ERROR_CODES = new Set([
   'INVALID_INPUT',
   'NOT_FOUND',
   'NOT_ALLOWED',
