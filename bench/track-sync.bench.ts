@@ -28,7 +28,7 @@ import type { JobContext } from '../src/jobs/dependencies.ts';
 import { ProgressReporter } from '../src/jobs/progress.ts';
 import { syncTracks } from '../src/jobs/sync-tracks.ts';
 import { silentLogger } from '../src/logger.ts';
-import { createProviders } from '../src/providers/index.ts';
+import { createProviders } from '../src/providers/create-providers.ts';
 import { DEFAULT_PLEX_PAGE_SIZE } from '../src/providers/plex.ts';
 import type { TrackTier } from '../src/cache/tracks/upsert-track-page.ts';
 import { median, reportBenchResult } from './support/report.ts';

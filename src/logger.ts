@@ -22,17 +22,17 @@ const REDACTED_PATHS = [
 
 export function createLogger(level: string, destination: 'stdout' | 'stderr' = 'stdout'): Logger {
   const fd = destination === 'stdout' ? 1 : 2;
+  const redact = { paths: REDACTED_PATHS, censor: '[redacted]' };
   const pretty = destination === 'stdout' ? process.stdout.isTTY : process.stderr.isTTY;
-  return pino(
-    {
+  // A terminal gets coloured lines from pino-pretty (in a worker thread); anything else gets JSON lines.
+  if (pretty) {
+    return pino({
       level,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      transport: pretty
-        ? { target: 'pino-pretty', options: { destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss' } }
-        : undefined,
-    },
-    pretty ? undefined : pino.destination({ fd, sync: false }),
-  );
+      redact,
+      transport: { target: 'pino-pretty', options: { destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss' } },
+    });
+  }
+  return pino({ level, redact }, pino.destination({ fd, sync: false }));
 }
 
 /** A logger that drops everything, for tests and library use. */

@@ -9,7 +9,7 @@ import { NotificationListener } from './db/notification-listener.ts';
 import { CancellationWatcher } from './jobs/cancellation-watcher.ts';
 import type { JobDependencies } from './jobs/dependencies.ts';
 import type { Logger } from './logger.ts';
-import { createProviders, type Providers } from './providers/index.ts';
+import { createProviders, type Providers } from './providers/create-providers.ts';
 import { followProviderPauses } from './providers/pause-sync.ts';
 import { ensureSpotifyCapabilities } from './providers/capability-store.ts';
 import { systemClock, type Clock } from './types.ts';

@@ -26,7 +26,7 @@ export interface Comparison {
   baseline: MedianLoad;
 }
 
-export const REPETITIONS = 3;
+const REPETITIONS = 3;
 
 /** A short warm-up of each side (JIT, plans, pools), then REPETITIONS alternating rounds. */
 export async function compareUnderLoad(

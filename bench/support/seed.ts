@@ -9,7 +9,6 @@ export const SEED_VERSION = 'v1';
 const CHUNK = 125_000;
 
 /** How the seed names artists and genres (`Artist 17`, `genre 3`; genre 0 is the most common). */
-export const seedNameOf = (i: number) => `Artist ${i}`;
 export const seedGenreOf = (rank: number) => `genre ${rank}`;
 
 // Genres follow a steep power law (a few big ones, a long tail), 1 to 5 per entry; a fifth of entries

@@ -9,7 +9,7 @@ import { albumFetchers, artistFetchers } from '../enrichment/provider-fetchers.t
 import { findAlbumTitlesOfArtist } from './albums/find-album-titles-of-artist.ts';
 import { type EnrichmentSettings, enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
-import type { Providers } from '../providers/index.ts';
+import type { Providers } from '../providers/create-providers.ts';
 import { SingleFlight } from '../providers/single-flight.ts';
 import type { Clock } from '../types.ts';
 import { type AlbumKey, albumKeyString, type AlbumWrite } from './albums/album-row.ts';

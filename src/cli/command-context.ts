@@ -15,15 +15,6 @@ export interface CommandContext {
   close(): Promise<void>;
 }
 
-export class CliExit extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 let demoEnvironment: Record<string, string> | undefined;
 
 /**

@@ -1,7 +1,7 @@
 import { getCacheStatistics } from '../cache/stats/get-cache-statistics.ts';
 import { countTableTotals } from '../cache/table-totals.ts';
 import { lastRunPerKind } from '../jobs/runs/list-runs.ts';
-import { PROVIDER_NAMES, credentialDigest } from '../providers/index.ts';
+import { PROVIDER_NAMES, credentialDigest } from '../providers/create-providers.ts';
 import { readActivePauses } from '../providers/pause-store.ts';
 import { openCommandContext } from './command-context.ts';
 import { formatTable } from './format-table.ts';

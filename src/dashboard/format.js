@@ -48,7 +48,7 @@ export function ago(iso, now = Date.now()) {
   return new Date(iso).toLocaleString();
 }
 
-export const KIND_LABELS = {
+const KIND_LABELS = {
   'cache-warm': 'Warm artists',
   'cache-warm-albums': 'Warm albums',
   'cache-refresh': 'Refresh expiring',

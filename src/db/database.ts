@@ -4,7 +4,6 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { databaseUrl, type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.ts';
-import { migrateDatabase } from './migrator.ts';
 import { createPrismaClient, type PrismaClient } from './prisma.ts';
 
 const EMBEDDED_DATABASE_NAME = 'linernotes';
@@ -70,5 +69,3 @@ export function connectDatabase(url: string, logger: Logger, maxConnections = 10
     },
   };
 }
-
-export { migrateDatabase };

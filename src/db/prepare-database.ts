@@ -3,7 +3,7 @@
 // in a process that runs no worker.
 import { runMigrations } from 'graphile-worker';
 import type { Logger } from '../logger.ts';
-import { graphileLogger } from '../worker/graphile-logger.ts';
+import { graphileLogger } from './graphile-logger.ts';
 import { migrateDatabase, type MigrationResult } from './migrator.ts';
 
 export async function prepareDatabase(connectionString: string, logger: Logger): Promise<MigrationResult> {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export const DEMO_ENV_FILE = 'linernotes-demo.env';
+const DEMO_ENV_FILE = 'linernotes-demo.env';
 export const DEFAULT_DEMO_DATA_DIR = path.join('.data', 'demo');
 
 /** Variables the CLI does not need and that should not sit in a file: the API token. */

@@ -119,7 +119,7 @@ export function tagLists<S extends string>(record: RawTagRecord | undefined, spe
  * `partial` (some answered) or `error` (none did). Providers that are not configured or cannot say were
  * not asked in any useful sense and change nothing.
  */
-export function entryStatus(records: readonly (RawTagRecord | undefined)[], hasData: boolean): EntryStatus {
+function entryStatus(records: readonly (RawTagRecord | undefined)[], hasData: boolean): EntryStatus {
   const asked = records.filter(
     (record): record is RawTagRecord => record !== undefined && record.outcome !== 'cannot-say',
   );
@@ -128,11 +128,11 @@ export function entryStatus(records: readonly (RawTagRecord | undefined)[], hasD
   return hasData ? 'ok' : 'empty';
 }
 
-export function sourceList<S extends string>(contributors: ReadonlySet<S>, order: readonly S[]): S[] {
+function sourceList<S extends string>(contributors: ReadonlySet<S>, order: readonly S[]): S[] {
   return order.filter((source) => contributors.has(source));
 }
 
-export function lastErrorOf<S extends string>(rawTags: RawTags<S>, order: readonly S[]): string | null {
+function lastErrorOf<S extends string>(rawTags: RawTags<S>, order: readonly S[]): string | null {
   const parts: string[] = [];
   for (const source of order) {
     const error = rawTags[source]?.error;

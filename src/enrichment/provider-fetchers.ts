@@ -1,6 +1,6 @@
 // The real provider clients as the fetchers the merge rules ask. A provider that is not configured
 // has no fetcher, and so is simply skipped.
-import type { Providers } from '../providers/index.ts';
+import type { Providers } from '../providers/create-providers.ts';
 import { ProviderError } from '../providers/errors.ts';
 import type { AlbumFetchers } from './enrich-album.ts';
 import type { ArtistFetchers, ArtistIdentity } from './enrich-artist.ts';

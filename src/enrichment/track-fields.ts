@@ -41,7 +41,7 @@ export interface DerivedTrackFields {
 }
 
 /** Plex 0-10: 8 is four stars. */
-export const HIGH_RATING = 8;
+const HIGH_RATING = 8;
 
 /**
  * qualityScore, in 0-1:
@@ -53,11 +53,11 @@ export const HIGH_RATING = 8;
  * skipShare = skipCount / (viewCount + skipCount): a track skipped as often as played loses a quarter.
  * Rating dominates because it is the listener's explicit judgement; plays and recency separate the rest.
  */
-export const QUALITY_WEIGHTS = { rating: 0.6, plays: 0.25, recency: 0.15 } as const;
-export const UNRATED_RATING = 0.5;
-export const PLAYS_SCALE = 10;
-export const RECENCY_HALF_LIFE_DAYS = 30;
-export const SKIP_PENALTY = 0.5;
+const QUALITY_WEIGHTS = { rating: 0.6, plays: 0.25, recency: 0.15 } as const;
+const UNRATED_RATING = 0.5;
+const PLAYS_SCALE = 10;
+const RECENCY_HALF_LIFE_DAYS = 30;
+const SKIP_PENALTY = 0.5;
 
 const DAY_MS = 86_400_000;
 

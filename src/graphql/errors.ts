@@ -80,10 +80,10 @@ export class NotConfiguredError extends ApiError {
 }
 
 /** Seconds a client should wait before retrying after UNAVAILABLE: about what a PostgreSQL restart takes. */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 /** The database cannot be reached: nothing was done, and the same request can be sent again shortly. */
-export class UnavailableError extends ApiError {
+class UnavailableError extends ApiError {
   override name = 'UnavailableError';
   constructor() {
     super(`the database is unavailable; retry in ${RETRY_AFTER_SECONDS} s`, 'UNAVAILABLE', {

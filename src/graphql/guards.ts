@@ -1,6 +1,6 @@
 import { type DocumentNode, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import pLimit, { type LimitFunction } from 'p-limit';
+import PQueue from 'p-queue';
 import type { GraphQLContext } from './context.ts';
 import { ApiError, type InputProblem, InvalidInputError, NotAllowedError } from './errors.ts';
 
@@ -36,10 +36,10 @@ export class SubscriptionLimitError extends ApiError {
  */
 export class SubscriptionGuard {
   private open = 0;
-  private readonly firstReads: LimitFunction;
+  private readonly firstReads: PQueue;
 
   constructor(readonly limits: { perConnection: number; perProcess: number } = SUBSCRIPTION_LIMITS) {
-    this.firstReads = pLimit(FIRST_READ_CONCURRENCY);
+    this.firstReads = new PQueue({ concurrency: FIRST_READ_CONCURRENCY });
   }
 
   get openCount(): number {
@@ -84,7 +84,7 @@ export class SubscriptionGuard {
 
   /** A subscription's first read of the database, a few at a time. */
   firstRead<T>(read: () => Promise<T>): Promise<T> {
-    return this.firstReads(read);
+    return this.firstReads.add(read);
   }
 }
 

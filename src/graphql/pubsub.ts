@@ -48,7 +48,7 @@ class PostgresRunEventTarget extends EventTarget {
 const KINDS: ReadonlySet<string> = new Set(JOB_KINDS);
 
 /** A NOTIFY payload is text from any process: only well-formed run events get through. */
-export function parseRunEvent(payload: string): RunEvent | undefined {
+function parseRunEvent(payload: string): RunEvent | undefined {
   try {
     const value = JSON.parse(payload) as Partial<RunEvent> | null;
     if (

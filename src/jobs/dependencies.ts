@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { EntryRefresher } from '../cache/entry-refresher.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { Providers } from '../providers/index.ts';
+import type { Providers } from '../providers/create-providers.ts';
 import type { Clock, JobKind } from '../types.ts';
 import type { ProgressReporter } from './progress.ts';
 

@@ -55,5 +55,4 @@ export function audioFeaturesOptions(config: Config) {
 export type WarmArtistsOptions = z.output<ReturnType<typeof warmArtistsOptions>>;
 export type WarmAlbumsOptions = z.output<ReturnType<typeof warmAlbumsOptions>>;
 export type RefreshOptions = z.output<ReturnType<typeof refreshOptions>>;
-export type TrackSyncOptions = z.output<ReturnType<typeof trackSyncOptions>>;
 export type AudioFeaturesOptions = z.output<ReturnType<typeof audioFeaturesOptions>>;

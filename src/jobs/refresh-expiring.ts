@@ -2,7 +2,7 @@
 // planner picks: hot first, then warm, each by soonest expiry, with a budget that rises above
 // HOURLY_REFRESH_LIMIT when that is what keeps them fresh. Plex is re-read for every entry that has
 // a ratingKey, and each provider's earlier answer is kept if it fails now.
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { expiryHistogram } from '../cache/refresh/expiry-histogram.ts';
 import { selectAlbumsToRefresh, selectArtistsToRefresh } from '../cache/refresh/select-refresh-candidates.ts';
 import { planRefresh } from '../cache/refresh-planner.ts';
@@ -68,9 +68,9 @@ export async function refreshExpiring(context: JobContext, options: RefreshOptio
     `plan: ${plan.budget} entries (${plan.reason}), ${plan.dueWithinLookahead} due within ${options.lookaheadDays} days`,
   );
 
-  const limit = pLimit(options.concurrency);
+  const queue = new PQueue({ concurrency: options.concurrency });
   const refreshOne = (label: string, work: () => Promise<{ source: string; status: EntryStatus }>) =>
-    limit(() => countEntryFetch(context, label, work));
+    queue.add(() => countEntryFetch(context, label, work));
   await Promise.all([
     ...artists.map((artist) =>
       refreshOne(artist.name, () =>

@@ -59,8 +59,6 @@ export const JOBS = {
   ),
 } satisfies Record<JobKind, { kind: JobKind }>;
 
-export type JobOptionsOf<K extends JobKind> = ReturnType<(typeof JOBS)[K]['parseOptions']>;
-
 /** A job definition by kind, with its options type erased (they are parsed at the door). */
 export function jobDefinition(kind: JobKind): JobDefinition<unknown> {
   return JOBS[kind] as unknown as JobDefinition<unknown>;

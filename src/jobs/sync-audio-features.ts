@@ -8,7 +8,7 @@
 // every run, analysed ones again after 30 days.
 // Either way a row is stored only when its title and artist are the Plex track's (see audio-features-match).
 import { createHash } from 'node:crypto';
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { getTrackIdentities } from '../cache/tracks/get-track-identities.ts';
 import { planAudioFeaturesSync } from '../cache/tracks/plan-audio-features-sync.ts';
 import { countTracksForFeatures, selectTracksForFeatures } from '../cache/tracks/select-tracks-for-features.ts';
@@ -88,11 +88,11 @@ async function syncFromManifest(
   progress.setTotal(wanted.length + plan.notAnalysed);
   progress.skip(plan.notAnalysed, ['not-analysed']);
   progress.count('unchanged', plan.unchanged);
-  const limit = pLimit(options.concurrency);
+  const queue = new PQueue({ concurrency: options.concurrency });
   // allSettled: batches already answered are stored even when a cancel or a failure stops the others.
   const settled = await Promise.allSettled(
     audiomuse.syncBatches(wanted).map((batch) =>
-      limit(async () => {
+      queue.add(async () => {
         checkpoint(signal);
         let rows: AudioMuseScore[];
         try {
@@ -134,7 +134,7 @@ async function syncByScore(
   const recheckBefore = new Date(deps.clock().getTime() - RECHECK_AFTER_DAYS * 86_400_000);
   const total = await countTracksForFeatures(deps.pool, recheckBefore);
   progress.setTotal(Math.min(total, options.limit ?? total));
-  const limit = pLimit(options.concurrency);
+  const queue = new PQueue({ concurrency: options.concurrency });
   let after: string | null = null;
   let remaining = options.limit ?? Number.POSITIVE_INFINITY;
 
@@ -152,7 +152,7 @@ async function syncByScore(
     // allSettled: answers already received are stored even when a cancel stops the page half-way.
     const settled = await Promise.allSettled(
       keys.map((ratingKey) =>
-        limit(async (): Promise<AudioFeaturesWrite | undefined> => {
+        queue.add(async (): Promise<AudioFeaturesWrite | undefined> => {
           checkpoint(signal);
           let score: AudioMuseScore | undefined;
           try {

@@ -1,6 +1,6 @@
 // cache-warm-albums: the albums of the library, deduplicated by normalised artist and title,
 // fetched through the album rules (Last.fm, Plex, then the artist's cached genres) and stored.
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { countAlbums } from '../cache/albums/count-albums.ts';
 import { type AlbumKey, albumKeyString } from '../cache/albums/album-row.ts';
 import { getAlbumsByKeys } from '../cache/albums/get-albums-by-keys.ts';
@@ -17,7 +17,7 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
   const plex = deps.providers.require('plex');
   checkpoint(signal);
   const section = await plex.musicSection(signal);
-  const limit = pLimit(options.concurrency);
+  const queue = new PQueue({ concurrency: options.concurrency });
   // The fresh entries will be skipped: the ETA counts only what is left to fetch.
   if (options.skipCached) {
     progress.expectSkips(
@@ -70,7 +70,7 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
     );
     await Promise.all(
       toFetch.map(({ album, key }) =>
-        limit(() =>
+        queue.add(() =>
           countEntryFetch(context, `${album.artistName} - ${album.title}`, () =>
             refresher.refreshAlbum(
               {

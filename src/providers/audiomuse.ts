@@ -18,8 +18,8 @@ export interface AudiomuseClientConfig {
 }
 
 /** AudioMuse's caps: a manifest page holds at most 1,000 entries, an id list at most 500. */
-export const SYNC_INDEX_PAGE_SIZE = 1000;
-export const SYNC_ROWS_MAX_IDS = 500;
+const SYNC_INDEX_PAGE_SIZE = 1000;
+const SYNC_ROWS_MAX_IDS = 500;
 /**
  * AudioMuse runs behind gunicorn, whose default --limit-request-line is 4094 bytes: a longer request line is
  * refused before AudioMuse sees it. Id lists are cut so "GET <target> HTTP/1.1" stays under this (with room).
@@ -149,7 +149,7 @@ function analysisOf(row: AnalysisColumns) {
  * Splits ids into `?ids=` lists of at most 500 whose request line fits under gunicorn's limit. Commas go
  * unencoded (Flask reads them as is); each id is encoded as any query value.
  */
-export function syncIdBatches(ids: readonly string[], baseLength: number): string[][] {
+function syncIdBatches(ids: readonly string[], baseLength: number): string[][] {
   const batches: string[][] = [];
   let current: string[] = [];
   let length = baseLength;

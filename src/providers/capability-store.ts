@@ -2,7 +2,7 @@
 // so that every process start does not spend a request, and a share of a small daily quota, to find out
 // again what another process found an hour ago. A finding belongs to the credentials it was made with.
 import type { Queryable } from '../db/queryable.ts';
-import type { Providers } from './index.ts';
+import type { Providers } from './create-providers.ts';
 
 interface CapabilityRow {
   credential_digest: string;

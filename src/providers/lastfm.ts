@@ -49,7 +49,7 @@ export const lastfmTopTagsSchema = z.object({
   ]),
 });
 
-export const LASTFM_KEY_REFUSED_PAUSE_MS = 24 * 60 * 60_000;
+const LASTFM_KEY_REFUSED_PAUSE_MS = 24 * 60 * 60_000;
 
 // https://www.last.fm/api/errorcodes; retriable per the lastfm crate and the notes.
 function verdictFor(code: number, message: string): BodyVerdict {
@@ -82,7 +82,7 @@ const errorBodySchema = z.object({
   message: z.string().optional(),
 });
 
-export function inspectLastfmBody(body: unknown): BodyVerdict | undefined {
+function inspectLastfmBody(body: unknown): BodyVerdict | undefined {
   const parsed = errorBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
   return verdictFor(parsed.data.error, parsed.data.message ?? 'no message');

@@ -53,7 +53,3 @@ export function normaliseName(name: string): string {
     .trim();
   return words === '' ? folded.replace(/\s+/g, ' ').trim() : words;
 }
-
-export function sameName(a: string, b: string): boolean {
-  return normaliseName(a) === normaliseName(b);
-}

@@ -6,7 +6,7 @@ import type { NotificationListener } from '../db/notification-listener.ts';
 import type { Queryable } from '../db/queryable.ts';
 import type { Logger } from '../logger.ts';
 import type { ProviderName } from '../types.ts';
-import type { Providers } from './index.ts';
+import type { Providers } from './create-providers.ts';
 import { PAUSE_CHANNEL, deletePause, readPauses, savePause } from './pause-store.ts';
 
 const PAUSABLE: readonly ProviderName[] = ['lastfm', 'spotify'];

@@ -43,6 +43,7 @@ export const DEFAULT_PLEX_PAGE_SIZE = 200;
  * 7-digit keys the path stays near 1.6 KB, far below the 8 KB request-line limit common to web servers
  * and the proxies put in front of Plex, and a batch of track details (2–3 KB of JSON each, with Media and
  * Part) stays under a megabyte.
+ * @alias of DEFAULT_PLEX_PAGE_SIZE on purpose (knip: not a duplicate export): one detail request per page.
  */
 export const PLEX_DETAIL_BATCH_SIZE = DEFAULT_PLEX_PAGE_SIZE;
 

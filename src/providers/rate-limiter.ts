@@ -26,7 +26,7 @@ export interface AdaptiveRateOptions {
   decreaseFactor: number;
 }
 
-export const DEFAULT_ADAPTIVE: AdaptiveRateOptions = {
+const DEFAULT_ADAPTIVE: AdaptiveRateOptions = {
   minRps: 0.1,
   quietMs: 60_000,
   increaseFactor: 1.1,

@@ -48,19 +48,19 @@ export interface SpotifyCapabilities {
 }
 
 // Since February 2026 Spotify rejects a search `limit` above 10.
-export const SPOTIFY_SEARCH_LIMIT = 10;
+const SPOTIFY_SEARCH_LIMIT = 10;
 const DEFAULT_PROBE_ARTIST = 'Radiohead';
 const DEFAULT_CAPABILITY_TTL_MS = 24 * 60 * 60_000;
 // A development-mode app whose owner has no Premium subscription gets this 403 from every Web API call
 // (since February 2026); Spotify adds "When the subscription status changes, it can take a few hours
 // before requests are allowed again", hence the pause of a few hours before one request tries again.
 const PREMIUM_REQUIRED = /active premium subscription required/i;
-export const SPOTIFY_PREMIUM_PAUSE_MS = 6 * 60 * 60_000;
+const SPOTIFY_PREMIUM_PAUSE_MS = 6 * 60 * 60_000;
 
 const webApiErrorSchema = z.object({ error: z.object({ status: z.number().optional(), message: z.string() }) });
 
 /** Spotify's Web API errors that mean "stop asking" for the whole installation. */
-export function inspectSpotifyBody(body: unknown, status: number): BodyVerdict | undefined {
+function inspectSpotifyBody(body: unknown, status: number): BodyVerdict | undefined {
   if (status !== 403) return undefined;
   const parsed = webApiErrorSchema.safeParse(body);
   if (!parsed.success || !PREMIUM_REQUIRED.test(parsed.data.error.message)) return undefined;
@@ -73,7 +73,7 @@ export function inspectSpotifyBody(body: unknown, status: number): BodyVerdict |
 }
 
 /** A field filter for the search: the exact artist is not pushed off a 10-item page by fuzzy matches. */
-export function artistQuery(name: string): string {
+function artistQuery(name: string): string {
   // Spotify's query syntax has no escape for a quote inside a phrase; a quote is dropped, not sent.
   return `artist:"${name.replace(/"/g, ' ').replace(/\s+/g, ' ').trim()}"`;
 }

@@ -24,7 +24,7 @@ import {
 } from './vocabulary.ts';
 
 /** A fixed rotation, so a library of a dozen artists already exercises every branch of the cascade. */
-export const PROFILE_CYCLE: readonly ArtistProfile[] = [
+const PROFILE_CYCLE: readonly ArtistProfile[] = [
   'full',
   'lastfm-only',
   'musicbrainz-by-id',
@@ -229,7 +229,7 @@ function spotifyTruth(
   };
 }
 
-export function profileOf(context: GeneratorContext, index: number): ArtistProfile {
+function profileOf(context: GeneratorContext, index: number): ArtistProfile {
   if (index < context.specialCount) return 'special';
   const position = (index - context.specialCount + context.profileOffset) % PROFILE_CYCLE.length;
   return PROFILE_CYCLE[position] ?? 'full';

@@ -11,7 +11,7 @@ import { createLibrary, type AudioMuseTruth, type SyntheticTrack } from './libra
 import { RequestLog } from './request-log.ts';
 import type { SimulatorBaseOptions, SimulatorHandle } from './simulator-types.ts';
 
-export { encodeFeatures, analysisFingerprint, type AudioMuseServer } from './audiomuse-analysis.ts';
+export { analysisFingerprint, type AudioMuseServer } from './audiomuse-analysis.ts';
 
 export interface AudioMuseSimulatorOptions extends SimulatorBaseOptions {
   /** AudioMuse's API_TOKEN. Default a fixed token; `null` runs with authentication off (AUTH_ENABLED=false). */
@@ -61,11 +61,7 @@ function searchText(track: SyntheticTrack): string {
     .toLowerCase();
 }
 
-export function scoreRow(
-  requestedId: string,
-  track: SyntheticTrack,
-  features: AudioMuseTruth,
-): Record<string, unknown> {
+function scoreRow(requestedId: string, track: SyntheticTrack, features: AudioMuseTruth): Record<string, unknown> {
   return {
     item_id: requestedId,
     title: track.title,

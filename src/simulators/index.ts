@@ -21,15 +21,14 @@ import { RequestLog } from './request-log.ts';
 import { startSpotifySimulator, type SpotifySimulator, type SpotifySimulatorOptions } from './spotify.ts';
 
 export * from './library.ts';
-export { RequestLog, type LoggedRequest, type RequestFilter } from './request-log.ts';
-export { FaultInjector, type Fault, type FaultKind, type FaultSettings } from './faults.ts';
-export { PROVIDER_RATE_LIMITS, SlidingWindowLimiter, type RateLimitRule } from './rate-limit.ts';
+export { RequestLog } from './request-log.ts';
+export type { Fault, FaultSettings } from './faults.ts';
+export { PROVIDER_RATE_LIMITS } from './rate-limit.ts';
 export * from './plex.ts';
 export * from './lastfm.ts';
 export * from './spotify.ts';
 export * from './musicbrainz.ts';
 export * from './audiomuse.ts';
-export type { SimulatorBaseOptions, SimulatorHandle } from './simulator-types.ts';
 
 type Shared = 'library' | 'log' | 'now' | 'host';
 

@@ -12,7 +12,7 @@ export interface TagListShape {
   emptyTags: EmptyTags;
 }
 
-export const ERROR_MESSAGES: Record<number, string> = {
+const ERROR_MESSAGES: Record<number, string> = {
   3: 'Invalid Method - No method with that name in this package',
   6: 'Invalid parameters - Your request is missing a required parameter',
   8: 'Operation failed - Most likely the backend service failed. Please try again.',

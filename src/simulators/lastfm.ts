@@ -49,7 +49,7 @@ export interface LastfmSimulator extends SimulatorHandle {
   setQuirks(quirks: Partial<LastfmQuirks>): void;
 }
 
-export const DEFAULT_LASTFM_API_KEY = '0123456789abcdef0123456789abcdef';
+const DEFAULT_LASTFM_API_KEY = '0123456789abcdef0123456789abcdef';
 
 type Resolution =
   | { kind: 'found'; artist: SyntheticArtist; lastfm: LastfmArtistTruth }

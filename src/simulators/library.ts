@@ -12,8 +12,8 @@ import { generateAudioFeatures, generateTrack } from './track-generator.ts';
 import { SPECIAL_ARTISTS } from './vocabulary.ts';
 
 export * from './library-types.ts';
-export { GENRE_VARIANTS, GENRES, SPECIAL_ARTIST_NAMES, SPECIAL_ARTISTS, JUNK_TAGS } from './vocabulary.ts';
-export { caseKey, foldKey, skeletonKey } from './names.ts';
+export { GENRE_VARIANTS, SPECIAL_ARTIST_NAMES, SPECIAL_ARTISTS } from './vocabulary.ts';
+export { foldKey, skeletonKey } from './names.ts';
 
 export interface LibraryOptions {
   /** Same seed, same library. Default 1. */
@@ -28,7 +28,7 @@ export interface LibraryOptions {
   epochSeconds?: number;
 }
 
-export const DEFAULT_LIBRARY_EPOCH_SECONDS = Date.UTC(2026, 10, 1) / 1000;
+const DEFAULT_LIBRARY_EPOCH_SECONDS = Date.UTC(2026, 10, 1) / 1000;
 
 /** Plex ratingKeys are small integers in insertion order; artists, albums and tracks take consecutive ranges. */
 const FIRST_RATING_KEY = 100;

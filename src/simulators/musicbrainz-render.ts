@@ -5,7 +5,7 @@ import { uuidFor } from './random.ts';
 import { countryByCode } from './vocabulary.ts';
 import { XML_DECLARATION, escapeXml } from './xml.ts';
 
-export const HELP = 'For usage, please see: https://musicbrainz.org/development/mmd';
+const HELP = 'For usage, please see: https://musicbrainz.org/development/mmd';
 
 export const RATE_LIMIT_MESSAGE =
   'Your requests are exceeding the allowable rate limit. Please see http://wiki.musicbrainz.org/XMLWebService for more information.';

@@ -55,7 +55,7 @@ export interface MusicBrainzSimulator extends SimulatorHandle {
   setQuirks(quirks: Partial<MusicBrainzQuirks>): void;
 }
 
-export const GENERIC_USER_AGENTS =
+const GENERIC_USER_AGENTS =
   /^(?:node|undici|node-fetch(?:\/\S*)?(?: .*)?|axios\/\S+|got(?: .*)?|python-requests\/\S+|python-urllib\/\S+|Go-http-client\/\S+|Java\/\S+|okhttp\/\S+|curl\/\S+)$/i;
 
 const MBID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

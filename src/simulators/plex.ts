@@ -37,7 +37,7 @@ export interface PlexSimulator extends SimulatorHandle {
   setQuirks(quirks: Partial<PlexQuirks>): void;
 }
 
-export const DEFAULT_PLEX_TOKEN = 'plex-simulator-token';
+const DEFAULT_PLEX_TOKEN = 'plex-simulator-token';
 const MUSIC_SECTION = 3;
 const MOVIE_SECTION = 1;
 const MEDIA_TAG_VERSION = 1730000000;

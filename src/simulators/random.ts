@@ -2,7 +2,7 @@
 // produced on its own, in any order, without generating the items before it.
 
 /** FNV-1a over UTF-16 code units: stable across runs and platforms. */
-export function hashString(text: string): number {
+function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
@@ -116,7 +116,7 @@ const HEX = '0123456789abcdef';
 const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => (HEX[byte >>> 4] ?? '0') + (HEX[byte & 15] ?? '0'));
 
 /** An unsigned 32-bit value as exactly 8 hex digits (a table lookup: this runs for every generated track). */
-export function hex8(value: number): string {
+function hex8(value: number): string {
   return (
     (BYTE_HEX[(value >>> 24) & 255] ?? '') +
     (BYTE_HEX[(value >>> 16) & 255] ?? '') +
@@ -134,7 +134,7 @@ export function objectId(timestampSeconds: number, machine: number, counter: num
 }
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-export function hexId(length: number, ...parts: ReadonlyArray<number | string>): string {
+function hexId(length: number, ...parts: ReadonlyArray<number | string>): string {
   const rng = rngFor(...parts);
   let out = '';
   while (out.length < length) out += rng.hex8();

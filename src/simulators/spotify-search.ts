@@ -16,7 +16,7 @@ export interface ArtistShape {
 }
 
 /** Reads the artist out of `q`: a field filter (`artist:"AC/DC"`), or the free text itself. */
-export function queryText(q: string): string {
+function queryText(q: string): string {
   const field = /(?:^|\s)artist:(?:"([^"]*)"|(\S+))/i.exec(q);
   const raw = field !== null ? (field[1] ?? field[2] ?? '') : q.replace(/(?:^|\s)[a-z_]+:(?:"[^"]*"|\S+)/gi, ' ');
   return raw.replace(/"/g, ' ').trim();

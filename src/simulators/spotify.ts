@@ -65,11 +65,11 @@ export interface SpotifySimulator extends SimulatorHandle {
   readonly tokensIssued: number;
 }
 
-export const DEFAULT_SPOTIFY_CLIENT_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-export const DEFAULT_SPOTIFY_CLIENT_SECRET = '0f9e8d7c6b5a49382716f5e4d3c2b1a0';
+const DEFAULT_SPOTIFY_CLIENT_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const DEFAULT_SPOTIFY_CLIENT_SECRET = '0f9e8d7c6b5a49382716f5e4d3c2b1a0';
 
 const QUOTA_RETRY_AFTER_SECONDS = 52_531;
-export const PREMIUM_REQUIRED_MESSAGE =
+const PREMIUM_REQUIRED_MESSAGE =
   'Active premium subscription required for the owner of the app. When the subscription status changes, it can take a few hours before requests are allowed again.';
 
 function apiError(

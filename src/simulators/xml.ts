@@ -41,7 +41,3 @@ export function renderElement(element: XmlElement): string {
 }
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
-
-export function renderDocument(root: XmlElement): string {
-  return `${XML_DECLARATION}${renderElement(root)}\n`;
-}

@@ -14,10 +14,10 @@ import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { NotificationListener } from '../db/notification-listener.ts';
 import type { Logger } from '../logger.ts';
-import type { Providers } from '../providers/index.ts';
+import type { Providers } from '../providers/create-providers.ts';
 import type { ProviderName } from '../types.ts';
 
-export const PROVIDER_CALLERS_CHANNEL = 'linernotes_provider_callers';
+const PROVIDER_CALLERS_CHANNEL = 'linernotes_provider_callers';
 
 function configuredRates(config: Config): Array<[ProviderName, number]> {
   const rates: Array<[ProviderName, number | undefined]> = [
@@ -29,7 +29,7 @@ function configuredRates(config: Config): Array<[ProviderName, number]> {
 }
 
 /** The share of one provider's rate for a process, given the other processes calling it. */
-export function rateShare(rate: number, otherCallers: number): number {
+function rateShare(rate: number, otherCallers: number): number {
   return rate / (Math.max(0, otherCallers) + 1);
 }
 

@@ -5,8 +5,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { type ExpectedError, graphileLogger } from '../db/graphile-logger.ts';
+import { INTERRUPTED_BY_SHUTDOWN } from '../jobs/dependencies.ts';
+import { INTERRUPTED_BY_DATABASE } from '../jobs/run-task.ts';
 import { buildCronItems } from './crontab.ts';
-import { graphileLogger } from './graphile-logger.ts';
 
 export interface WorkerHandle {
   isRunning(): boolean;
@@ -14,6 +16,13 @@ export interface WorkerHandle {
   restarts(): number;
   stop(): Promise<void>;
 }
+
+// A run interrupted by a shutdown is requeued on purpose (src/jobs/run-task.ts): not an error. One that
+// lost the database is retried on purpose too: a warning.
+const EXPECTED_RUN_ERRORS: readonly ExpectedError[] = [
+  { marker: INTERRUPTED_BY_SHUTDOWN, level: 'info' },
+  { marker: INTERRUPTED_BY_DATABASE, level: 'warn' },
+];
 
 const FIRST_RESTART_DELAY_MS = 500;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -57,7 +66,7 @@ export async function startWorker(options: {
       noHandleSignals: true,
       taskList,
       parsedCronItems: buildCronItems(config, new Set(Object.keys(taskList))),
-      logger: graphileLogger(logger),
+      logger: graphileLogger(logger, EXPECTED_RUN_ERRORS),
       preset: {
         worker: {
           // With these at -1 (the default) graphile-worker 0.17 calls completeJob/failJob without awaiting

@@ -11,7 +11,7 @@ import { finishRunWith } from '../../src/jobs/runs/finish-run.ts';
 import { getRun } from '../../src/jobs/runs/get-run.ts';
 import { startImmediateRun, startQueuedRun } from '../../src/jobs/runs/start-run.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { createProviders } from '../../src/providers/index.ts';
+import { createProviders } from '../../src/providers/create-providers.ts';
 import { systemClock } from '../../src/types.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { countingJob, StepGate } from '../support/test-job.ts';

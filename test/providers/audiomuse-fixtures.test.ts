@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { parseOtherFeatures } from '../../src/providers/audiomuse.ts';
-import { type Providers, createProviders } from '../../src/providers/index.ts';
+import { type Providers, createProviders } from '../../src/providers/create-providers.ts';
 import { FAST } from './support.ts';
 
 const fixture = (name: string): string =>

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Providers } from '../../src/providers/index.ts';
+import type { Providers } from '../../src/providers/create-providers.ts';
 import { DEFAULT_AUDIOMUSE_TOKEN, type Simulators } from '../../src/simulators/index.ts';
 import { providersFor, simulators } from './support.ts';
 

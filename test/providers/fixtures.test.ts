@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { parseConfig } from '../../src/config.ts';
-import { createProviders, type Providers } from '../../src/providers/index.ts';
+import { createProviders, type Providers } from '../../src/providers/create-providers.ts';
 import { FAST } from './support.ts';
 
 interface Answer {

@@ -1,7 +1,7 @@
 // The acceptance check: against a Last.fm simulator enforcing 5 requests/s, 200 requests issued at
 // concurrency 20 through the default limiter (4/s) get no 429. It takes the ~50 s that 200 requests at
 // 4/s must take; the other suites use faster rates.
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROVIDER_RATE_LIMITS, type Simulators } from '../../src/simulators/index.ts';
 import { providersFor, simulators } from './support.ts';
@@ -21,11 +21,11 @@ it('stays under Last.fm 5 requests/s: 200 requests at concurrency 20, no 429', {
   const providers = providersFor(sims);
   expect(providers.limiter('lastfm')?.currentRate).toBe(4);
   const lastfm = providers.require('lastfm');
-  const limit = pLimit(20);
+  const queue = new PQueue({ concurrency: 20 });
   const names = Array.from({ length: 200 }, (_, index) => sims.library.artist(index).name);
   const outcomes = await Promise.all(
     names.map((name) =>
-      limit(() =>
+      queue.add(() =>
         lastfm.artistTopTags(name).then(
           () => 'ok',
           (error: unknown) => (error instanceof Error && 'kind' in error ? String(error.kind) : 'crash'),

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.ts';
-import type { Providers } from '../../src/providers/index.ts';
+import type { Providers } from '../../src/providers/create-providers.ts';
 import { lastfmTopTagsSchema } from '../../src/providers/lastfm.ts';
 import { SPECIAL_ARTIST_NAMES, type Simulators } from '../../src/simulators/index.ts';
 import { capturingLogger, providersFor, simulators } from './support.ts';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Providers } from '../../src/providers/index.ts';
+import type { Providers } from '../../src/providers/create-providers.ts';
 import { PROVIDER_RATE_LIMITS, SPECIAL_ARTIST_NAMES, type Simulators } from '../../src/simulators/index.ts';
 import { providersFor, simulators } from './support.ts';
 

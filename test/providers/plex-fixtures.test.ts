@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { createProviders } from '../../src/providers/index.ts';
+import { createProviders } from '../../src/providers/create-providers.ts';
 import { type PlexClient, plexMetadataResponseShape, readPlexMetadataResponse } from '../../src/providers/plex.ts';
 import { FAST } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.ts';
-import type { Providers } from '../../src/providers/index.ts';
+import type { Providers } from '../../src/providers/create-providers.ts';
 import { PLEX_DETAIL_BATCH_SIZE, type PlexPage } from '../../src/providers/plex.ts';
 import { SPECIAL_ARTIST_NAMES, type Simulators } from '../../src/simulators/index.ts';
 import type { PlexArtist } from '../../src/types.ts';

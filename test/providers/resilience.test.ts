@@ -2,7 +2,7 @@
 // the breaker opens and recovers, and no secret reaches a message or a log line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.ts';
-import type { Providers } from '../../src/providers/index.ts';
+import type { Providers } from '../../src/providers/create-providers.ts';
 import type { Fault, Simulators } from '../../src/simulators/index.ts';
 import { capturingLogger, fakeClock, providersFor, simulators } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.ts';
-import type { Providers } from '../../src/providers/index.ts';
+import type { Providers } from '../../src/providers/create-providers.ts';
 import { PROVIDER_RATE_LIMITS, SPECIAL_ARTIST_NAMES, type Simulators } from '../../src/simulators/index.ts';
 import { SpotifyCatalogue } from '../../src/simulators/spotify-search.ts';
 import { capturingLogger, fakeClock, providersFor, simulators } from './support.ts';

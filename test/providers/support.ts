@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { parseConfig } from '../../src/config.ts';
-import { type ProviderDependencies, type Providers, createProviders } from '../../src/providers/index.ts';
+import { type ProviderDependencies, type Providers, createProviders } from '../../src/providers/create-providers.ts';
 import { type Simulators, type SimulatorsOptions, startSimulators } from '../../src/simulators/index.ts';
 import type { Clock } from '../../src/types.ts';
 

@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const DEBIAN_PG15_BIN = '/usr/lib/postgresql/15/bin';
+const DEBIAN_PG15_BIN = '/usr/lib/postgresql/15/bin';
 export const debianPostgresAvailable = existsSync(path.join(DEBIAN_PG15_BIN, 'postgres'));
 
 function postgresUser(): { uid: number; gid: number } | undefined {

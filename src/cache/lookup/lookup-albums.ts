@@ -1,6 +1,6 @@
 // The read-through lookup of albums (the API's lookupAlbums): as lookupArtists, keyed by (artist, title).
-import pLimit from 'p-limit';
-import { redact } from '../../providers/index.ts';
+import PQueue from 'p-queue';
+import { redact } from '../../providers/errors.ts';
 import { type AlbumRow, albumKeyString } from '../albums/album-row.ts';
 import { getAlbumsByKeys } from '../albums/get-albums-by-keys.ts';
 import { albumKeyOf } from '../entry-refresher.ts';
@@ -36,11 +36,11 @@ export async function lookupAlbums(
     const entry = stored.get(keyString);
     if (!entry || entry.expiresAt <= now) toFetch.set(keyString, album);
   }
-  const limit = pLimit(deps.concurrency);
+  const queue = new PQueue({ concurrency: deps.concurrency });
   const failures = new Map<string, string>();
   await Promise.all(
     [...toFetch].map(([keyString, album]) =>
-      limit(async () => {
+      queue.add(async () => {
         const previous = stored.get(keyString);
         try {
           await deps.refresher.refreshAlbum(

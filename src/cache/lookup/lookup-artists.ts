@@ -1,9 +1,9 @@
 // The read-through lookup of artists (the API's lookupArtists): everything from the cache in one query,
 // then the missing and expired ones fetched now through the entry refresher, so the same merge rules,
 // limiters and single-flight as the jobs apply (a name a running warm is fetching is not fetched twice).
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
-import { redact } from '../../providers/index.ts';
+import { redact } from '../../providers/errors.ts';
 import type { Clock } from '../../types.ts';
 import type { ArtistRow } from '../artists/artist-row.ts';
 import { getArtistsByKeys } from '../artists/get-artists-by-keys.ts';
@@ -36,11 +36,11 @@ export async function lookupArtists(
     const entry = stored.get(key);
     if (!entry || entry.expiresAt <= now) toFetch.set(key, name);
   }
-  const limit = pLimit(deps.concurrency);
+  const queue = new PQueue({ concurrency: deps.concurrency });
   const failures = new Map<string, string>();
   await Promise.all(
     [...toFetch].map(([key, name]) =>
-      limit(async () => {
+      queue.add(async () => {
         const previous = stored.get(key);
         try {
           await deps.refresher.refreshArtist(

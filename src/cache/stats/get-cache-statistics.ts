@@ -10,7 +10,7 @@ export interface CacheStatisticsOptions {
   topGenres?: number;
 }
 
-export const DEFAULT_TOP_GENRES = 10;
+const DEFAULT_TOP_GENRES = 10;
 
 /**
  * Statistics of the artist, album and track caches at `now`, one statement per table (so each table's

@@ -28,7 +28,7 @@ export interface UsageFlushCounts {
   tracks: number;
 }
 
-export const DEFAULT_USAGE_FLUSH_INTERVAL_MS = 60_000;
+const DEFAULT_USAGE_FLUSH_INTERVAL_MS = 60_000;
 
 // albumKeyString joins with NUL, which PostgreSQL text can never contain, so the split is exact.
 function parseAlbumKey(key: string): AlbumKey {

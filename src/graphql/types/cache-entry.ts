@@ -1,6 +1,6 @@
 // What artist and album entries share: the cached genres, where they came from, and freshness and usage.
 import { classifyTier } from '../../cache/tiers.ts';
-import { redact } from '../../providers/index.ts';
+import { redact } from '../../providers/errors.ts';
 import type { EntryStatus } from '../../types.ts';
 import { builder } from '../builder.ts';
 import { EntrySourceEnum, EntryStatusEnum, UsageTierEnum } from './enums.ts';

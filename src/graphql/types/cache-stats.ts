@@ -8,7 +8,7 @@ import type { CacheStatistics, EntryTableStatistics, TrackTableStatistics } from
 import type { ReadCounts, ReadStatistics } from '../../cache/usage/read-counter.ts';
 import { lastRunPerKind } from '../../jobs/runs/list-runs.ts';
 import { viewOfRun } from '../../jobs/run-view.ts';
-import { PROVIDER_NAMES } from '../../providers/index.ts';
+import { PROVIDER_NAMES } from '../../providers/create-providers.ts';
 import { readActivePauses } from '../../providers/pause-store.ts';
 import type { UsageTier } from '../../types.ts';
 import { builder } from '../builder.ts';

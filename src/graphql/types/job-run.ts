@@ -5,7 +5,7 @@ import { getRun } from '../../jobs/runs/get-run.ts';
 import { listRuns } from '../../jobs/runs/list-runs.ts';
 import type { RunEvent } from '../../jobs/run-events.ts';
 import { isFinal, type RunView, viewOfRun } from '../../jobs/run-view.ts';
-import { redact } from '../../providers/index.ts';
+import { redact } from '../../providers/errors.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isInteger, pageOf, pageSize } from '../pagination.ts';
 import { connectionType } from './connection.ts';

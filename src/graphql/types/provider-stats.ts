@@ -1,6 +1,7 @@
 // Provider counters of this process (requests, retries, 429s, errors, latency, breaker, rate). An
 // API-only process counts its own lookups; each worker process counts its jobs' requests.
-import type { ProviderPause, ProviderStatus } from '../../providers/index.ts';
+import type { ProviderStatus } from '../../providers/create-providers.ts';
+import type { ProviderPause } from '../../providers/rate-limiter.ts';
 import { builder } from '../builder.ts';
 import { ProviderEnum } from './enums.ts';
 

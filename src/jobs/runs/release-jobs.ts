@@ -11,8 +11,7 @@ import { eventFromRun, publishRunEvent } from '../run-events.ts';
 import { finishRunWith } from './finish-run.ts';
 import type { JobRunRecord } from './run-record.ts';
 
-export const ORPHANED_CLI_RUN =
-  'the process running it stopped without finishing it (killed or lost); start the job again';
+const ORPHANED_CLI_RUN = 'the process running it stopped without finishing it (killed or lost); start the job again';
 
 interface JobRow {
   id: string;

@@ -4,7 +4,7 @@ import { runNow } from '../../../src/jobs/run-now.ts';
 import type { JobKind } from '../../../src/types.ts';
 import type { Harness } from '../../support/harness.ts';
 
-export const POPULATING_KINDS: readonly JobKind[] = [
+const POPULATING_KINDS: readonly JobKind[] = [
   'cache-warm',
   'cache-warm-albums',
   'track-stats-refresh',

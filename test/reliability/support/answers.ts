@@ -3,7 +3,7 @@
 import type { GraphQLResponse } from '../../support/graphql-clients.ts';
 
 /** The contract's codes for errors a client caused, GraphQL's own parse, validation and coercion included. */
-export const CLIENT_ERROR_CODES = new Set(['INVALID_INPUT', 'NOT_FOUND', 'NOT_ALLOWED', 'NOT_CONFIGURED']);
+const CLIENT_ERROR_CODES = new Set(['INVALID_INPUT', 'NOT_FOUND', 'NOT_ALLOWED', 'NOT_CONFIGURED']);
 
 const LEAKS = [
   /\bat .+\.(ts|js):\d+/,

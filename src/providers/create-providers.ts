@@ -8,7 +8,7 @@ import { type Clock, type ProviderName, systemClock } from '../types.ts';
 import { AudiomuseClient } from './audiomuse.ts';
 import { CircuitBreaker, type CircuitBreakerOptions, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker.ts';
 import { ProviderCounters, type ProviderCountersSnapshot } from './counters.ts';
-import { ProviderError, notConfiguredError, registerSecret } from './errors.ts';
+import { notConfiguredError, registerSecret } from './errors.ts';
 import { DEFAULT_HTTP_TUNING, HttpClient, type HttpTuning, type AuthHooks } from './http.ts';
 import { LastfmClient } from './lastfm.ts';
 import { MusicbrainzClient } from './musicbrainz.ts';
@@ -16,16 +16,6 @@ import { PlexClient } from './plex.ts';
 import { type AdaptiveRateOptions, type ProviderPause, RateLimiter } from './rate-limiter.ts';
 import { createHash } from 'node:crypto';
 import { SpotifyClient, SpotifyToken, spotifyAuth } from './spotify.ts';
-
-export { ProviderError, isProviderError, notConfiguredError, redact } from './errors.ts';
-export type { ProviderErrorCode } from './errors.ts';
-export type { PlexPage, PlexListOptions } from './plex.ts';
-export type { LastfmArtistTags, LastfmAlbumTags } from './lastfm.ts';
-export type { MusicbrainzArtistGenres, MusicbrainzAmbiguity, MusicbrainzArtistAnswer } from './musicbrainz.ts';
-export type { SpotifyGenresResult, SpotifyCapabilities, SpotifyArtistRef } from './spotify.ts';
-export type { ProviderCountersSnapshot, BreakerState } from './counters.ts';
-export type { ProviderPause } from './rate-limiter.ts';
-export { PlexClient, LastfmClient, MusicbrainzClient, SpotifyClient, AudiomuseClient, RateLimiter };
 
 export type ProvidersConfig = Config['providers'];
 
@@ -114,9 +104,9 @@ export function credentialDigest(config: ProvidersConfig, name: ProviderName): s
     .slice(0, 16);
 }
 
-export const DEFAULT_CONTACT = 'https://github.com/linernotes/linernotes';
+const DEFAULT_CONTACT = 'https://github.com/linernotes/linernotes';
 
-export function userAgent(contact: string = DEFAULT_CONTACT): string {
+function userAgent(contact: string = DEFAULT_CONTACT): string {
   // MusicBrainz's required form: "Application/version ( contact )".
   return `linernotes/${packageJson.version} ( ${contact} )`;
 }
@@ -290,8 +280,4 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
     },
     credentialDigest: (name) => credentialDigest(config, name),
   };
-}
-
-export function isNotConfigured(error: unknown): boolean {
-  return error instanceof ProviderError && error.kind === 'not-configured';
 }
