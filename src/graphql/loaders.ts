@@ -1,15 +1,15 @@
 // The per-request batch loaders behind the entry relations (an album's artist, an artist's albums, a
 // track's album, artist and audio features): a page of 500 albums with their artists costs one query
 // for the albums and one for all their artists, not 501.
-import { type AlbumKey, type AlbumRow, albumKeyString } from '../cache/albums/album-row.ts';
-import { getAlbumsByArtistKeys } from '../cache/albums/get-albums-by-artist-keys.ts';
-import { getAlbumsByKeys } from '../cache/albums/get-albums-by-keys.ts';
-import type { ArtistRow } from '../cache/artists/artist-row.ts';
-import { getArtistsByKeys } from '../cache/artists/get-artists-by-keys.ts';
-import type { AudioFeaturesRow } from '../cache/tracks/audio-features-row.ts';
-import { getAudioFeaturesByTrackKeys } from '../cache/tracks/get-audio-features-by-track-keys.ts';
-import { getTracksByAlbumKeys } from '../cache/tracks/get-tracks-by-album-keys.ts';
-import type { TrackRow } from '../cache/tracks/track-row.ts';
+import { type AlbumKey, type AlbumRow, albumKeyString } from '../cache/storage/album-cache.ts';
+import { getAlbumsByArtistKeys } from '../cache/storage/album-cache.ts';
+import { getAlbumsByKeys } from '../cache/storage/album-cache.ts';
+import type { ArtistRow } from '../cache/storage/artist-cache.ts';
+import { getArtistsByKeys } from '../cache/storage/artist-cache.ts';
+import type { AudioFeaturesRow } from '../cache/storage/audio-features.ts';
+import { getAudioFeaturesByTrackKeys } from '../cache/storage/audio-features.ts';
+import { getTracksByAlbumKeys } from '../cache/storage/track-cache.ts';
+import type { TrackRow } from '../cache/storage/track-cache.ts';
 import type { Queryable } from '../db/queryable.ts';
 import { BatchLoader } from './batch-loader.ts';
 

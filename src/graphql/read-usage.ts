@@ -2,10 +2,10 @@
 // (last_used_at and use_count, batched) and count toward the API's hit rate: a fresh entry is a hit, an
 // expired one a stale hit (still served, flagged isExpired), none a miss. Listings do not count: browsing
 // a catalogue is not using its entries, and would otherwise make every entry hot.
-import type { AlbumRow } from '../cache/albums/album-row.ts';
-import type { ArtistRow } from '../cache/artists/artist-row.ts';
-import type { TrackRow } from '../cache/tracks/track-row.ts';
-import type { ReadOutcome } from '../cache/usage/read-counter.ts';
+import type { AlbumRow } from '../cache/storage/album-cache.ts';
+import type { ArtistRow } from '../cache/storage/artist-cache.ts';
+import type { TrackRow } from '../cache/storage/track-cache.ts';
+import type { ReadOutcome } from '../cache/use-cases/usage/read-counter.ts';
 import type { GraphQLContext } from './context.ts';
 
 function outcome(expiresAt: Date | undefined, now: Date): ReadOutcome {

@@ -1,10 +1,10 @@
 // No N+1: a page of entries with their related entries costs a bounded number of SQL statements,
 // whatever the page size. The statements are counted on the pool the API uses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlbumWrite } from '../../src/cache/albums/album-row.ts';
-import { upsertAlbums } from '../../src/cache/albums/upsert-albums.ts';
-import type { ArtistWrite } from '../../src/cache/artists/artist-row.ts';
-import { upsertArtists } from '../../src/cache/artists/upsert-artists.ts';
+import type { AlbumWrite } from '../../src/cache/storage/album-cache.ts';
+import { upsertAlbums } from '../../src/cache/storage/album-cache.ts';
+import type { ArtistWrite } from '../../src/cache/storage/artist-cache.ts';
+import { upsertArtists } from '../../src/cache/storage/artist-cache.ts';
 import { AlbumsWithArtistsDocument } from '../../src/generated/graphql.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { httpQuery } from '../support/graphql-clients.ts';

@@ -4,16 +4,20 @@
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtistWrite } from '../../src/cache/artists/artist-row.ts';
-import { upsertArtists } from '../../src/cache/artists/upsert-artists.ts';
-import { countRowTotals } from '../../src/cache/stats/count-row-totals.ts';
-import { getCacheStatistics } from '../../src/cache/stats/get-cache-statistics.ts';
-import { recountFacetCounts } from '../../src/cache/stats/recount-facets.ts';
-import type { StatisticsSettings } from '../../src/cache/stats/statistics-bounds.ts';
-import type { CacheStatistics, EntryTableStatistics, TrackTableStatistics } from '../../src/cache/stats/statistics.ts';
-import { countTableTotals } from '../../src/cache/table-totals.ts';
-import { classifyTier } from '../../src/cache/tiers.ts';
-import { recordArtistUsage } from '../../src/cache/usage/record-artist-usage.ts';
+import type { ArtistWrite } from '../../src/cache/storage/artist-cache.ts';
+import { upsertArtists } from '../../src/cache/storage/artist-cache.ts';
+import { countRowTotals } from '../../src/cache/storage/statistics/count-row-totals.ts';
+import { getCacheStatistics } from '../../src/cache/use-cases/statistics/get-cache-statistics.ts';
+import { recountFacetCounts } from '../../src/cache/storage/statistics/recount-facets.ts';
+import type { StatisticsSettings } from '../../src/cache/policy/statistics-bounds.ts';
+import type {
+  CacheStatistics,
+  EntryTableStatistics,
+  TrackTableStatistics,
+} from '../../src/cache/use-cases/statistics/statistics.ts';
+import { countTableTotals } from '../../src/cache/storage/statistics/table-totals.ts';
+import { classifyTier } from '../../src/cache/policy/tiers.ts';
+import { recordArtistUsage } from '../../src/cache/storage/artist-cache.ts';
 import type { Queryable } from '../../src/db/queryable.ts';
 import type { EntryStatus, UsageTier } from '../../src/types.ts';
 import { openTestDatabase } from '../support/database.ts';

@@ -1,7 +1,7 @@
-import type { AlbumKey, AlbumRow } from '../../cache/albums/album-row.ts';
-import { countAlbums } from '../../cache/albums/count-albums.ts';
-import { listAlbums } from '../../cache/albums/list-albums.ts';
-import { albumKeyOf } from '../../cache/entry-refresher.ts';
+import type { AlbumKey, AlbumRow } from '../../cache/storage/album-cache.ts';
+import { countAlbums } from '../../cache/storage/album-cache.ts';
+import { listAlbums } from '../../cache/storage/album-cache.ts';
+import { albumKeyOf } from '../../cache/use-cases/entry-refresher.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, isTuple, pageOf, pageSize } from '../pagination.ts';
 import { noteAlbumRead } from '../read-usage.ts';

@@ -1,6 +1,6 @@
-import type { ArtistRow } from '../../cache/artists/artist-row.ts';
-import { countArtists } from '../../cache/artists/count-artists.ts';
-import { listArtists } from '../../cache/artists/list-artists.ts';
+import type { ArtistRow } from '../../cache/storage/artist-cache.ts';
+import { countArtists } from '../../cache/storage/artist-cache.ts';
+import { listArtists } from '../../cache/storage/artist-cache.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, pageOf, pageSize } from '../pagination.ts';

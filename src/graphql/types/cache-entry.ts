@@ -1,5 +1,5 @@
 // What artist and album entries share: the cached genres, where they came from, and freshness and usage.
-import { classifyTier } from '../../cache/tiers.ts';
+import { classifyTier } from '../../cache/policy/tiers.ts';
 import { redact } from '../../providers/index.ts';
 import type { EntryStatus } from '../../types.ts';
 import { builder } from '../builder.ts';

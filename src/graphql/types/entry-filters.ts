@@ -1,8 +1,8 @@
 // Filter inputs of the artists, albums and tracks listings. Every field is optional; given fields combine with AND.
 import { GraphQLError } from 'graphql';
-import type { AlbumFilter } from '../../cache/albums/album-filter.ts';
-import type { EntryFilter } from '../../cache/listing/entry-filter.ts';
-import type { TrackFilter } from '../../cache/tracks/track-filter.ts';
+import type { AlbumFilter } from '../../cache/storage/album-cache.ts';
+import type { EntryFilter } from '../../cache/storage/entry-filter.ts';
+import type { TrackFilter } from '../../cache/storage/track-cache.ts';
 import { builder } from '../builder.ts';
 import { EntrySourceFilterEnum, EntryStatusEnum, UsageTierEnum } from './enums.ts';
 

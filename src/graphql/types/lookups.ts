@@ -3,10 +3,10 @@
 // The answer is one entry per name, in the order asked: an artist nobody knows comes back as an entry
 // with status EMPTY, one a provider failed for with status PARTIAL and lastError; null only for a name
 // with no letters or digits, or when fetching failed and the cache had nothing at all.
-import type { AlbumRow } from '../../cache/albums/album-row.ts';
-import { lookupAlbums } from '../../cache/lookup/lookup-albums.ts';
-import { lookupArtists } from '../../cache/lookup/lookup-artists.ts';
-import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/lookup/lookup-outcome.ts';
+import type { AlbumRow } from '../../cache/storage/album-cache.ts';
+import { lookupAlbums } from '../../cache/use-cases/lookups/lookup-albums.ts';
+import { lookupArtists } from '../../cache/use-cases/lookups/lookup-artists.ts';
+import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/use-cases/lookups/lookup-outcome.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';

@@ -1,8 +1,8 @@
-import { classifyTier } from '../../cache/tiers.ts';
-import { countTracks } from '../../cache/tracks/count-tracks.ts';
-import { getTracksByRatingKeys } from '../../cache/tracks/get-tracks-by-rating-keys.ts';
-import { listTracks } from '../../cache/tracks/list-tracks.ts';
-import { type TrackPosition, type TrackRow, trackPosition } from '../../cache/tracks/track-row.ts';
+import { classifyTier } from '../../cache/policy/tiers.ts';
+import { countTracks } from '../../cache/storage/track-cache.ts';
+import { getTracksByRatingKeys } from '../../cache/storage/track-cache.ts';
+import { listTracks } from '../../cache/storage/track-cache.ts';
+import { type TrackPosition, type TrackRow, trackPosition } from '../../cache/storage/track-cache.ts';
 import { deriveTrackFields, resolveTrackGenres, type TrackGenreOrigin } from '../../enrichment/track-fields.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
