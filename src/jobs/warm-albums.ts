@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { countAlbums } from '../cache/storage/album-cache.ts';
 import { type AlbumKey, albumKeyString } from '../cache/storage/album-cache.ts';
 import { getAlbumsByKeys } from '../cache/storage/album-cache.ts';
-import { albumKeyOf } from '../cache/use-cases/entry-refresher.ts';
+import { albumKeyOf } from '../cache/policy/entry-keys.ts';
 import { readPlexDetails } from '../enrichment/plex-details.ts';
 import { countEntryFetch } from './count-entry-fetch.ts';
 import type { PlexAlbum } from '../types.ts';

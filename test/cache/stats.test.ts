@@ -40,7 +40,7 @@ SELECT 'artist-' || i, 'Artist ' || i,
             WHEN i % 29 = 0 THEN ARRAY[NULL, 'jazz']
             WHEN i % 5 = 0 THEN ARRAY['tie-a', 'tie-B', 'g' || (i % 7)]
             ELSE ARRAY['g' || (i % 7), 'g' || (7 + i % 13), 'h' || (i % 101)] END,
-       (ARRAY['plex,lastfm', 'lastfm', 'plex', 'none', 'plex,lastfm,musicbrainz', 'spotify'])[1 + i % 6],
+       (ARRAY['{plex,lastfm}', '{lastfm}', '{plex}', '{}', '{plex,lastfm,musicbrainz}', '{spotify}'])[1 + i % 6]::text[],
        (ARRAY['ok', 'ok', 'ok', 'empty', 'partial', 'error'])[1 + (i / 3) % 6]::entry_status,
        CASE WHEN i % 997 = 0 THEN $1::timestamptz
             WHEN i % 991 = 0 THEN $1::timestamptz + interval '7 days'
@@ -56,7 +56,7 @@ const SEED_ALBUMS = `
 INSERT INTO album_cache (artist_key, title_key, artist_name, title, genres, source, status, expires_at, last_used_at)
 SELECT 'artist-' || (i % 3000), 'album-' || i, 'Artist', 'Album ' || i,
        CASE WHEN i % 13 = 0 THEN '{}'::text[] ELSE ARRAY['a' || (i % 5), 'b' || (i % 31)] END,
-       (ARRAY['lastfm', 'plex,lastfm', 'artist', 'none'])[1 + i % 4],
+       (ARRAY['{lastfm}', '{plex,lastfm}', '{artist}', '{}'])[1 + i % 4]::text[],
        (ARRAY['ok', 'ok', 'empty', 'partial'])[1 + i % 4]::entry_status,
        $1::timestamptz + ((i * 53) % 3000 - 500) * interval '1 hour',
        CASE WHEN i % 3 = 0 THEN NULL ELSE $1::timestamptz - ((i * 389) % 9000) * interval '1 hour' END
@@ -135,7 +135,7 @@ function expectedEntryTable(rows: EntryFacts[], now: Date, topN: number): EntryT
 }
 
 async function expectedStatistics(db: Queryable, now: Date, topN = 10): Promise<CacheStatistics> {
-  const entryColumns = `genres, source, status::text AS status, expires_at AS "expiresAt", last_used_at AS "lastUsedAt"`;
+  const entryColumns = `genres, cache_source_text(source) AS source, status::text AS status, expires_at AS "expiresAt", last_used_at AS "lastUsedAt"`;
   const artists = await db.query<EntryFacts>(`SELECT ${entryColumns} FROM artist_cache`);
   const albums = await db.query<EntryFacts>(`SELECT ${entryColumns} FROM album_cache`);
   const tracks = await db.query<{ staticExpiresAt: Date; statsExpiresAt: Date; lastUsedAt: Date | null }>(
@@ -318,7 +318,7 @@ describe('cache statistics', () => {
     try {
       await db.pool.query(
         `INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at)
-                           SELECT 'bypass-' || i, 'b', ARRAY['bypass'], 'plex', 'ok', $1 FROM generate_series(1, 50) i`,
+                           SELECT 'bypass-' || i, 'b', ARRAY['bypass'], ARRAY['plex'], 'ok', $1 FROM generate_series(1, 50) i`,
         [NOW],
       );
     } finally {

@@ -1,75 +1,82 @@
+// album_cache: reads through Prisma (entries are the generated AlbumCache type); the batch upsert, the
+// usage batching and the title union with track_cache stay raw SQL (see each).
+import type pg from 'pg';
+import { prismaOf } from '../../db/prisma.ts';
+import type { Queryable } from '../../db/queryable.ts';
 import type { RawTags } from '../../enrichment/entry.ts';
 import type { AlbumSource } from '../../enrichment/enrich-album.ts';
-import type { EntryStatus } from '../../types.ts';
-import type { Queryable } from '../../db/queryable.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
-import { addEntryFilter, type EntryFilter } from './entry-filter.ts';
-import { SqlConditions } from './sql-conditions.ts';
+import type { AlbumCache, Prisma } from '../../generated/prisma/client.ts';
+import { type AlbumKey, albumKeyString } from '../policy/entry-keys.ts';
+import { sourceList } from '../policy/entry-sources.ts';
 import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
+import { type EntryFilter, entryWhere } from './entry-filter.ts';
+import { storedRawTags } from './raw-tags.ts';
 
-export interface AlbumKey {
-  artistKey: string;
-  titleKey: string;
+export type { AlbumKey };
+export { albumKeyString };
+
+/** A stored album entry. */
+export type AlbumEntry = AlbumCache;
+
+/** An album entry to write, as ArtistWrite: the enriched entry with its sources as the contract text. */
+export type AlbumWrite = Pick<
+  AlbumCache,
+  | 'artistKey'
+  | 'titleKey'
+  | 'artistName'
+  | 'title'
+  | 'plexRatingKey'
+  | 'musicbrainzId'
+  | 'genres'
+  | 'styles'
+  | 'moods'
+  | 'status'
+  | 'fetchedAt'
+  | 'expiresAt'
+  | 'lastError'
+> & { source: string; rawTags: RawTags<AlbumSource> };
+
+/** The raw tags an album entry was merged from. */
+export function albumRawTags(entry: AlbumEntry): RawTags<AlbumSource> {
+  return storedRawTags<AlbumSource>(entry.rawTags);
 }
 
-/** An album_cache row as the jobs and the API read it. */
-export interface AlbumRow extends AlbumKey {
-  id: number;
-  artistName: string;
-  title: string;
-  plexRatingKey: string | null;
-  musicbrainzId: string | null;
-  genres: string[];
-  styles: string[];
-  moods: string[];
-  source: string;
-  status: EntryStatus;
-  rawTags: RawTags<AlbumSource>;
-  fetchedAt: Date;
-  expiresAt: Date;
-  lastUsedAt: Date | null;
-  useCount: number;
-  lastError: string | null;
-}
-
-export type AlbumWrite = Omit<AlbumRow, 'id' | 'lastUsedAt' | 'useCount'>;
-
-export const ALBUM_COLUMNS = `
-  id, artist_key AS "artistKey", title_key AS "titleKey", artist_name AS "artistName", title,
-  plex_rating_key AS "plexRatingKey", musicbrainz_id AS "musicbrainzId", genres, styles, moods, source, status,
-  raw_tags AS "rawTags", fetched_at AS "fetchedAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt",
-  use_count AS "useCount", last_error AS "lastError"`;
-
-/** One string per album key, for maps and sets. */
-export function albumKeyString(key: AlbumKey): string {
-  return `${key.artistKey}\u0000${key.titleKey}`;
+function anyAlbumKey(keys: readonly AlbumKey[]): Prisma.AlbumCacheWhereInput {
+  return { OR: keys.map((key) => ({ artistKey: key.artistKey, titleKey: key.titleKey })) };
 }
 
 /** The stored entries of these albums, expired ones included, keyed by albumKeyString. */
-export async function getAlbumsByKeys(db: Queryable, keys: readonly AlbumKey[]): Promise<Map<string, AlbumRow>> {
+export async function getAlbumsByKeys(pool: pg.Pool, keys: readonly AlbumKey[]): Promise<Map<string, AlbumEntry>> {
   if (keys.length === 0) return new Map();
-  const { rows } = await db.query<AlbumRow>(
-    `SELECT ${ALBUM_COLUMNS} FROM album_cache
-      WHERE (artist_key, title_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-    [keys.map((key) => key.artistKey), keys.map((key) => key.titleKey)],
-  );
+  const rows = await prismaOf(pool).albumCache.findMany({ where: anyAlbumKey(keys) });
   return new Map(rows.map((row) => [albumKeyString(row), row]));
 }
 
 /** Every stored album of these artists, by artist key, in title-key order: one query for a whole page of artists. */
 export async function getAlbumsByArtistKeys(
-  db: Queryable,
+  pool: pg.Pool,
   artistKeys: readonly string[],
-): Promise<Map<string, AlbumRow[]>> {
-  const result = new Map<string, AlbumRow[]>(artistKeys.map((key) => [key, []]));
+): Promise<Map<string, AlbumEntry[]>> {
+  const result = new Map<string, AlbumEntry[]>(artistKeys.map((key) => [key, []]));
   if (artistKeys.length === 0) return result;
-  const { rows } = await db.query<AlbumRow>(
-    `SELECT ${ALBUM_COLUMNS} FROM album_cache WHERE artist_key = ANY($1::text[]) ORDER BY artist_key, title_key`,
-    [artistKeys],
-  );
+  const rows = await prismaOf(pool).albumCache.findMany({
+    where: { artistKey: { in: [...artistKeys] } },
+    orderBy: [{ artistKey: 'asc' }, { titleKey: 'asc' }],
+  });
   for (const row of rows) result.get(row.artistKey)?.push(row);
   return result;
+}
+
+/** Which of these albums have an entry that has not expired (as albumKeyString values): one query. */
+export async function findFreshAlbumKeys(pool: pg.Pool, keys: readonly AlbumKey[], now: Date): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await prismaOf(pool).albumCache.findMany({
+    where: { AND: [anyAlbumKey(keys), { expiresAt: { gt: now } }] },
+    select: { artistKey: true, titleKey: true },
+  });
+  return new Set(rows.map(albumKeyString));
 }
 
 // Enough titles to recognise an artist among namesakes; a discography is rarely longer.
@@ -77,6 +84,7 @@ const MAX_TITLES = 200;
 
 /** The album titles the cache knows for an artist, from its albums and from its tracks' album titles. */
 export async function findAlbumTitlesOfArtist(db: Queryable, artistKey: string): Promise<string[]> {
+  // Raw: one statement over two tables (a UNION), which Prisma would make two queries and a merge.
   const { rows } = await db.query<{ title: string }>(
     `SELECT title FROM album_cache WHERE artist_key = $1
       UNION
@@ -87,38 +95,35 @@ export async function findAlbumTitlesOfArtist(db: Queryable, artistKey: string):
   return rows.map((row) => row.title);
 }
 
-/** Which of these albums have an entry that has not expired (as albumKeyString values): one query. */
-export async function findFreshAlbumKeys(db: Queryable, keys: readonly AlbumKey[], now: Date): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const { rows } = await db.query<AlbumKey>(
-    `SELECT artist_key AS "artistKey", title_key AS "titleKey" FROM album_cache
-      WHERE (artist_key, title_key) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND expires_at > $3`,
-    [keys.map((key) => key.artistKey), keys.map((key) => key.titleKey), now],
-  );
-  return new Set(rows.map(albumKeyString));
-}
-
 export interface AlbumFilter extends EntryFilter {
   /** Albums of this artist (compared by normalised name). */
   artist?: string | null;
 }
 
+const NOTHING: Prisma.AlbumCacheWhereInput = { id: { lt: 0 } };
+
 /** The entry filters (a search looks in the artist and the title) plus the album's artist. */
-export function addAlbumFilter(
-  sql: SqlConditions,
+export function albumWhere(
   filter: AlbumFilter,
   context: { now: Date; tiers: TierSettings },
-): void {
-  addEntryFilter(sql, filter, { ...context, keyColumns: ['title_key', 'artist_key'] });
+): Prisma.AlbumCacheWhereInput {
+  const conditions: Prisma.AlbumCacheWhereInput[] = [entryWhere(filter, context)];
+  if (filter.search !== undefined && filter.search !== null) {
+    const key = normaliseNameKey(filter.search);
+    if (key === null) return NOTHING;
+    conditions.push({ OR: [{ titleKey: { contains: key } }, { artistKey: { contains: key } }] });
+  }
   if (filter.artist !== undefined && filter.artist !== null) {
     const key = normaliseNameKey(filter.artist);
-    sql.add(key === null ? 'false' : `artist_key = ${sql.param(key)}`);
+    if (key === null) return NOTHING;
+    conditions.push({ artistKey: key });
   }
+  return { AND: conditions };
 }
 
 export interface AlbumPageRequest {
   filter: AlbumFilter;
-  /** The key of the last album of the previous page (keyset pagination: stable under inserts). */
+  /** The key of the last album of the previous page (keyset pagination: stable under inserts and deletes). */
   after: AlbumKey | null;
   limit: number;
   now: Date;
@@ -126,36 +131,35 @@ export interface AlbumPageRequest {
 }
 
 /** One page of albums in (artist key, title key) order; one row more than `limit` when there is a next page. */
-export async function listAlbums(db: Queryable, request: AlbumPageRequest): Promise<AlbumRow[]> {
-  const sql = new SqlConditions();
-  addAlbumFilter(sql, request.filter, { now: request.now, tiers: request.tiers });
-  if (request.after !== null) {
-    sql.add(`(artist_key, title_key) > (${sql.param(request.after.artistKey)}, ${sql.param(request.after.titleKey)})`);
-  }
-  const limit = sql.param(request.limit + 1);
-  const { rows } = await db.query<AlbumRow>(
-    `SELECT ${ALBUM_COLUMNS} FROM album_cache ${sql.where()} ORDER BY artist_key, title_key LIMIT ${limit}`,
-    sql.params,
-  );
-  return rows;
+export function listAlbums(pool: pg.Pool, request: AlbumPageRequest): Promise<AlbumEntry[]> {
+  const where = albumWhere(request.filter, request);
+  const { after } = request;
+  const afterCondition: Prisma.AlbumCacheWhereInput | null =
+    after === null
+      ? null
+      : {
+          OR: [
+            { artistKey: { gt: after.artistKey } },
+            { artistKey: after.artistKey, titleKey: { gt: after.titleKey } },
+          ],
+        };
+  return prismaOf(pool).albumCache.findMany({
+    where: afterCondition === null ? where : { AND: [where, afterCondition] },
+    orderBy: [{ artistKey: 'asc' }, { titleKey: 'asc' }],
+    take: request.limit + 1,
+  });
 }
 
 /** How many albums match the filter (a listing's totalCount). */
-export async function countAlbums(
-  db: Queryable,
+export function countAlbums(
+  pool: pg.Pool,
   filter: AlbumFilter,
   context: { now: Date; tiers: TierSettings },
 ): Promise<number> {
-  const sql = new SqlConditions();
-  addAlbumFilter(sql, filter, context);
-  const { rows } = await db.query<{ count: string }>(
-    `SELECT count(*)::text AS count FROM album_cache ${sql.where()}`,
-    sql.params,
-  );
-  return Number(rows[0]?.count ?? 0);
+  return prismaOf(pool).albumCache.count({ where: albumWhere(filter, context) });
 }
 
-/** Writes a batch of album entries in one statement; usage columns are left to readers. */
+/** Writes a batch of album entries in one statement (raw, as upsertArtists); usage columns are left to readers. */
 export async function upsertAlbums(db: Queryable, entries: readonly AlbumWrite[]): Promise<number> {
   if (entries.length === 0) return 0;
   const unique = [...new Map(entries.map((entry) => [albumKeyString(entry), entry])).values()];
@@ -169,7 +173,7 @@ export async function upsertAlbums(db: Queryable, entries: readonly AlbumWrite[]
     genres: entry.genres,
     styles: entry.styles,
     moods: entry.moods,
-    source: entry.source,
+    source: sourceList(entry.source),
     status: entry.status,
     raw_tags: entry.rawTags,
     fetched_at: entry.fetchedAt.toISOString(),
@@ -182,7 +186,7 @@ export async function upsertAlbums(db: Queryable, entries: readonly AlbumWrite[]
      SELECT r.artist_key, r.title_key, r.artist_name, r.title, r.plex_rating_key, r.musicbrainz_id, r.genres, r.styles,
             r.moods, r.source, r.status::entry_status, r.raw_tags, r.fetched_at, r.expires_at, r.last_error, now()
        FROM jsonb_to_recordset($1::jsonb) AS r(artist_key text, title_key text, artist_name text, title text,
-            plex_rating_key text, musicbrainz_id text, genres text[], styles text[], moods text[], source text,
+            plex_rating_key text, musicbrainz_id text, genres text[], styles text[], moods text[], source text[],
             status text, raw_tags jsonb, fetched_at timestamptz, expires_at timestamptz, last_error text)
      ON CONFLICT (artist_key, title_key) DO UPDATE SET
        artist_name = EXCLUDED.artist_name, title = EXCLUDED.title,
@@ -199,7 +203,7 @@ export async function upsertAlbums(db: Queryable, entries: readonly AlbumWrite[]
 
 export type AlbumUsageRecord = Omit<UsageRecord<string>, 'key'> & { key: AlbumKey };
 
-/** As recordArtistUsage, for album_cache keyed by (artist_key, title_key). */
+/** As recordArtistUsage (raw for the same reason), for album_cache keyed by (artist_key, title_key). */
 export async function recordAlbumUsage(db: Queryable, batch: readonly AlbumUsageRecord[]): Promise<number> {
   if (batch.length === 0) return 0;
   const result = await db.query(

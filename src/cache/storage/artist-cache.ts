@@ -1,63 +1,78 @@
+// artist_cache: reads through Prisma (entries are the generated ArtistCache type); the batch upsert and
+// the usage batching stay raw SQL (see each).
+import type pg from 'pg';
+import { prismaOf } from '../../db/prisma.ts';
+import type { Queryable } from '../../db/queryable.ts';
 import type { RawTags } from '../../enrichment/entry.ts';
 import type { ArtistSource } from '../../enrichment/enrich-artist.ts';
-import type { EntryStatus } from '../../types.ts';
-import type { Queryable } from '../../db/queryable.ts';
-import { addEntryFilter, type EntryFilter } from './entry-filter.ts';
-import { SqlConditions } from './sql-conditions.ts';
+import { normaliseNameKey } from '../../enrichment/text-keys.ts';
+import type { ArtistCache, Prisma } from '../../generated/prisma/client.ts';
+import { sourceList } from '../policy/entry-sources.ts';
 import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
+import { type EntryFilter, entryWhere } from './entry-filter.ts';
+import { storedRawTags } from './raw-tags.ts';
 
-/** An artist_cache row as the jobs and the API read it. */
-export interface ArtistRow {
-  id: number;
-  nameKey: string;
-  name: string;
-  plexRatingKey: string | null;
-  musicbrainzId: string | null;
-  genres: string[];
-  styles: string[];
-  moods: string[];
-  source: string;
-  status: EntryStatus;
-  rawTags: RawTags<ArtistSource>;
-  fetchedAt: Date;
-  expiresAt: Date;
-  lastUsedAt: Date | null;
-  useCount: number;
-  lastError: string | null;
+/** A stored artist entry. */
+export type ArtistEntry = ArtistCache;
+
+/**
+ * An artist entry to write: the enriched entry (its sources as the contract text, `plex,lastfm`) plus its
+ * identity and expiry. Usage columns belong to readers; ids, generated keys and timestamps to PostgreSQL.
+ */
+export type ArtistWrite = Pick<
+  ArtistCache,
+  | 'nameKey'
+  | 'name'
+  | 'plexRatingKey'
+  | 'musicbrainzId'
+  | 'genres'
+  | 'styles'
+  | 'moods'
+  | 'status'
+  | 'fetchedAt'
+  | 'expiresAt'
+  | 'lastError'
+> & { source: string; rawTags: RawTags<ArtistSource> };
+
+/** The raw tags an artist entry was merged from. */
+export function artistRawTags(entry: ArtistEntry): RawTags<ArtistSource> {
+  return storedRawTags<ArtistSource>(entry.rawTags);
 }
 
-/** An artist entry to write: the enriched entry plus its identity and expiry (usage columns belong to readers). */
-export type ArtistWrite = Omit<ArtistRow, 'id' | 'lastUsedAt' | 'useCount'>;
-
-export const ARTIST_COLUMNS = `
-  id, name_key AS "nameKey", name, plex_rating_key AS "plexRatingKey", musicbrainz_id AS "musicbrainzId",
-  genres, styles, moods, source, status, raw_tags AS "rawTags", fetched_at AS "fetchedAt",
-  expires_at AS "expiresAt", last_used_at AS "lastUsedAt", use_count AS "useCount", last_error AS "lastError"`;
-
 /** The stored entries of these name keys, expired ones included, keyed by name key. */
-export async function getArtistsByKeys(db: Queryable, nameKeys: readonly string[]): Promise<Map<string, ArtistRow>> {
+export async function getArtistsByKeys(pool: pg.Pool, nameKeys: readonly string[]): Promise<Map<string, ArtistEntry>> {
   if (nameKeys.length === 0) return new Map();
-  const { rows } = await db.query<ArtistRow>(
-    `SELECT ${ARTIST_COLUMNS} FROM artist_cache WHERE name_key = ANY($1::text[])`,
-    [nameKeys],
-  );
+  const rows = await prismaOf(pool).artistCache.findMany({ where: { nameKey: { in: [...nameKeys] } } });
   return new Map(rows.map((row) => [row.nameKey, row]));
 }
 
 /** Which of these name keys have an entry that has not expired: one query for a whole page. */
-export async function findFreshArtistKeys(db: Queryable, nameKeys: readonly string[], now: Date): Promise<Set<string>> {
+export async function findFreshArtistKeys(pool: pg.Pool, nameKeys: readonly string[], now: Date): Promise<Set<string>> {
   if (nameKeys.length === 0) return new Set();
-  const { rows } = await db.query<{ name_key: string }>(
-    'SELECT name_key FROM artist_cache WHERE name_key = ANY($1::text[]) AND expires_at > $2',
-    [nameKeys, now],
-  );
-  return new Set(rows.map((row) => row.name_key));
+  const rows = await prismaOf(pool).artistCache.findMany({
+    where: { nameKey: { in: [...nameKeys] }, expiresAt: { gt: now } },
+    select: { nameKey: true },
+  });
+  return new Set(rows.map((row) => row.nameKey));
+}
+
+/** The Prisma condition of an artist filter; a search with nothing to key by (only spaces) matches nothing. */
+export function artistWhere(
+  filter: EntryFilter,
+  context: { now: Date; tiers: TierSettings },
+): Prisma.ArtistCacheWhereInput {
+  const where: Prisma.ArtistCacheWhereInput = entryWhere(filter, context);
+  if (filter.search !== undefined && filter.search !== null) {
+    const key = normaliseNameKey(filter.search);
+    return key === null ? { id: { lt: 0 } } : { AND: [where, { nameKey: { contains: key } }] };
+  }
+  return where;
 }
 
 export interface ArtistPageRequest {
   filter: EntryFilter;
-  /** The name key of the last artist of the previous page (keyset pagination: stable under inserts). */
+  /** The name key of the last artist of the previous page (keyset pagination: stable under inserts and deletes). */
   afterKey: string | null;
   limit: number;
   now: Date;
@@ -65,35 +80,27 @@ export interface ArtistPageRequest {
 }
 
 /** One page of artists in name-key order; one row more than `limit` when there is a next page. */
-export async function listArtists(db: Queryable, request: ArtistPageRequest): Promise<ArtistRow[]> {
-  const sql = new SqlConditions();
-  addEntryFilter(sql, request.filter, { now: request.now, tiers: request.tiers, keyColumns: ['name_key'] });
-  if (request.afterKey !== null) sql.add(`name_key > ${sql.param(request.afterKey)}`);
-  const limit = sql.param(request.limit + 1);
-  const { rows } = await db.query<ArtistRow>(
-    `SELECT ${ARTIST_COLUMNS} FROM artist_cache ${sql.where()} ORDER BY name_key LIMIT ${limit}`,
-    sql.params,
-  );
-  return rows;
+export function listArtists(pool: pg.Pool, request: ArtistPageRequest): Promise<ArtistEntry[]> {
+  const where = artistWhere(request.filter, request);
+  return prismaOf(pool).artistCache.findMany({
+    where: request.afterKey === null ? where : { AND: [where, { nameKey: { gt: request.afterKey } }] },
+    orderBy: { nameKey: 'asc' },
+    take: request.limit + 1,
+  });
 }
 
 /** How many artists match the filter (a listing's totalCount). */
-export async function countArtists(
-  db: Queryable,
+export function countArtists(
+  pool: pg.Pool,
   filter: EntryFilter,
   context: { now: Date; tiers: TierSettings },
 ): Promise<number> {
-  const sql = new SqlConditions();
-  addEntryFilter(sql, filter, { ...context, keyColumns: ['name_key'] });
-  const { rows } = await db.query<{ count: string }>(
-    `SELECT count(*)::text AS count FROM artist_cache ${sql.where()}`,
-    sql.params,
-  );
-  return Number(rows[0]?.count ?? 0);
+  return prismaOf(pool).artistCache.count({ where: artistWhere(filter, context) });
 }
 
 /**
- * Writes a batch of artist entries in one statement (rows travel as one jsonb array). Usage columns
+ * Writes a batch of artist entries in one statement (rows travel as one jsonb array); raw because Prisma
+ * has no one-statement batch upsert (createMany cannot update, upsert is one statement per row). Usage columns
  * (last_used_at, use_count) belong to readers and are never touched here.
  */
 export async function upsertArtists(db: Queryable, entries: readonly ArtistWrite[]): Promise<number> {
@@ -108,7 +115,7 @@ export async function upsertArtists(db: Queryable, entries: readonly ArtistWrite
     genres: entry.genres,
     styles: entry.styles,
     moods: entry.moods,
-    source: entry.source,
+    source: sourceList(entry.source),
     status: entry.status,
     raw_tags: entry.rawTags,
     fetched_at: entry.fetchedAt.toISOString(),
@@ -121,7 +128,7 @@ export async function upsertArtists(db: Queryable, entries: readonly ArtistWrite
      SELECT r.name_key, r.name, r.plex_rating_key, r.musicbrainz_id, r.genres, r.styles, r.moods, r.source,
             r.status::entry_status, r.raw_tags, r.fetched_at, r.expires_at, r.last_error, now()
        FROM jsonb_to_recordset($1::jsonb) AS r(name_key text, name text, plex_rating_key text, musicbrainz_id text,
-            genres text[], styles text[], moods text[], source text, status text, raw_tags jsonb,
+            genres text[], styles text[], moods text[], source text[], status text, raw_tags jsonb,
             fetched_at timestamptz, expires_at timestamptz, last_error text)
      ON CONFLICT (name_key) DO UPDATE SET
        name = EXCLUDED.name,
@@ -137,7 +144,8 @@ export async function upsertArtists(db: Queryable, entries: readonly ArtistWrite
 }
 
 /**
- * Adds a batch of recorded reads to artist_cache in one statement; keys without an entry are skipped.
+ * Adds a batch of recorded reads to artist_cache in one statement (raw: Prisma's updateMany cannot give
+ * each row its own values); keys without an entry are skipped.
  * Repeated keys are merged first (PostgreSQL would apply only one of them). `updated_at` is left alone:
  * it dates the entry's content, and usage is not content.
  */

@@ -1,5 +1,12 @@
+// track_cache. Point reads and an album's tracks go through Prisma (entries are the generated TrackCache
+// type). Raw SQL: the listing (it orders by COALESCE expressions and matches genres case-insensitively
+// inside an array, which Prisma's query API cannot say), the bulk page upsert and stats update (one
+// statement per page of 500), the usage batching, and the listing-completeness delete.
+import type pg from 'pg';
+import { prismaOf } from '../../db/prisma.ts';
 import type { Queryable } from '../../db/queryable.ts';
-import { type AlbumKey, albumKeyString } from './album-cache.ts';
+import type { Prisma, TrackCache } from '../../generated/prisma/client.ts';
+import { type AlbumKey, albumKeyString } from '../policy/entry-keys.ts';
 import type { PlexTrackIdentity } from '../../enrichment/audio-features-match.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { addExpiryConditions, addTierCondition } from './entry-filter.ts';
@@ -8,44 +15,18 @@ import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageTier } from '../../types.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
 
-/** A track_cache row as the API reads it: the static tier, the stats tier and usage. */
-export interface TrackRow {
-  ratingKey: string;
-  title: string;
-  artistName: string;
-  albumTitle: string | null;
-  artistKey: string;
-  /** The album's normalised title (with artistKey, the album entry's key); null for a track without an album. */
-  albumKey: string | null;
-  trackNumber: number | null;
-  discNumber: number | null;
-  durationMs: number | null;
-  year: number | null;
-  musicbrainzId: string | null;
-  genres: string[];
-  moods: string[];
-  staticFetchedAt: Date;
-  staticExpiresAt: Date;
-  userRating: number | null;
-  viewCount: number;
-  skipCount: number;
-  lastViewedAt: Date | null;
-  statsFetchedAt: Date;
-  statsExpiresAt: Date;
-  lastUsedAt: Date | null;
-  useCount: number;
-}
-
-export const TRACK_COLUMNS = `
-  rating_key AS "ratingKey", title, artist_name AS "artistName", album_title AS "albumTitle", artist_key AS "artistKey",
-  album_key AS "albumKey", track_number AS "trackNumber", disc_number AS "discNumber", duration_ms AS "durationMs", year,
-  musicbrainz_id AS "musicbrainzId", genres, moods, static_fetched_at AS "staticFetchedAt",
-  static_expires_at AS "staticExpiresAt", user_rating AS "userRating", view_count AS "viewCount", skip_count AS "skipCount",
-  last_viewed_at AS "lastViewedAt", stats_fetched_at AS "statsFetchedAt", stats_expires_at AS "statsExpiresAt",
-  last_used_at AS "lastUsedAt", use_count AS "useCount"`;
+/** A stored track: the static tier, the stats tier and usage. */
+export type TrackEntry = TrackCache;
 
 /** Listing order of tracks: by artist, album, disc and track number; the ratingKey makes it total. */
 export const TRACK_ORDER_COLUMNS = `artist_key, COALESCE(album_key, ''), COALESCE(disc_number, 0), COALESCE(track_number, 0), rating_key`;
+
+/** The same order within one album, as Prisma says it (a missing disc or track number sorts as 0: first). */
+const ALBUM_TRACK_ORDER: Prisma.TrackCacheOrderByWithRelationInput[] = [
+  { discNumber: { sort: 'asc', nulls: 'first' } },
+  { trackNumber: { sort: 'asc', nulls: 'first' } },
+  { ratingKey: 'asc' },
+];
 
 /** A track's position in TRACK_ORDER_COLUMNS: what a listing cursor holds. */
 export type TrackPosition = [
@@ -56,33 +37,31 @@ export type TrackPosition = [
   ratingKey: string,
 ];
 
-export function trackPosition(row: TrackRow): TrackPosition {
+export function trackPosition(row: TrackEntry): TrackPosition {
   return [row.artistKey, row.albumKey ?? '', row.discNumber ?? 0, row.trackNumber ?? 0, row.ratingKey];
 }
 
 /** The stored tracks of these ratingKeys, expired ones included, keyed by ratingKey. */
 export async function getTracksByRatingKeys(
-  db: Queryable,
+  pool: pg.Pool,
   ratingKeys: readonly string[],
-): Promise<Map<string, TrackRow>> {
+): Promise<Map<string, TrackEntry>> {
   if (ratingKeys.length === 0) return new Map();
-  const { rows } = await db.query<TrackRow>(
-    `SELECT ${TRACK_COLUMNS} FROM track_cache WHERE rating_key = ANY($1::text[])`,
-    [ratingKeys],
-  );
+  const rows = await prismaOf(pool).trackCache.findMany({ where: { ratingKey: { in: [...ratingKeys] } } });
   return new Map(rows.map((row) => [row.ratingKey, row]));
 }
 
 /** The tracks of these albums in disc and track order, by albumKeyString: one query for a whole page of albums. */
-export async function getTracksByAlbumKeys(db: Queryable, keys: readonly AlbumKey[]): Promise<Map<string, TrackRow[]>> {
-  const result = new Map<string, TrackRow[]>(keys.map((key) => [albumKeyString(key), []]));
+export async function getTracksByAlbumKeys(
+  pool: pg.Pool,
+  keys: readonly AlbumKey[],
+): Promise<Map<string, TrackEntry[]>> {
+  const result = new Map<string, TrackEntry[]>(keys.map((key) => [albumKeyString(key), []]));
   if (keys.length === 0) return result;
-  const { rows } = await db.query<TrackRow>(
-    `SELECT ${TRACK_COLUMNS} FROM track_cache
-      WHERE (artist_key, album_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-      ORDER BY ${TRACK_ORDER_COLUMNS}`,
-    [keys.map((key) => key.artistKey), keys.map((key) => key.titleKey)],
-  );
+  const rows = await prismaOf(pool).trackCache.findMany({
+    where: { OR: keys.map((key) => ({ artistKey: key.artistKey, albumKey: key.titleKey })) },
+    orderBy: ALBUM_TRACK_ORDER,
+  });
   for (const row of rows) {
     if (row.albumKey !== null)
       result.get(albumKeyString({ artistKey: row.artistKey, titleKey: row.albumKey }))?.push(row);
@@ -177,7 +156,7 @@ export interface TrackPageRequest {
 }
 
 /** One page of tracks in artist, album, disc, track order; one row more than `limit` when there is a next page. */
-export async function listTracks(db: Queryable, request: TrackPageRequest): Promise<TrackRow[]> {
+export async function listTracks(pool: pg.Pool, request: TrackPageRequest): Promise<TrackEntry[]> {
   const sql = new SqlConditions();
   addTrackFilter(sql, request.filter, { now: request.now, tiers: request.tiers });
   if (request.after !== null) {
@@ -187,11 +166,15 @@ export async function listTracks(db: Queryable, request: TrackPageRequest): Prom
     );
   }
   const limit = sql.param(request.limit + 1);
-  const { rows } = await db.query<TrackRow>(
-    `SELECT ${TRACK_COLUMNS} FROM track_cache ${sql.where()} ORDER BY ${TRACK_ORDER_COLUMNS} LIMIT ${limit}`,
+  // The page's keys by raw SQL (see the header), then its entries through Prisma.
+  const { rows } = await pool.query<{ rating_key: string }>(
+    `SELECT rating_key FROM track_cache ${sql.where()} ORDER BY ${TRACK_ORDER_COLUMNS} LIMIT ${limit}`,
     sql.params,
   );
-  return rows;
+  if (rows.length === 0) return [];
+  const keys = rows.map((row) => row.rating_key);
+  const entries = await getTracksByRatingKeys(pool, keys);
+  return keys.flatMap((key) => entries.get(key) ?? []);
 }
 
 /** How many tracks match the filter (a listing's totalCount). */
@@ -210,7 +193,10 @@ export async function countTracks(
 }
 
 /** A track as listed by Plex, ready to store (fetch times and usage are set by the database). */
-export type TrackWrite = Omit<TrackRow, 'staticFetchedAt' | 'statsFetchedAt' | 'lastUsedAt' | 'useCount'>;
+export type TrackWrite = Omit<
+  TrackEntry,
+  'staticFetchedAt' | 'statsFetchedAt' | 'lastUsedAt' | 'useCount' | 'plexSeenAt' | 'createdAt' | 'updatedAt'
+>;
 
 /** Which tier of existing rows a sync refreshes; new tracks always get both. */
 export type TrackTier = 'stats' | 'static';

@@ -2,7 +2,9 @@
 // jobs, the refresh job and the API's read-through lookups. Concurrent asks for the same entity in
 // this process share one fetch, so a name a running warm is fetching is not fetched twice.
 import type { Config } from '../../config.ts';
-import type { Queryable } from '../../db/queryable.ts';
+import type pg from 'pg';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { storedRawTags } from '../storage/raw-tags.ts';
 import { enrichAlbum, type AlbumEnrichmentInput } from '../../enrichment/enrich-album.ts';
 import { enrichArtist, type ArtistEnrichmentInput } from '../../enrichment/enrich-artist.ts';
 import { albumFetchers, artistFetchers } from '../../enrichment/provider-fetchers.ts';
@@ -12,7 +14,8 @@ import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import type { Providers } from '../../providers/index.ts';
 import { SingleFlight } from '../../providers/single-flight.ts';
 import type { Clock } from '../../types.ts';
-import { type AlbumKey, albumKeyString, type AlbumWrite } from '../storage/album-cache.ts';
+import { type AlbumWrite, albumKeyString } from '../storage/album-cache.ts';
+import { albumKeyOf } from '../policy/entry-keys.ts';
 import { upsertAlbums } from '../storage/album-cache.ts';
 import type { ArtistWrite } from '../storage/artist-cache.ts';
 import { getArtistsByKeys } from '../storage/artist-cache.ts';
@@ -23,7 +26,7 @@ import type { ArtistSource } from '../../enrichment/enrich-artist.ts';
 import type { AlbumSource } from '../../enrichment/enrich-album.ts';
 
 export interface EntryRefresherDependencies {
-  db: Queryable;
+  db: pg.Pool;
   providers: Providers;
   config: Config;
   clock: Clock;
@@ -44,7 +47,11 @@ export class EntryRefresher {
    */
   refreshArtist(
     input: ArtistEnrichmentInput,
-    options: { signal?: AbortSignal; previousRawTags?: RawTags<ArtistSource>; onFallback?: () => void } = {},
+    options: {
+      signal?: AbortSignal;
+      previousRawTags?: RawTags<ArtistSource> | Prisma.JsonValue;
+      onFallback?: () => void;
+    } = {},
   ): Promise<ArtistWrite> {
     const nameKey = normaliseNameKey(input.name);
     if (nameKey === null)
@@ -57,7 +64,8 @@ export class EntryRefresher {
       const entry = await enrichArtist(input, artistFetchers(providers, albumTitles), this.settings, {
         clock,
         signal: options.signal,
-        previousRawTags: options.previousRawTags,
+        previousRawTags:
+          options.previousRawTags === undefined ? undefined : storedRawTags<ArtistSource>(options.previousRawTags),
         onFallback: options.onFallback,
       });
       const write: ArtistWrite = {
@@ -73,7 +81,7 @@ export class EntryRefresher {
   /** Enriches and stores one album; the album artist's cached genres are the last fallback. */
   refreshAlbum(
     input: AlbumEnrichmentInput,
-    options: { signal?: AbortSignal; previousRawTags?: RawTags<AlbumSource> } = {},
+    options: { signal?: AbortSignal; previousRawTags?: RawTags<AlbumSource> | Prisma.JsonValue } = {},
   ): Promise<AlbumWrite> {
     const key = albumKeyOf(input.artistName, input.title);
     if (key === null) {
@@ -89,7 +97,8 @@ export class EntryRefresher {
       const entry = await enrichAlbum(input, albumFetchers(providers, cachedArtistGenres), this.settings, {
         clock,
         signal: options.signal,
-        previousRawTags: options.previousRawTags,
+        previousRawTags:
+          options.previousRawTags === undefined ? undefined : storedRawTags<AlbumSource>(options.previousRawTags),
       });
       const write: AlbumWrite = {
         ...key,
@@ -122,11 +131,4 @@ function storedFields<S extends string>(
     expiresAt,
     lastError: entry.lastError,
   };
-}
-
-/** The cache key of an album, or null when either name has nothing to key it by. */
-export function albumKeyOf(artistName: string, title: string): AlbumKey | null {
-  const artistKey = normaliseNameKey(artistName);
-  const titleKey = normaliseNameKey(title);
-  return artistKey === null || titleKey === null ? null : { artistKey, titleKey };
 }

@@ -1,45 +1,39 @@
-import type { ArtistRow } from '../../cache/storage/artist-cache.ts';
-import { countArtists } from '../../cache/storage/artist-cache.ts';
-import { listArtists } from '../../cache/storage/artist-cache.ts';
+import { countArtists, listArtists } from '../../cache/storage/artist-cache.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, pageOf, pageSize } from '../pagination.ts';
 import { noteArtistRead } from '../read-usage.ts';
-import { CacheEntry } from './cache-entry.ts';
 import { connectionType } from './connection.ts';
 import { ArtistFilterInput, entryFilterOf } from './entry-filters.ts';
 import { AlbumRef, ArtistRef } from './entry-refs.ts';
 
-ArtistRef.implement({
-  description: 'A cached artist.',
-  interfaces: [CacheEntry],
-  fields: (t) => ({
-    name: t.exposeString('name', { description: 'The name as Plex (or the first lookup) spelled it.' }),
-    nameKey: t.exposeString('nameKey', {
-      description: 'The normalised name every lookup compares (`björk` and `Björk` share it).',
-    }),
-    albums: t.field({
-      type: [AlbumRef],
-      description: 'The cached albums of this artist, by title.',
-      resolve: (artist, _args, context) => context.loaders.albumsByArtistKey.load(artist.nameKey),
-    }),
+builder.prismaObjectFields(ArtistRef, (t) => ({
+  name: t.exposeString('name', { description: 'The name as Plex (or the first lookup) spelled it.' }),
+  nameKey: t.exposeString('nameKey', {
+    description: 'The normalised name every lookup compares (`björk` and `Björk` share it).',
   }),
-});
+  albums: t.field({
+    type: [AlbumRef],
+    description: 'The cached albums of this artist, by title.',
+    resolve: (artist, _args, context) => context.loaders.albumsByArtistKey.load(artist.nameKey),
+  }),
+}));
 
-const ArtistConnection = connectionType<ArtistRow>('Artist', ArtistRef, 'A page of artists, in normalised-name order.');
+const ArtistConnection = connectionType('Artist', ArtistRef, 'A page of artists, in normalised-name order.');
 
 builder.queryFields((t) => ({
-  artist: t.field({
+  artist: t.prismaField({
     type: ArtistRef,
     nullable: true,
     description:
       'The artist of this name, compared normalised (`björk` finds `Björk`); null when the cache has none. Expired entries are served, flagged isExpired.',
-    args: { name: t.arg.string({ required: true }) },
-    resolve: async (_root, args, context) => {
+    args: { name: t.arg.string({ required: true, description: 'The artist’s name, in any spelling of it.' }) },
+    resolve: async (query, _root, args, context) => {
       const key = normaliseNameKey(args.name);
-      const row = key === null ? undefined : await context.loaders.artistByKey.load(key);
+      const row =
+        key === null ? null : await context.db.prisma.artistCache.findUnique({ ...query, where: { nameKey: key } });
       noteArtistRead(context, row);
-      return row ?? null;
+      return row;
     },
   }),
   artists: t.field({
@@ -48,7 +42,7 @@ builder.queryFields((t) => ({
     args: {
       first: t.arg.int({ description: 'Page size, 1–500 (default 50).' }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
-      filter: t.arg({ type: ArtistFilterInput }),
+      filter: t.arg({ type: ArtistFilterInput, description: 'Which artists; every given field must hold.' }),
     },
     resolve: async (_root, args, context) => {
       const limit = pageSize(args.first);

@@ -3,7 +3,7 @@
 // The answer is one entry per name, in the order asked: an artist nobody knows comes back as an entry
 // with status EMPTY, one a provider failed for with status PARTIAL and lastError; null only for a name
 // with no letters or digits, or when fetching failed and the cache had nothing at all.
-import type { AlbumRow } from '../../cache/storage/album-cache.ts';
+import type { AlbumEntry } from '../../cache/storage/album-cache.ts';
 import { lookupAlbums } from '../../cache/use-cases/lookups/lookup-albums.ts';
 import { lookupArtists } from '../../cache/use-cases/lookups/lookup-artists.ts';
 import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/use-cases/lookups/lookup-outcome.ts';
@@ -76,7 +76,7 @@ builder.mutationFields((t) => ({
         },
         args.albums,
       );
-      noteLookups<AlbumRow>(context, results, (row) => context.usage?.recordAlbum(row));
+      noteLookups<AlbumEntry>(context, results, (row) => context.usage?.recordAlbum(row));
       return results.map((result) => result.entry);
     },
   }),

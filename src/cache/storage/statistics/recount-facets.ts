@@ -6,11 +6,11 @@ import type pg from 'pg';
 const RECOUNT = `
 INSERT INTO cache_facet_counts (entity, facet, value, entries)
 SELECT 'artist', 'status', status::text, count(*) FROM artist_cache GROUP BY status
-UNION ALL SELECT 'artist', 'source', source, count(*) FROM artist_cache GROUP BY source
+UNION ALL SELECT 'artist', 'source', cache_source_text(source), count(*) FROM artist_cache GROUP BY 3
 UNION ALL SELECT 'artist', 'genre', genre, count(DISTINCT id) FROM artist_cache, unnest(genres) AS genre
            WHERE genre IS NOT NULL GROUP BY genre
 UNION ALL SELECT 'album', 'status', status::text, count(*) FROM album_cache GROUP BY status
-UNION ALL SELECT 'album', 'source', source, count(*) FROM album_cache GROUP BY source
+UNION ALL SELECT 'album', 'source', cache_source_text(source), count(*) FROM album_cache GROUP BY 3
 UNION ALL SELECT 'album', 'genre', genre, count(DISTINCT id) FROM album_cache, unnest(genres) AS genre
            WHERE genre IS NOT NULL GROUP BY genre`;
 

@@ -1,9 +1,9 @@
 // The read-through lookup of albums (the API's lookupAlbums): as lookupArtists, keyed by (artist, title).
 import pLimit from 'p-limit';
 import { redact } from '../../../providers/index.ts';
-import { type AlbumRow, albumKeyString } from '../../storage/album-cache.ts';
+import { type AlbumEntry, albumKeyString } from '../../storage/album-cache.ts';
 import { getAlbumsByKeys } from '../../storage/album-cache.ts';
-import { albumKeyOf } from '../entry-refresher.ts';
+import { albumKeyOf } from '../../policy/entry-keys.ts';
 import type { LookupDependencies } from './lookup-artists.ts';
 import type { LookupResult } from './lookup-outcome.ts';
 import { settleLookups } from './settle-lookups.ts';
@@ -14,7 +14,7 @@ export interface AlbumRequest {
 }
 
 /** The album as asked, with what the lookup did for it. */
-export type AlbumLookupResult = LookupResult<AlbumRow> & AlbumRequest;
+export type AlbumLookupResult = LookupResult<AlbumEntry> & AlbumRequest;
 
 export async function lookupAlbums(
   deps: LookupDependencies,
@@ -64,7 +64,7 @@ export async function lookupAlbums(
       const albumKey = unique.get(key);
       return albumKey ? [albumKey] : [];
     });
-  const fetched = fetchedKeys.length > 0 ? await getAlbumsByKeys(deps.db, fetchedKeys) : new Map<string, AlbumRow>();
+  const fetched = fetchedKeys.length > 0 ? await getAlbumsByKeys(deps.db, fetchedKeys) : new Map<string, AlbumEntry>();
   const results = settleLookups(
     keyed.map(({ album, keyString }) => ({ name: `${album.artist} - ${album.title}`, key: keyString })),
     { stored, fetched, failures, now },

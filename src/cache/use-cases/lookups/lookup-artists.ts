@@ -5,15 +5,15 @@ import pLimit from 'p-limit';
 import { normaliseNameKey } from '../../../enrichment/text-keys.ts';
 import { redact } from '../../../providers/index.ts';
 import type { Clock } from '../../../types.ts';
-import type { ArtistRow } from '../../storage/artist-cache.ts';
+import type { ArtistEntry } from '../../storage/artist-cache.ts';
 import { getArtistsByKeys } from '../../storage/artist-cache.ts';
 import type { EntryRefresher } from '../entry-refresher.ts';
-import type { Queryable } from '../../../db/queryable.ts';
+import type pg from 'pg';
 import type { LookupResult } from './lookup-outcome.ts';
 import { settleLookups } from './settle-lookups.ts';
 
 export interface LookupDependencies {
-  db: Queryable;
+  db: pg.Pool;
   refresher: EntryRefresher;
   clock: Clock;
   /** Entities fetched at once. */
@@ -23,7 +23,7 @@ export interface LookupDependencies {
 export async function lookupArtists(
   deps: LookupDependencies,
   names: readonly string[],
-): Promise<Array<LookupResult<ArtistRow>>> {
+): Promise<Array<LookupResult<ArtistEntry>>> {
   const keyed = names.map((name) => ({ name, key: normaliseNameKey(name) }));
   const keys = [...new Set(keyed.map((item) => item.key).filter((key): key is string => key !== null))];
   const stored = await getArtistsByKeys(deps.db, keys);
@@ -63,6 +63,6 @@ export async function lookupArtists(
           deps.db,
           [...toFetch.keys()].filter((key) => !failures.has(key)),
         )
-      : new Map<string, ArtistRow>();
+      : new Map<string, ArtistEntry>();
   return settleLookups(keyed, { stored, fetched, failures, now });
 }

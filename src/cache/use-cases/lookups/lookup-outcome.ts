@@ -1,3 +1,5 @@
+import type { ReadOutcome } from '../../policy/freshness.ts';
+
 /**
  * What a read-through lookup did for one name:
  * - `hit`: the cache had a fresh entry;
@@ -10,7 +12,7 @@
 export type LookupOutcome = 'hit' | 'fetched' | 'refreshed' | 'stale' | 'failed' | 'invalid';
 
 /** How the cache stood when asked, for the API's hit rate: fresh (hit), expired (stale hit) or missing (miss). */
-export type CacheReadKind = 'hit' | 'stale' | 'miss';
+export type CacheReadKind = ReadOutcome;
 
 export interface LookupResult<Row> {
   /** The name as asked. */

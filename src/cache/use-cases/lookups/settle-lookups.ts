@@ -1,3 +1,4 @@
+import { readOutcome } from '../../policy/freshness.ts';
 import type { CacheReadKind, LookupResult } from './lookup-outcome.ts';
 
 /** Puts a lookup's answers back in the order asked: one result per name, duplicates included. */
@@ -20,7 +21,7 @@ export function settleLookups<Row extends { expiresAt: Date }>(
         error: 'the name has no letters or digits to look it up by',
       };
     const before = found.stored.get(key);
-    const read: CacheReadKind = before === undefined ? 'miss' : before.expiresAt <= found.now ? 'stale' : 'hit';
+    const read: CacheReadKind = readOutcome(before?.expiresAt, found.now);
     if (read === 'hit') return { name, outcome: 'hit', read, entry: before ?? null, error: null };
     const failure = found.failures.get(key);
     if (failure !== undefined) {

@@ -3,8 +3,9 @@
 // hours" covers between 23 and 24 hours and costs constant memory whatever the traffic.
 import { systemClock, type Clock } from '../../../types.ts';
 
-/** hit: a fresh entry; stale: an expired entry, served flagged; miss: no entry. */
-export type ReadOutcome = 'hit' | 'stale' | 'miss';
+import type { ReadOutcome } from '../../policy/freshness.ts';
+
+export type { ReadOutcome };
 
 export interface ReadCounts {
   hits: number;
