@@ -13,6 +13,7 @@ import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
 import { type EntryFilter, entryWhere } from './entry-filter.ts';
 import { storedRawTags } from './raw-tags.ts';
+import { likeLiteral } from './sql-conditions.ts';
 
 export type { AlbumKey };
 export { albumKeyString };
@@ -69,16 +70,6 @@ export async function getAlbumsByArtistKeys(
   return result;
 }
 
-/** Which of these albums have an entry that has not expired (as albumKeyString values): one query. */
-export async function findFreshAlbumKeys(pool: pg.Pool, keys: readonly AlbumKey[], now: Date): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const rows = await prismaOf(pool).albumCache.findMany({
-    where: { AND: [anyAlbumKey(keys), { expiresAt: { gt: now } }] },
-    select: { artistKey: true, titleKey: true },
-  });
-  return new Set(rows.map(albumKeyString));
-}
-
 // Enough titles to recognise an artist among namesakes; a discography is rarely longer.
 const MAX_TITLES = 200;
 
@@ -111,7 +102,9 @@ export function albumWhere(
   if (filter.search !== undefined && filter.search !== null) {
     const key = normaliseNameKey(filter.search);
     if (key === null) return NOTHING;
-    conditions.push({ OR: [{ titleKey: { contains: key } }, { artistKey: { contains: key } }] });
+    conditions.push({
+      OR: [{ titleKey: { contains: likeLiteral(key) } }, { artistKey: { contains: likeLiteral(key) } }],
+    });
   }
   if (filter.artist !== undefined && filter.artist !== null) {
     const key = normaliseNameKey(filter.artist);

@@ -12,6 +12,7 @@ import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
 import { type EntryFilter, entryWhere } from './entry-filter.ts';
 import { storedRawTags } from './raw-tags.ts';
+import { likeLiteral } from './sql-conditions.ts';
 
 /** A stored artist entry. */
 export type ArtistEntry = ArtistCache;
@@ -47,16 +48,6 @@ export async function getArtistsByKeys(pool: pg.Pool, nameKeys: readonly string[
   return new Map(rows.map((row) => [row.nameKey, row]));
 }
 
-/** Which of these name keys have an entry that has not expired: one query for a whole page. */
-export async function findFreshArtistKeys(pool: pg.Pool, nameKeys: readonly string[], now: Date): Promise<Set<string>> {
-  if (nameKeys.length === 0) return new Set();
-  const rows = await prismaOf(pool).artistCache.findMany({
-    where: { nameKey: { in: [...nameKeys] }, expiresAt: { gt: now } },
-    select: { nameKey: true },
-  });
-  return new Set(rows.map((row) => row.nameKey));
-}
-
 /** The Prisma condition of an artist filter; a search with nothing to key by (only spaces) matches nothing. */
 export function artistWhere(
   filter: EntryFilter,
@@ -65,7 +56,8 @@ export function artistWhere(
   const where: Prisma.ArtistCacheWhereInput = entryWhere(filter, context);
   if (filter.search !== undefined && filter.search !== null) {
     const key = normaliseNameKey(filter.search);
-    return key === null ? { id: { lt: 0 } } : { AND: [where, { nameKey: { contains: key } }] };
+    // Prisma's contains passes LIKE wildcards through: the key is escaped so that `%` and `_` are literal.
+    return key === null ? { id: { lt: 0 } } : { AND: [where, { nameKey: { contains: likeLiteral(key) } }] };
   }
   return where;
 }

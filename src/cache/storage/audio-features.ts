@@ -1,42 +1,7 @@
+// audio_features. The API reads it through Prisma, as Track.audioFeatures; the batch upsert and the sync
+// plan stay raw SQL (see each).
 import type { Queryable } from '../../db/queryable.ts';
 import type { AudioMuseScore } from '../../types.ts';
-
-/** An audio_features row as the API reads it. */
-export interface AudioFeaturesRow {
-  trackRatingKey: string;
-  audiomuseItemId: string | null;
-  tempo: number | null;
-  key: string | null;
-  scale: string | null;
-  energy: number | null;
-  moodVector: Record<string, number>;
-  otherFeatures: Record<string, number>;
-  durationSeconds: number | null;
-  analysisFingerprint: string | null;
-  fetchedAt: Date;
-  updatedAt: Date;
-}
-
-export const AUDIO_FEATURES_COLUMNS = `
-  track_rating_key AS "trackRatingKey", audiomuse_item_id AS "audiomuseItemId", tempo, key, scale, energy,
-  mood_vector AS "moodVector", other_features AS "otherFeatures", duration_seconds AS "durationSeconds",
-  analysis_fingerprint AS "analysisFingerprint", fetched_at AS "fetchedAt", updated_at AS "updatedAt"`;
-
-/**
- * The audio features of these tracks, keyed by ratingKey. A row AudioMuse has not analysed (no item
- * id) is left out: it records "asked, nothing there", which is no features to a reader.
- */
-export async function getAudioFeaturesByTrackKeys(
-  db: Queryable,
-  ratingKeys: readonly string[],
-): Promise<Map<string, AudioFeaturesRow>> {
-  if (ratingKeys.length === 0) return new Map();
-  const { rows } = await db.query<AudioFeaturesRow>(
-    `SELECT ${AUDIO_FEATURES_COLUMNS} FROM audio_features WHERE track_rating_key = ANY($1::text[]) AND audiomuse_item_id IS NOT NULL`,
-    [ratingKeys],
-  );
-  return new Map(rows.map((row) => [row.trackRatingKey, row]));
-}
 
 /** The features of one track, as AudioMuse has them now. */
 export interface AudioFeaturesWrite {
@@ -45,7 +10,10 @@ export interface AudioFeaturesWrite {
   analysisHash: string;
 }
 
-/** Writes a batch in one statement; `updated_at` moves only when the analysis changed. */
+/**
+ * Writes a batch in one statement (raw: Prisma has no one-statement batch upsert); `updated_at` moves only
+ * when the analysis changed.
+ */
 export async function upsertAudioFeatures(
   db: Queryable,
   entries: readonly AudioFeaturesWrite[],
@@ -96,7 +64,8 @@ export interface SyncPlan {
 }
 
 /**
- * Compares AudioMuse's manifest ({id, fp} for every analysed track) with what is stored, in one statement.
+ * Compares AudioMuse's manifest ({id, fp} for every analysed track) with what is stored, in one statement
+ * (raw: a join against the manifest sent as one jsonb value, where Prisma would read every track first).
  * Ids the manifest lists that are not cached tracks are ignored.
  */
 export async function planAudioFeaturesSync(

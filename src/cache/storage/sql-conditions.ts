@@ -19,7 +19,12 @@ export class SqlConditions {
   }
 }
 
+/** `%`, `_` and backslash of a search text escaped for LIKE (backslash is PostgreSQL's default escape character). */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
 /** `%` and `_` in a search text are literal characters, not LIKE wildcards (used with ESCAPE '\'). */
 export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  return `%${likeLiteral(text)}%`;
 }

@@ -1,7 +1,7 @@
 // track_cache. Point reads and an album's tracks go through Prisma (entries are the generated TrackCache
 // type). Raw SQL: the listing (it orders by COALESCE expressions and matches genres case-insensitively
 // inside an array, which Prisma's query API cannot say), the bulk page upsert and stats update (one
-// statement per page of 500), the usage batching, and the listing-completeness delete.
+// statement per page of 500), the usage batching, and the AudioMuse sync's page selection.
 import type pg from 'pg';
 import { prismaOf } from '../../db/prisma.ts';
 import type { Queryable } from '../../db/queryable.ts';
@@ -42,10 +42,7 @@ export function trackPosition(row: TrackEntry): TrackPosition {
 }
 
 /** The stored tracks of these ratingKeys, expired ones included, keyed by ratingKey. */
-export async function getTracksByRatingKeys(
-  pool: pg.Pool,
-  ratingKeys: readonly string[],
-): Promise<Map<string, TrackEntry>> {
+async function getTracksByRatingKeys(pool: pg.Pool, ratingKeys: readonly string[]): Promise<Map<string, TrackEntry>> {
   if (ratingKeys.length === 0) return new Map();
   const rows = await prismaOf(pool).trackCache.findMany({ where: { ratingKey: { in: [...ratingKeys] } } });
   return new Map(rows.map((row) => [row.ratingKey, row]));
@@ -71,15 +68,15 @@ export async function getTracksByAlbumKeys(
 
 /** Title and album artist of these cached tracks, keyed by ratingKey (to check what a provider returns). */
 export async function getTrackIdentities(
-  db: Queryable,
+  pool: pg.Pool,
   ratingKeys: readonly string[],
 ): Promise<Map<string, PlexTrackIdentity>> {
   if (ratingKeys.length === 0) return new Map();
-  const { rows } = await db.query<{ rating_key: string; title: string; artist_name: string }>(
-    'SELECT rating_key, title, artist_name FROM track_cache WHERE rating_key = ANY($1::text[])',
-    [ratingKeys],
-  );
-  return new Map(rows.map((row) => [row.rating_key, { title: row.title, artistName: row.artist_name }]));
+  const rows = await prismaOf(pool).trackCache.findMany({
+    where: { ratingKey: { in: [...ratingKeys] } },
+    select: { ratingKey: true, title: true, artistName: true },
+  });
+  return new Map(rows.map((row) => [row.ratingKey, { title: row.title, artistName: row.artistName }]));
 }
 
 export interface TrackFilter {
@@ -177,7 +174,7 @@ export async function listTracks(pool: pg.Pool, request: TrackPageRequest): Prom
   return keys.flatMap((key) => entries.get(key) ?? []);
 }
 
-/** How many tracks match the filter (a listing's totalCount). */
+/** How many tracks match the filter (a listing's totalCount); raw for the listing's filter (see the header). */
 export async function countTracks(
   db: Queryable,
   filter: TrackFilter,
@@ -228,7 +225,8 @@ const UPDATE_STATIC = `
   static_fetched_at = EXCLUDED.static_fetched_at, static_expires_at = EXCLUDED.static_expires_at`;
 
 /**
- * Upserts one Plex page of tracks in one statement; returns how many rows were new. plex_seen_at takes
+ * Upserts one Plex page of tracks in one statement (raw: Prisma has no one-statement batch upsert, and
+ * `xmax = 0` tells inserted rows from updated ones); returns how many rows were new. plex_seen_at takes
  * the database's clock, which the complete-listing removal compares against.
  */
 export async function upsertTrackPage(
@@ -289,7 +287,8 @@ UPDATE track_cache AS t
 RETURNING t.rating_key`;
 
 /**
- * Renews the statistics tier of the tracks the cache holds, in one statement; returns the ratingKeys it
+ * Renews the statistics tier of the tracks the cache holds, in one statement (raw: Prisma's updateMany
+ * cannot give each row its own values); returns the ratingKeys it
  * updated, so the caller knows which tracks are new. plex_seen_at takes the database's clock, which the
  * complete-listing removal compares against.
  */
@@ -319,9 +318,9 @@ export async function updateTrackStats(
 }
 
 /** After a complete Plex listing: tracks it did not see are gone from Plex (their audio features go too). */
-export async function removeUnseenTracks(db: Queryable, listingStartedAt: Date): Promise<number> {
-  const result = await db.query('DELETE FROM track_cache WHERE plex_seen_at < $1', [listingStartedAt]);
-  return result.rowCount ?? 0;
+export async function removeUnseenTracks(pool: pg.Pool, listingStartedAt: Date): Promise<number> {
+  const result = await prismaOf(pool).trackCache.deleteMany({ where: { plexSeenAt: { lt: listingStartedAt } } });
+  return result.count;
 }
 
 /**
@@ -329,6 +328,7 @@ export async function removeUnseenTracks(db: Queryable, listingStartedAt: Date):
  * have no audio features yet (asked again every run, since AudioMuse analyses a library progressively), or
  * whose features were fetched before `recheckBefore` (AudioMuse may have analysed them again since).
  * A row without an AudioMuse item id is an older "not analysed" record and counts as no features.
+ * Raw: a LEFT JOIN condition on the features row, which Prisma would split into a relation filter per row.
  */
 export async function selectTracksForFeatures(
   db: Queryable,
@@ -345,7 +345,7 @@ export async function selectTracksForFeatures(
   return rows.map((row) => row.rating_key);
 }
 
-/** How many tracks the sync will look at (for progress). */
+/** How many tracks the sync will look at (for progress); raw, as selectTracksForFeatures. */
 export async function countTracksForFeatures(db: Queryable, recheckBefore: Date): Promise<number> {
   const { rows } = await db.query<{ count: string }>(
     `SELECT count(*)::text AS count FROM track_cache t
@@ -356,7 +356,7 @@ export async function countTracksForFeatures(db: Queryable, recheckBefore: Date)
   return Number(rows[0]?.count ?? 0);
 }
 
-/** As recordArtistUsage, for track_cache keyed by Plex ratingKey. */
+/** As recordArtistUsage (raw for the same reason), for track_cache keyed by Plex ratingKey. */
 export async function recordTrackUsage(db: Queryable, batch: readonly UsageRecord<string>[]): Promise<number> {
   if (batch.length === 0) return 0;
   const result = await db.query(
