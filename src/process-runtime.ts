@@ -1,6 +1,6 @@
 // What every linernotes process that does work shares: provider clients with their limiters, the
 // entry refresher (single-flight), the LISTEN connection, cancel delivery, and its registration
-// among the live processes (which also shares out each provider's rate budget).
+// among the live processes, and its share of each provider's rate budget.
 import pg from 'pg';
 import { EntryRefresher } from './cache/use-cases/entry-refresher.ts';
 import type { Config } from './config.ts';
@@ -14,7 +14,7 @@ import { followProviderPauses } from './providers/pause-sync.ts';
 import { ensureSpotifyCapabilities } from './providers/capability-store.ts';
 import { systemClock, type Clock } from './types.ts';
 import { ProcessRegistry } from './worker/process-registry.ts';
-import { shareProviderRates } from './worker/rate-share.ts';
+import { ProviderRateShare } from './worker/rate-share.ts';
 
 export interface ProcessRuntime {
   deps: JobDependencies;
@@ -22,6 +22,7 @@ export interface ProcessRuntime {
   listener: NotificationListener;
   cancellation: CancellationWatcher;
   registry: ProcessRegistry;
+  rateShare: ProviderRateShare;
   stop(): Promise<void>;
 }
 
@@ -59,21 +60,35 @@ export async function startProcessRuntime(options: {
   // them past WORKER_STALE_SECONDS, or a live process would be taken for dead.
   const heartbeatPool = new pg.Pool({ connectionString: db.url, max: 2 });
   heartbeatPool.on('error', (error) => logger.debug({ error: error.message }, 'heartbeat connection closed'));
-  const registry = new ProcessRegistry(heartbeatPool, logger, {
+  const registry: ProcessRegistry = new ProcessRegistry(heartbeatPool, logger, {
     staleAfterMs: config.workerStaleMs,
     intervalMs: Math.max(500, Math.floor(config.workerStaleMs / 6)),
-    onLiveCount: (count) => shareProviderRates(providers, config, count),
+    onBeat: (): Promise<void> => rateShare.beat(),
+  });
+  // A process stops counting as a caller of a provider once it asked for no slot for half the stale period.
+  const rateShare = new ProviderRateShare({
+    pool: heartbeatPool,
+    listener,
+    providers,
+    config,
+    logger,
+    processId: registry.id,
+    idleAfterMs: config.workerStaleMs / 2,
+    staleAfterMs: config.workerStaleMs,
   });
   await registry.start();
+  await rateShare.start();
   return {
     deps: { config, pool: db.pool, logger, clock, providers, refresher, processId: registry.id },
     providers,
     listener,
     cancellation,
     registry,
+    rateShare,
     stop: async () => {
       stopFollowingPauses();
       cancellation.stop();
+      await rateShare.stop();
       await registry.stop();
       await heartbeatPool.end();
       await listener.close();

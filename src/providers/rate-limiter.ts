@@ -4,8 +4,8 @@
 // aborted ones); the task at its head waits until the next slot (1/rate after the previous grant, and
 // not before a 429 pause ends), then lets its caller send. A second p-queue bounds how many calls are in
 // flight. p-queue's own `interval`/`intervalCap` are fixed at construction, while the rate here must change
-// at run time: Spotify's adapts to 429s, and a cross-process budget (a later PostgreSQL-backed share) will
-// call `setRate(rps)` whenever the number of live workers changes.
+// at run time: Spotify's adapts to 429s, and the cross-process share (src/worker/rate-share.ts) calls
+// `setRate(rps)` whenever the number of processes calling the provider changes.
 //
 // Two notions of time: spacing and short pauses are waited out with real timers, so they are measured on
 // the monotonic clock; decisions that are wall-clock deadlines (unavailable until, a quiet minute for the
@@ -128,6 +128,8 @@ export class RateLimiter {
   private readonly lateTimers = new RecentSamples();
   private jitterMs = 0;
   private readonly onPauseChange: ((pause: ProviderPause | undefined) => void) | undefined;
+  private lastAcquireAt = Number.NEGATIVE_INFINITY;
+  private acquireListener: (() => void) | undefined;
 
   constructor(options: RateLimiterOptions) {
     this.provider = options.provider;
@@ -159,6 +161,8 @@ export class RateLimiter {
 
   /** Waits for a slot for one HTTP attempt. Throws `unavailable` (with retryAt) while the provider is out. */
   async acquire(signal?: AbortSignal): Promise<void> {
+    this.lastAcquireAt = performance.now();
+    this.acquireListener?.();
     this.assertAvailable();
     await this.gate.add(
       async () => {
@@ -296,6 +300,16 @@ export class RateLimiter {
     } else {
       this.rate = rate;
     }
+  }
+
+  /** Told whenever a slot is asked for: the cross-process share learns that this process calls the provider. */
+  onAcquire(listener: (() => void) | undefined): void {
+    this.acquireListener = listener;
+  }
+
+  /** When a slot was last asked for, on the monotonic clock (`performance.now()`); -Infinity: never. */
+  get lastAcquiredAt(): number {
+    return this.lastAcquireAt;
   }
 
   /** The rate now allowed, after any adaptive change. */

@@ -1,7 +1,6 @@
 // Live linernotes processes register in PostgreSQL and beat every few seconds. Any of them sweeps
 // away processes that stopped beating and unlocks their graphile-worker jobs at once (graphile-worker
-// alone would wait four hours), so a run whose worker died is retried by a live one. The count of
-// live processes is also what each provider's rate budget is shared by.
+// alone would wait four hours), so a run whose worker died is retried by a live one.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
@@ -12,8 +11,8 @@ export interface ProcessRegistryOptions {
   intervalMs?: number;
   /** A process silent for this long is taken for dead. */
   staleAfterMs?: number;
-  /** Called after every beat with the number of live processes (this one included). */
-  onLiveCount?: (count: number) => void;
+  /** Called after every beat, successful or not (the provider rate share re-divides then). */
+  onBeat?: () => Promise<void>;
 }
 
 export class ProcessRegistry {
@@ -81,15 +80,11 @@ export class ProcessRegistry {
           );
         }
       }
-      const live = await this.pool.query<{ count: string }>(
-        `SELECT count(*)::text AS count FROM worker_processes WHERE heartbeat_at >= now() - make_interval(secs => $1::double precision / 1000)`,
-        [this.staleAfterMs],
-      );
-      this.options.onLiveCount?.(Math.max(1, Number(live.rows[0]?.count ?? 1)));
     } catch (error) {
       this.lastFailedBeatAt = Date.now();
       this.logger.warn({ error: (error as Error).message }, 'process heartbeat failed');
     }
+    await this.options.onBeat?.();
   }
 
   /**
