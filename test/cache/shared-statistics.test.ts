@@ -23,7 +23,7 @@ describe('shared cache statistics', () => {
 
   async function addArtist(name: string): Promise<void> {
     await db.pool.query(
-      `INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at) VALUES ($1, $1, '{rock}', 'lastfm', 'ok', $2)`,
+      `INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at) VALUES ($1, $1, '{rock}', '{lastfm}', 'ok', $2)`,
       [name, new Date(NOW.getTime() + 86_400_000)],
     );
   }

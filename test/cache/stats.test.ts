@@ -331,18 +331,32 @@ describe('cache statistics', () => {
     expect(await getCacheStatistics(db.pool, NOW, config)).toEqual(truth);
   });
 
-  it('are backfilled by the migration from rows that existed before it', async () => {
-    const sql = await readFile(
-      new URL('../../prisma/migrations/20261126020000_cache_stats/migration.sql', import.meta.url),
-      'utf8',
-    );
+  it('are backfilled by the migration from rows that existed before it, and kept through source becoming an array', async () => {
+    const migration = (name: string) =>
+      readFile(new URL(`../../prisma/migrations/${name}/migration.sql`, import.meta.url), 'utf8');
+    const facetsMigration = await migration('20261126020000_cache_stats');
+    const sourceArrayMigration = await migration('20261203010000_source_array');
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
-      // Back to the state before the migration (with the current rows), then the migration itself.
+      // Back to the state before both migrations (with the current rows): source as comma-joined text,
+      // no counters. Then the counters' migration (its backfill counts the text), then the array migration.
       await client.query('DROP TABLE cache_facet_counts');
       await client.query('DROP FUNCTION cache_facet_counts_apply, cache_facet_counts_reset CASCADE');
-      await client.query(sql);
+      for (const table of ['artist_cache', 'album_cache']) {
+        await client.query(`DROP INDEX ${table}_source_idx`);
+        await client.query(
+          `ALTER TABLE ${table} ALTER COLUMN source DROP DEFAULT,
+             ALTER COLUMN source TYPE text USING cache_source_text(source),
+             ALTER COLUMN source SET DEFAULT 'none', ALTER COLUMN source SET NOT NULL,
+             ADD COLUMN source_keys text[] GENERATED ALWAYS AS (string_to_array(source, ',')) STORED`,
+        );
+        await client.query(`CREATE INDEX ${table}_source_idx ON ${table} (source)`);
+        await client.query(`CREATE INDEX ${table}_source_keys_idx ON ${table} USING GIN (source_keys)`);
+      }
+      await client.query('DROP FUNCTION cache_source_text');
+      await client.query(facetsMigration);
+      await client.query(sourceArrayMigration);
       expect(await getCacheStatistics(client, NOW, config)).toEqual(await expectedStatistics(client, NOW));
     } finally {
       await client.query('ROLLBACK');

@@ -6,12 +6,13 @@ import type { Queryable } from '../../db/queryable.ts';
 import type { RawTags } from '../../enrichment/entry.ts';
 import type { AlbumSource } from '../../enrichment/enrich-album.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
-import type { AlbumCache, Prisma } from '../../generated/prisma/client.ts';
+import { type AlbumCache, Prisma } from '../../generated/prisma/client.ts';
 import { type AlbumKey, albumKeyString } from '../policy/entry-keys.ts';
 import { sourceList } from '../policy/entry-sources.ts';
 import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
 import { type EntryFilter, entryWhere } from './entry-filter.ts';
+import { modelColumns } from './model-columns.ts';
 import { storedRawTags } from './raw-tags.ts';
 import { likeLiteral } from './sql-conditions.ts';
 
@@ -44,14 +45,14 @@ export function albumRawTags(entry: AlbumEntry): RawTags<AlbumSource> {
   return storedRawTags<AlbumSource>(entry.rawTags);
 }
 
-function anyAlbumKey(keys: readonly AlbumKey[]): Prisma.AlbumCacheWhereInput {
-  return { OR: keys.map((key) => ({ artistKey: key.artistKey, titleKey: key.titleKey })) };
-}
-
-/** The stored entries of these albums, expired ones included, keyed by albumKeyString. */
-export async function getAlbumsByKeys(pool: pg.Pool, keys: readonly AlbumKey[]): Promise<Map<string, AlbumEntry>> {
+/** The stored entries of these albums, expired ones included, keyed by albumKeyString; raw as getArtistsByKeys. */
+export async function getAlbumsByKeys(db: Queryable, keys: readonly AlbumKey[]): Promise<Map<string, AlbumEntry>> {
   if (keys.length === 0) return new Map();
-  const rows = await prismaOf(pool).albumCache.findMany({ where: anyAlbumKey(keys) });
+  const { rows } = await db.query<AlbumEntry>(
+    `SELECT ${modelColumns(Prisma.AlbumCacheScalarFieldEnum)} FROM album_cache
+      WHERE (artist_key, title_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [keys.map((key) => key.artistKey), keys.map((key) => key.titleKey)],
+  );
   return new Map(rows.map((row) => [albumKeyString(row), row]));
 }
 

@@ -6,11 +6,12 @@ import type { Queryable } from '../../db/queryable.ts';
 import type { RawTags } from '../../enrichment/entry.ts';
 import type { ArtistSource } from '../../enrichment/enrich-artist.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
-import type { ArtistCache, Prisma } from '../../generated/prisma/client.ts';
+import { type ArtistCache, Prisma } from '../../generated/prisma/client.ts';
 import { sourceList } from '../policy/entry-sources.ts';
 import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
 import { type EntryFilter, entryWhere } from './entry-filter.ts';
+import { modelColumns } from './model-columns.ts';
 import { storedRawTags } from './raw-tags.ts';
 import { likeLiteral } from './sql-conditions.ts';
 
@@ -41,10 +42,16 @@ export function artistRawTags(entry: ArtistEntry): RawTags<ArtistSource> {
   return storedRawTags<ArtistSource>(entry.rawTags);
 }
 
-/** The stored entries of these name keys, expired ones included, keyed by name key. */
-export async function getArtistsByKeys(pool: pg.Pool, nameKeys: readonly string[]): Promise<Map<string, ArtistEntry>> {
+/**
+ * The stored entries of these name keys, expired ones included, keyed by name key. Raw: the hot read of
+ * artist(name) and the lookups, where Prisma's findMany cost 40% of artist(name)'s throughput (bench/README.md).
+ */
+export async function getArtistsByKeys(db: Queryable, nameKeys: readonly string[]): Promise<Map<string, ArtistEntry>> {
   if (nameKeys.length === 0) return new Map();
-  const rows = await prismaOf(pool).artistCache.findMany({ where: { nameKey: { in: [...nameKeys] } } });
+  const { rows } = await db.query<ArtistEntry>(
+    `SELECT ${modelColumns(Prisma.ArtistCacheScalarFieldEnum)} FROM artist_cache WHERE name_key = ANY($1::text[])`,
+    [nameKeys],
+  );
   return new Map(rows.map((row) => [row.nameKey, row]));
 }
 

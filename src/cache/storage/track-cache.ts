@@ -1,12 +1,13 @@
-// track_cache. Point reads and an album's tracks go through Prisma (entries are the generated TrackCache
-// type). Raw SQL: the listing (it orders by COALESCE expressions and matches genres case-insensitively
+// track_cache; entries are the generated TrackCache type. An album's tracks and the identities go through
+// Prisma. Raw SQL: the point read (hot, as getArtistsByKeys), the listing (it orders by COALESCE expressions and matches genres case-insensitively
 // inside an array, which Prisma's query API cannot say), the bulk page upsert and stats update (one
 // statement per page of 500), the usage batching, and the AudioMuse sync's page selection.
 import type pg from 'pg';
 import { prismaOf } from '../../db/prisma.ts';
 import type { Queryable } from '../../db/queryable.ts';
-import type { Prisma, TrackCache } from '../../generated/prisma/client.ts';
+import { Prisma, type TrackCache } from '../../generated/prisma/client.ts';
 import { type AlbumKey, albumKeyString } from '../policy/entry-keys.ts';
+import { modelColumns } from './model-columns.ts';
 import type { PlexTrackIdentity } from '../../enrichment/audio-features-match.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { addExpiryConditions, addTierCondition } from './entry-filter.ts';
@@ -17,6 +18,9 @@ import type { UsageRecord } from '../policy/usage-recorder.ts';
 
 /** A stored track: the static tier, the stats tier and usage. */
 export type TrackEntry = TrackCache;
+
+/** Every column, aliased to the generated type's fields, for the raw reads below. */
+const TRACK_COLUMNS = modelColumns(Prisma.TrackCacheScalarFieldEnum);
 
 /** Listing order of tracks: by artist, album, disc and track number; the ratingKey makes it total. */
 export const TRACK_ORDER_COLUMNS = `artist_key, COALESCE(album_key, ''), COALESCE(disc_number, 0), COALESCE(track_number, 0), rating_key`;
@@ -41,10 +45,16 @@ export function trackPosition(row: TrackEntry): TrackPosition {
   return [row.artistKey, row.albumKey ?? '', row.discNumber ?? 0, row.trackNumber ?? 0, row.ratingKey];
 }
 
-/** The stored tracks of these ratingKeys, expired ones included, keyed by ratingKey. */
-async function getTracksByRatingKeys(pool: pg.Pool, ratingKeys: readonly string[]): Promise<Map<string, TrackEntry>> {
+/** The stored tracks of these ratingKeys, expired ones included, keyed by ratingKey (raw: a hot point read, as getArtistsByKeys). */
+export async function getTracksByRatingKeys(
+  db: Queryable,
+  ratingKeys: readonly string[],
+): Promise<Map<string, TrackEntry>> {
   if (ratingKeys.length === 0) return new Map();
-  const rows = await prismaOf(pool).trackCache.findMany({ where: { ratingKey: { in: [...ratingKeys] } } });
+  const { rows } = await db.query<TrackEntry>(
+    `SELECT ${TRACK_COLUMNS} FROM track_cache WHERE rating_key = ANY($1::text[])`,
+    [ratingKeys],
+  );
   return new Map(rows.map((row) => [row.ratingKey, row]));
 }
 
@@ -163,15 +173,11 @@ export async function listTracks(pool: pg.Pool, request: TrackPageRequest): Prom
     );
   }
   const limit = sql.param(request.limit + 1);
-  // The page's keys by raw SQL (see the header), then its entries through Prisma.
-  const { rows } = await pool.query<{ rating_key: string }>(
-    `SELECT rating_key FROM track_cache ${sql.where()} ORDER BY ${TRACK_ORDER_COLUMNS} LIMIT ${limit}`,
+  const { rows } = await pool.query<TrackEntry>(
+    `SELECT ${TRACK_COLUMNS} FROM track_cache ${sql.where()} ORDER BY ${TRACK_ORDER_COLUMNS} LIMIT ${limit}`,
     sql.params,
   );
-  if (rows.length === 0) return [];
-  const keys = rows.map((row) => row.rating_key);
-  const entries = await getTracksByRatingKeys(pool, keys);
-  return keys.flatMap((key) => entries.get(key) ?? []);
+  return rows;
 }
 
 /** How many tracks match the filter (a listing's totalCount); raw for the listing's filter (see the header). */

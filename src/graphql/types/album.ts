@@ -1,5 +1,5 @@
-import { albumKeyOf } from '../../cache/policy/entry-keys.ts';
-import { type AlbumKey, countAlbums, listAlbums } from '../../cache/storage/album-cache.ts';
+import { albumKeyOf, albumKeyString } from '../../cache/policy/entry-keys.ts';
+import { type AlbumKey, countAlbums, getAlbumsByKeys, listAlbums } from '../../cache/storage/album-cache.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, isTuple, pageOf, pageSize } from '../pagination.ts';
 import { noteAlbumRead } from '../read-usage.ts';
@@ -29,7 +29,7 @@ const AlbumConnection = connectionType('Album', AlbumRef, 'A page of albums, by 
 const isAlbumPosition = isTuple<[string, string]>(isString, isString);
 
 builder.queryFields((t) => ({
-  album: t.prismaField({
+  album: t.field({
     type: AlbumRef,
     nullable: true,
     description:
@@ -38,12 +38,10 @@ builder.queryFields((t) => ({
       artist: t.arg.string({ required: true, description: 'The album artist’s name, in any spelling of it.' }),
       title: t.arg.string({ required: true, description: 'The album’s title, in any spelling of it.' }),
     },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const key = albumKeyOf(args.artist, args.title);
       const row =
-        key === null
-          ? null
-          : await context.db.prisma.albumCache.findUnique({ ...query, where: { artistKey_titleKey: key } });
+        key === null ? null : ((await getAlbumsByKeys(context.db.pool, [key])).get(albumKeyString(key)) ?? null);
       noteAlbumRead(context, row);
       return row;
     },

@@ -1,4 +1,4 @@
-import { countArtists, listArtists } from '../../cache/storage/artist-cache.ts';
+import { countArtists, getArtistsByKeys, listArtists } from '../../cache/storage/artist-cache.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, pageOf, pageSize } from '../pagination.ts';
@@ -22,16 +22,15 @@ builder.prismaObjectFields(ArtistRef, (t) => ({
 const ArtistConnection = connectionType('Artist', ArtistRef, 'A page of artists, in normalised-name order.');
 
 builder.queryFields((t) => ({
-  artist: t.prismaField({
+  artist: t.field({
     type: ArtistRef,
     nullable: true,
     description:
       'The artist of this name, compared normalised (`björk` finds `Björk`); null when the cache has none. Expired entries are served, flagged isExpired.',
     args: { name: t.arg.string({ required: true, description: 'The artist’s name, in any spelling of it.' }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const key = normaliseNameKey(args.name);
-      const row =
-        key === null ? null : await context.db.prisma.artistCache.findUnique({ ...query, where: { nameKey: key } });
+      const row = key === null ? null : ((await getArtistsByKeys(context.db.pool, [key])).get(key) ?? null);
       noteArtistRead(context, row);
       return row;
     },

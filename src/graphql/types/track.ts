@@ -2,6 +2,7 @@ import { isExpired, trackExpiresAt, trackFetchedAt } from '../../cache/policy/fr
 import { classifyTier } from '../../cache/policy/tiers.ts';
 import {
   countTracks,
+  getTracksByRatingKeys,
   listTracks,
   type TrackEntry,
   type TrackPosition,
@@ -188,16 +189,14 @@ const TrackConnection = connectionType('Track', TrackRef, 'A page of tracks, by 
 const isTrackPosition = isTuple<TrackPosition>(isString, isString, isInteger, isInteger, isString);
 
 builder.queryFields((t) => ({
-  track: t.prismaField({
+  track: t.field({
     type: TrackRef,
     nullable: true,
     description: 'The track with this Plex ratingKey; null when the cache has none.',
     args: { ratingKey: t.arg.id({ required: true, description: 'The track’s Plex ratingKey.' }) },
-    resolve: async (query, _root, args, context) => {
-      const row = await context.db.prisma.trackCache.findUnique({
-        ...query,
-        where: { ratingKey: String(args.ratingKey) },
-      });
+    resolve: async (_root, args, context) => {
+      const ratingKey = String(args.ratingKey);
+      const row = (await getTracksByRatingKeys(context.db.pool, [ratingKey])).get(ratingKey) ?? null;
       noteTrackRead(context, row);
       return row;
     },
