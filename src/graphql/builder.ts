@@ -18,7 +18,24 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [RelayPlugin, PrismaPlugin],
   defaultFieldNullability: false,
-  relay: {},
+  relay: {
+    // The entries are Relay nodes: clients normalise them by `id` and refetch them with node(id:).
+    nodeTypeOptions: { description: 'An entry with a stable global id: Artist, Album or Track.' },
+    idFieldOptions: { description: 'A stable global id (Relay), for client caches and node(id:).' },
+    nodeQueryOptions: {
+      description: 'The entry of this global id (an Artist, Album or Track `id`); null when the cache has none.',
+      args: { id: { description: 'A global id, as an entry’s `id` answered it.' } },
+    },
+    nodesQueryOptions: {
+      description: 'The entries of these global ids, in the order asked; null for ids the cache has none of.',
+      args: { ids: { description: 'Global ids, as entries’ `id` answered them.' } },
+    },
+    pageInfoTypeOptions: { description: 'Where a page of a listing stands.' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether this page was asked for after another (`after` was given).' },
+    startCursorFieldOptions: { description: 'The cursor of the first item; null for an empty page.' },
+    endCursorFieldOptions: { description: 'The cursor of the last item: pass it as `after` for the next page.' },
+  },
   prisma: {
     // The client comes from the request context, so one schema serves every database (tests use many).
     client: (context) => context.db.prisma,

@@ -3,8 +3,9 @@ import { builder } from '../builder.ts';
 import { AudioFeaturesRef } from './entry-refs.ts';
 
 const LabelScore = builder.objectRef<{ label: string; score: number }>('LabelScore').implement({
+  description: 'A label AudioMuse gave the track, with its score.',
   fields: (t) => ({
-    label: t.exposeString('label'),
+    label: t.exposeString('label', { description: 'The label, e.g. `rock` or `danceable`.' }),
     score: t.exposeFloat('score', { description: '0–1.' }),
   }),
 });
@@ -29,10 +30,10 @@ builder.prismaObjectFields(AudioFeaturesRef, (t) => ({
     description: 'AudioMuse’s own id of the analysed track.',
   }),
   tempo: t.exposeFloat('tempo', { nullable: true, description: 'Beats per minute.' }),
-  key: t.exposeString('key', { nullable: true }),
+  key: t.exposeString('key', { nullable: true, description: 'The musical key, e.g. `C#`.' }),
   scale: t.exposeString('scale', { nullable: true, description: 'major or minor.' }),
-  energy: t.exposeFloat('energy', { nullable: true }),
-  durationSeconds: t.exposeFloat('durationSeconds', { nullable: true }),
+  energy: t.exposeFloat('energy', { nullable: true, description: 'Energy as AudioMuse measures it.' }),
+  durationSeconds: t.exposeFloat('durationSeconds', { nullable: true, description: 'Length of the analysed audio.' }),
   analysisFingerprint: t.exposeString('analysisFingerprint', {
     nullable: true,
     description:
@@ -49,6 +50,6 @@ builder.prismaObjectFields(AudioFeaturesRef, (t) => ({
       'danceable, aggressive, happy, party, relaxed, sad; strongest first. Empty until AudioMuse has run its CLAP step.',
     resolve: (features) => ranked(scoresOf(features.otherFeatures)),
   }),
-  fetchedAt: t.expose('fetchedAt', { type: 'DateTime' }),
+  fetchedAt: t.expose('fetchedAt', { type: 'DateTime', description: 'When linernotes last read this analysis.' }),
   updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the analysis last changed.' }),
 }));

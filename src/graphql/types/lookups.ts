@@ -14,7 +14,11 @@ import { assertCanMutate } from '../guards.ts';
 import { AlbumRef, ArtistRef } from './entry-refs.ts';
 
 const AlbumRefInput = builder.inputType('AlbumRefInput', {
-  fields: (t) => ({ artist: t.string({ required: true }), title: t.string({ required: true }) }),
+  description: 'An album to look up, by its artist and title as any app spells them.',
+  fields: (t) => ({
+    artist: t.string({ required: true, description: 'The album artist’s name.' }),
+    title: t.string({ required: true, description: 'The album’s title.' }),
+  }),
 });
 
 function checkCount(count: number, field: string): void {
@@ -41,7 +45,12 @@ builder.mutationFields((t) => ({
     type: [ArtistRef],
     nullable: { list: false, items: true },
     description: `Answers up to ${MAX_LOOKUP_NAMES} artists at once: from the cache, and fetched now (merge rules, limiters and single-flight shared with the jobs) when missing or expired.`,
-    args: { names: t.arg.stringList({ required: true }) },
+    args: {
+      names: t.arg.stringList({
+        required: true,
+        description: 'Artist names, in any spelling; answered in this order.',
+      }),
+    },
     resolve: async (_root, args, context) => {
       assertCanMutate(context);
       checkCount(args.names.length, 'names');
@@ -63,7 +72,7 @@ builder.mutationFields((t) => ({
     type: [AlbumRef],
     nullable: { list: false, items: true },
     description: `Answers up to ${MAX_LOOKUP_NAMES} albums at once, as lookupArtists does.`,
-    args: { albums: t.arg({ type: [AlbumRefInput], required: true }) },
+    args: { albums: t.arg({ type: [AlbumRefInput], required: true, description: 'Albums; answered in this order.' }) },
     resolve: async (_root, args, context) => {
       assertCanMutate(context);
       checkCount(args.albums.length, 'albums');
