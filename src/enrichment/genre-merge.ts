@@ -4,6 +4,7 @@
 import type { WeightedTag } from '../types.ts';
 import { displayGenre } from './genre-display.ts';
 import { isBlockedGenreKey, type GenreRules } from './genre-rules.ts';
+import { ownNameKeys } from './own-names.ts';
 import { genreKey } from './text-keys.ts';
 
 export type TagFacet = 'genre' | 'style' | 'mood';
@@ -27,7 +28,7 @@ export interface TagList<S extends string> {
 export interface MergeSettings {
   rules: GenreRules;
   maxGenres: number;
-  /** The artist's and album's own names: fans tag artists with them, and they are not genres. */
+  /** The artist's and album's own names: fans tag artists with them, and they are not genres (see own-names.ts). */
   ownNames: readonly string[];
 }
 
@@ -81,7 +82,7 @@ function strength(tag: WeightedTag, list: TagList<string>, top: number): number 
 /** Merges provider tag lists, given in priority order, into one entry's genres, styles and moods. */
 export function mergeTags<S extends string>(lists: readonly TagList<S>[], settings: MergeSettings): MergedTags<S> {
   const { rules } = settings;
-  const ownKeys = new Set(settings.ownNames.map(genreKey).filter((key) => key !== ''));
+  const ownKeys = ownNameKeys(settings.ownNames, rules);
   const genres = new TallyBoard<S>();
   const moods = new TallyBoard<S>();
   const styleKeys: string[] = [];

@@ -7,6 +7,7 @@
 // Last.fm the API key) ever leaves this file.
 import { performance } from 'node:perf_hooks';
 import ky, { isForceRetryError, isHTTPError, type Options } from 'ky';
+import { whenSent } from './send-times.ts';
 import type { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import type { Clock, ProviderErrorKind, ProviderName } from '../types.ts';
@@ -222,9 +223,12 @@ export class HttpClient {
     let reauthenticated = false;
     let attemptStart = 0;
     let attemptTimer: NodeJS.Timeout | undefined;
+    let forgetSend: (() => void) | undefined;
     const endAttempt = () => {
       if (attemptTimer !== undefined) clearTimeout(attemptTimer);
       attemptTimer = undefined;
+      forgetSend?.();
+      forgetSend = undefined;
     };
     const shown = safeUrl(spec.url);
 
@@ -260,7 +264,13 @@ export class HttpClient {
         beforeRequest: [
           async (request, normalized) => {
             endAttempt();
-            if (spec.rateLimit !== false) await limiter.acquire(spec.signal);
+            if (spec.rateLimit !== false) {
+              await limiter.acquire(spec.signal, { untilSent: true });
+              const forget = whenSent(request.url, () => limiter.noteSent());
+              forgetSend = () => {
+                if (forget()) limiter.noteUnsent();
+              };
+            }
             if (auth !== undefined) await auth.apply(request.headers);
             attempts += 1;
             counters.recordRequest();

@@ -72,6 +72,36 @@ class RecentSamples {
   }
 }
 
+/** Longest a slot waits for the previous slot's request to leave before going anyway. */
+const MAX_SEND_WAIT_MS = 10_000;
+
+interface PendingSend {
+  settled: Promise<void>;
+  settle: () => void;
+}
+
+function pendingSend(): PendingSend {
+  let settle = () => {};
+  const settled = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  return { settled, settle: () => settle() };
+}
+
+/** Until the pending send settles, at most MAX_SEND_WAIT_MS; the caller's abort still ends the wait. */
+async function waitForSend(unsent: PendingSend, signal: AbortSignal | undefined): Promise<void> {
+  const done = new AbortController();
+  const signals = signal === undefined ? done.signal : AbortSignal.any([signal, done.signal]);
+  try {
+    await Promise.race([unsent.settled, sleep(MAX_SEND_WAIT_MS, undefined, { signal: signals })]);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+  } finally {
+    // Ends the timer when the send settled first.
+    done.abort();
+  }
+}
+
 export interface RateLimiterOptions {
   provider: ProviderName;
   clock: Clock;
@@ -129,6 +159,8 @@ export class RateLimiter {
   private jitterMs = 0;
   private readonly onPauseChange: ((pause: ProviderPause | undefined) => void) | undefined;
   private lastAcquireAt = Number.NEGATIVE_INFINITY;
+  private lastSent = Number.NEGATIVE_INFINITY;
+  private unsent: PendingSend | undefined;
   private acquireListener: (() => void) | undefined;
 
   constructor(options: RateLimiterOptions) {
@@ -159,8 +191,12 @@ export class RateLimiter {
     return this.inFlight.add(() => operation(), { signal });
   }
 
-  /** Waits for a slot for one HTTP attempt. Throws `unavailable` (with retryAt) while the provider is out. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for a slot for one HTTP attempt. Throws `unavailable` (with retryAt) while the provider is out.
+   * With `untilSent`, the next slot is not given before this attempt's request has left (`noteSent`) or
+   * was given up (`noteUnsent`), and is spaced from the moment it left.
+   */
+  async acquire(signal?: AbortSignal, options: { untilSent?: boolean } = {}): Promise<void> {
     this.lastAcquireAt = performance.now();
     this.acquireListener?.();
     this.assertAvailable();
@@ -169,22 +205,26 @@ export class RateLimiter {
         for (;;) {
           this.assertAvailable();
           this.creepUp();
+          const unsent = this.unsent;
+          if (unsent !== undefined) {
+            // The last slot's request has not left yet (a token fetch, a new connection): it arrives late,
+            // so the next slot is spaced from when it does leave. Bounded, in case a send is never seen.
+            await waitForSend(unsent, signal);
+            if (this.unsent === unsent) this.unsent = undefined;
+            continue;
+          }
           const now = performance.now();
-          const spacing = this.spacingMs;
-          const next = Math.max(this.pausedUntil, this.lastGrant + spacing);
+          // From the later of the last slot and the moment its request really left (see noteSent). The
+          // margin stays on top of a late send: dropping it there brought refusals back under load.
+          const next = Math.max(this.pausedUntil, Math.max(this.lastGrant, this.lastSent) + this.spacingMs);
           if (next <= now) {
             this.lastGrant = now;
+            if (options.untilSent) this.unsent = pendingSend();
             return;
           }
-          const generation = this.pauseGeneration;
           await sleep(next - now, undefined, { signal });
-          const woke = performance.now();
-          this.lateTimers.add(woke - next);
-          // A 429 that arrived while we slept moved the pause: look again instead of going.
-          if (generation === this.pauseGeneration) {
-            this.lastGrant = Math.max(next, woke);
-            return;
-          }
+          this.lateTimers.add(performance.now() - next);
+          // Look again rather than go: a 429 may have moved the pause, or the last request left late.
         }
       },
       { signal },
@@ -300,6 +340,27 @@ export class RateLimiter {
     } else {
       this.rate = rate;
     }
+  }
+
+  /**
+   * The request of the last slot has just been written to its socket. A request that left late (a token
+   * fetch, a new connection, a busy event loop) arrives late; spacing the next slot from now keeps the two
+   * a whole spacing apart where the provider counts them.
+   */
+  noteSent(): void {
+    this.lastSent = Math.max(this.lastSent, performance.now());
+    this.settleSend();
+  }
+
+  /** The request of the last `untilSent` slot will not be sent (the attempt ended before it left). */
+  noteUnsent(): void {
+    this.settleSend();
+  }
+
+  private settleSend(): void {
+    const unsent = this.unsent;
+    this.unsent = undefined;
+    unsent?.settle();
   }
 
   /** Told whenever a slot is asked for: the cross-process share learns that this process calls the provider. */

@@ -122,6 +122,86 @@ describe('mergeTags', () => {
       maxGenres: 2,
       genres: ['B-Rock', 'D-Rock'],
     },
+    {
+      label: 'merges `world` and `world music`',
+      lists: [plex('genre', ['World']), lastfm([{ name: 'world music', weight: 100 }])],
+      genres: ['World Music'],
+    },
+    {
+      label: 'merges `gothic rock` and `goth rock`',
+      lists: [
+        lastfm([
+          { name: 'goth rock', weight: 100 },
+          { name: 'Gothic Rock', weight: 90 },
+        ]),
+      ],
+      genres: ['Gothic Rock'],
+    },
+    {
+      label: 'merges `<genre> music` with the genre',
+      lists: [
+        lastfm([
+          { name: 'country music', weight: 100 },
+          { name: 'country', weight: 80 },
+          { name: 'folk music', weight: 50 },
+        ]),
+      ],
+      genres: ['Country', 'Folk'],
+    },
+    {
+      label: 'drops every artist of a `feat.` credit, the main one included',
+      lists: [
+        lastfm([
+          { name: 'jay-z', weight: 100 },
+          { name: 'hip-hop', weight: 90 },
+          { name: 'alicia keys', weight: 60 },
+        ]),
+      ],
+      ownNames: ['Jay-Z feat. Alicia Keys'],
+      genres: ['Hip-Hop'],
+    },
+    {
+      label: 'drops every artist of a `&` or `featuring` credit',
+      lists: [
+        lastfm([
+          { name: 'Simon', weight: 100 },
+          { name: 'garfunkel', weight: 90 },
+          { name: 'folk rock', weight: 80 },
+        ]),
+      ],
+      ownNames: ['Simon & Garfunkel featuring Paul Desmond'],
+      genres: ['Folk Rock'],
+    },
+    {
+      label: 'drops the artist’s name without its leading article',
+      lists: [
+        lastfm([
+          { name: 'beatles', weight: 100 },
+          { name: 'rock', weight: 90 },
+          { name: 'prodigy', weight: 80 },
+          { name: 'xx', weight: 70 },
+        ]),
+      ],
+      ownNames: ['The Beatles', 'The Prodigy', 'The xx'],
+      genres: ['Rock'],
+    },
+    {
+      label: 'keeps a genre that is one part of a credit',
+      lists: [
+        lastfm([
+          { name: 'jazz', weight: 100 },
+          { name: 'blues', weight: 90 },
+          { name: 'jazz & blues orchestra', weight: 80 },
+        ]),
+      ],
+      ownNames: ['Jazz & Blues Orchestra'],
+      genres: ['Jazz', 'Blues'],
+    },
+    {
+      label: 'keeps a specific style beside the broader genre',
+      lists: [plex('genre', ['R&B']), plex('style', ['Contemporary R&B']), lastfm([{ name: 'mandopop', weight: 100 }])],
+      genres: ['R&B', 'Contemporary R&B', 'Mandopop'],
+    },
   ])('$label', ({ lists, genres, ownNames = [], maxGenres = 10 }) => {
     expect(mergeTags(lists, settings({ ownNames, maxGenres })).genres).toEqual(genres);
   });
