@@ -13,7 +13,6 @@ import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
 import { type EntryFilter, entryWhere } from './entry-filter.ts';
 import { modelColumns } from './model-columns.ts';
-import { storedRawTags } from './raw-tags.ts';
 import { likeLiteral } from './sql-conditions.ts';
 
 export type { AlbumKey };
@@ -39,11 +38,6 @@ export type AlbumWrite = Pick<
   | 'expiresAt'
   | 'lastError'
 > & { source: string; rawTags: RawTags<AlbumSource> };
-
-/** The raw tags an album entry was merged from. */
-export function albumRawTags(entry: AlbumEntry): RawTags<AlbumSource> {
-  return storedRawTags<AlbumSource>(entry.rawTags);
-}
 
 /** The stored entries of these albums, expired ones included, keyed by albumKeyString; raw as getArtistsByKeys. */
 export async function getAlbumsByKeys(db: Queryable, keys: readonly AlbumKey[]): Promise<Map<string, AlbumEntry>> {

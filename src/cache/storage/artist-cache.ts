@@ -12,7 +12,6 @@ import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
 import { type EntryFilter, entryWhere } from './entry-filter.ts';
 import { modelColumns } from './model-columns.ts';
-import { storedRawTags } from './raw-tags.ts';
 import { likeLiteral } from './sql-conditions.ts';
 
 /** A stored artist entry. */
@@ -36,11 +35,6 @@ export type ArtistWrite = Pick<
   | 'expiresAt'
   | 'lastError'
 > & { source: string; rawTags: RawTags<ArtistSource> };
-
-/** The raw tags an artist entry was merged from. */
-export function artistRawTags(entry: ArtistEntry): RawTags<ArtistSource> {
-  return storedRawTags<ArtistSource>(entry.rawTags);
-}
 
 /**
  * The stored entries of these name keys, expired ones included, keyed by name key. Raw: the hot read of
