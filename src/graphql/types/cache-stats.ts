@@ -1,7 +1,7 @@
 // cacheStats: per table totals, freshness, tiers, statuses, sources and top genres (src/cache/stats),
 // the provider counters, the last run of each kind, and the hit rate of API reads. The table figures are
 // computed only when asked for, once per request, and shared by concurrent requests
-// (src/cache/stats/shared-statistics.ts: at most a second old).
+// (src/cache/use-cases/statistics/shared-statistics.ts: at most a second old).
 import { GraphQLError } from 'graphql';
 import type { RowTotals } from '../../cache/storage/statistics/count-row-totals.ts';
 import type { SharedFigures } from '../../cache/use-cases/statistics/shared-statistics.ts';

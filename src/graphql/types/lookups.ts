@@ -1,5 +1,5 @@
 // Read-through for apps: lookupArtists / lookupAlbums answer every name at once from the cache and
-// fetch the missing or expired ones now (src/cache/lookup/). Mutations, because they may fetch and write.
+// fetch the missing or expired ones now (src/cache/use-cases/lookups/). Mutations, because they may fetch and write.
 // The answer is one entry per name, in the order asked: an artist nobody knows comes back as an entry
 // with status EMPTY, one a provider failed for with status PARTIAL and lastError; null only for a name
 // with no letters or digits, or when fetching failed and the cache had nothing at all.

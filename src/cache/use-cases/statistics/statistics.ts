@@ -1,7 +1,7 @@
 // The shape of the cache statistics (what the API's `cacheStats` answers). Conventions for every table:
 //   fresh + expired = total; expiringSoon counts the fresh entries that expire within
 //   REFRESH_LOOKAHEAD_DAYS (a subset of fresh, the same window the refresh job looks at);
-//   byTier.hot + warm + cold = total, with the tiers of src/cache/tiers.ts (never used = cold).
+//   byTier.hot + warm + cold = total, with the tiers of src/cache/policy/tiers.ts (never used = cold).
 import type { EntryStatus, UsageTier } from '../../../types.ts';
 
 export interface Freshness {
