@@ -18,23 +18,39 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [RelayPlugin, PrismaPlugin],
   defaultFieldNullability: false,
+  // Every connection's arguments and plumbing, described once.
   relay: {
-    // The entries are Relay nodes: clients normalise them by `id` and refetch them with node(id:).
-    nodeTypeOptions: { description: 'An entry with a stable global id: Artist, Album or Track.' },
-    idFieldOptions: { description: 'A stable global id (Relay), for client caches and node(id:).' },
+    firstArgOptions: { description: 'Page size, 1–500 (default 50).' },
+    afterArgOptions: { description: 'The endCursor of the previous page: the items after it.' },
+    lastArgOptions: { description: 'Page size when paging backwards, 1–500.' },
+    beforeArgOptions: { description: 'The startCursor of the next page: the items before it.' },
+    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'Where this page is in the whole list.' },
+    cursorFieldOptions: { description: 'Pass as `after` to get the items after this one.' },
+    nodeFieldOptions: { description: 'The item.' },
+    pageInfoTypeOptions: { description: 'Where a page is in the whole list, for fetching the next one.' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
+    startCursorFieldOptions: { description: 'The cursor of the first item of this page; null for an empty page.' },
+    endCursorFieldOptions: {
+      description:
+        'The cursor of the last item of this page (pass as `after` for the next page); null for an empty page.',
+    },
+    defaultConnectionTypeOptions: { description: 'One page of a list.' },
+    defaultEdgeTypeOptions: { description: 'An item of a page, with its cursor.' },
+    nodeTypeOptions: {
+      description:
+        'An object with a stable, globally unique id, by which clients normalise it and node(id:) fetches it.',
+    },
+    idFieldOptions: { description: 'A stable, globally unique id (what node(id:) takes).' },
     nodeQueryOptions: {
-      description: 'The entry of this global id (an Artist, Album or Track `id`); null when the cache has none.',
-      args: { id: { description: 'A global id, as an entry’s `id` answered it.' } },
+      description: 'The object with this global id; null when there is none.',
+      args: { id: { description: 'A global id, as an `id` field answers it.' } },
     },
     nodesQueryOptions: {
-      description: 'The entries of these global ids, in the order asked; null for ids the cache has none of.',
-      args: { ids: { description: 'Global ids, as entries’ `id` answered them.' } },
+      description: 'The objects with these global ids, in the order asked; null for each that does not exist.',
+      args: { ids: { description: 'Global ids, as `id` fields answer them.' } },
     },
-    pageInfoTypeOptions: { description: 'Where a page of a listing stands.' },
-    hasNextPageFieldOptions: { description: 'Whether items follow this page.' },
-    hasPreviousPageFieldOptions: { description: 'Whether this page was asked for after another (`after` was given).' },
-    startCursorFieldOptions: { description: 'The cursor of the first item; null for an empty page.' },
-    endCursorFieldOptions: { description: 'The cursor of the last item: pass it as `after` for the next page.' },
   },
   prisma: {
     // The client comes from the request context, so one schema serves every database (tests use many).
@@ -51,7 +67,7 @@ builder.queryType({
 });
 builder.mutationType({
   description:
-    'Every mutation needs `Authorization: Bearer <API_TOKEN>` (graphql-ws: `{ Authorization: "Bearer …" }` in connectionParams); with no API_TOKEN set, only requests from a loopback address are accepted. A mutation returns its result type; a refusal changes nothing and answers a GraphQL error whose `extensions.code` is NOT_ALLOWED (with `extensions.reason` MISSING_TOKEN, WRONG_TOKEN or NOT_LOOPBACK), INVALID_INPUT (with `extensions.problems`: field and message), NOT_CONFIGURED (with `extensions.provider`) or NOT_FOUND (with `extensions.id`).',
+    'Every mutation needs `Authorization: Bearer <API_TOKEN>` (graphql-ws: `{ Authorization: "Bearer …" }` in connectionParams); with no API_TOKEN set, only requests from a loopback address are accepted. A mutation returns its result type; a refusal changes nothing and answers a GraphQL error whose `extensions.code` is NOT_ALLOWED (with `extensions.reason` MISSING_TOKEN, WRONG_TOKEN or NOT_LOOPBACK), INVALID_INPUT (with `extensions.problems`: field and message, when the API’s own checks refused it; GraphQL’s own refusals of a malformed operation or value carry it too), NOT_CONFIGURED (with `extensions.provider`), NOT_FOUND (with `extensions.id`) or UNAVAILABLE (the database is out; with `extensions.retryAfterSeconds`).',
 });
 builder.subscriptionType({
   description:

@@ -10,6 +10,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { ZodError } from 'zod';
 import type { ProviderName } from '../types.ts';
 import type { AccessDenial } from './auth.ts';
+import { withContractCode } from './client-error-codes.ts';
 
 export type ErrorCode = 'NOT_ALLOWED' | 'INVALID_INPUT' | 'NOT_FOUND' | 'NOT_CONFIGURED' | 'UNAVAILABLE';
 
@@ -92,9 +93,10 @@ export class UnavailableError extends ApiError {
 }
 
 /**
- * yoga's error masking, with one exception: an error whose cause is a database that cannot be reached
- * becomes UNAVAILABLE (a client can retry it) instead of "Unexpected error." (a bug). Everything else
- * unexpected stays masked, so no stack, SQL or setting reaches a client.
+ * yoga's error masking, with two additions: an error whose cause is a database that cannot be reached
+ * becomes UNAVAILABLE (a client can retry it) instead of "Unexpected error." (a bug), and a request
+ * yoga refuses before any GraphQL runs (a body that is not JSON, no query) gets INVALID_INPUT.
+ * Everything else unexpected stays masked, so no stack, SQL or setting reaches a client.
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
   if (isDatabaseUnavailable(error) || (error instanceof GraphQLError && isDatabaseUnavailable(error.originalError))) {
@@ -107,6 +109,10 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
       });
     }
     return unavailable;
+  }
+  if (error instanceof GraphQLError) {
+    const coded = withContractCode(error, 'request');
+    if (coded !== error) return coded;
   }
   return maskUnexpectedError(error, message, isDev);
 }

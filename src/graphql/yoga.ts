@@ -4,6 +4,7 @@ import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'gr
 import { SharedCacheStatistics } from '../cache/use-cases/statistics/shared-statistics.ts';
 import { enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { armorPlugin } from './armor.ts';
+import { clientErrorCodePlugin } from './client-error-codes.ts';
 import { maskError } from './errors.ts';
 import { nulInputPlugin, SubscriptionGuard } from './guards.ts';
 import { authorise, isLoopbackAddress, tokenFromAuthorization, tokenFromConnectionParams } from './auth.ts';
@@ -47,8 +48,10 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     // GraphiQL's scripts are served from this package, not a CDN, so it works on a machine offline.
     renderGraphiQL,
     landingPage: false,
-    maskedErrors: { maskError },
-    plugins: [armorPlugin(), readAccessPlugin(), nulInputPlugin()],
+    // isDev false whatever NODE_ENV says: yoga's development mode would put stacks and causes in answers.
+    maskedErrors: { maskError, isDev: false },
+    // clientErrorCodePlugin first: its hooks see every parse, validation and execution result.
+    plugins: [clientErrorCodePlugin(), armorPlugin(), readAccessPlugin(), nulInputPlugin()],
     context: (initial): GraphQLContext => ({
       ...services,
       genreSettings,

@@ -93,7 +93,7 @@ describe('entry queries', () => {
   it('refuses a page larger than 500 and a cursor of another listing, with a clear error', async () => {
     const tooMany = await request(api.url, ArtistsDocument, { first: 501 });
     expect(tooMany.errors?.[0]?.message).toMatch(/first must be between 1 and 500 \(got 501\)/);
-    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     const albumCursor = dataOf(await request(api.url, AlbumsDocument, { first: 1 })).albums.pageInfo.endCursor;
     const wrong = await request(api.url, ArtistsDocument, { first: 1, after: albumCursor });
     expect(wrong.errors?.[0]?.message).toMatch(/not a cursor of this artists listing/);

@@ -4,6 +4,7 @@ import { assertCanMutate } from '../guards.ts';
 import { CacheTableEnum } from './enums.ts';
 
 const ClearCacheInput = builder.inputType('ClearCacheInput', {
+  description: 'What clearCache removes; `{}` means the expired entries of every table.',
   fields: (t) => ({
     tables: t.field({
       type: [CacheTableEnum],
@@ -25,14 +26,19 @@ interface ClearedShape {
 const ClearedCache = builder.objectRef<ClearedShape>('ClearedCache').implement({
   description: 'How many entries clearCache removed, per table. Job history is never removed.',
   fields: (t) => ({
-    artists: t.int({ resolve: (cleared) => cleared.counts.artists }),
-    albums: t.int({ resolve: (cleared) => cleared.counts.albums }),
+    artists: t.int({ description: 'Artist entries removed.', resolve: (cleared) => cleared.counts.artists }),
+    albums: t.int({ description: 'Album entries removed.', resolve: (cleared) => cleared.counts.albums }),
     tracks: t.int({
       description: 'Tracks removed (with their audio features).',
       resolve: (cleared) => cleared.counts.tracks,
     }),
-    total: t.int({ resolve: (cleared) => cleared.counts.artists + cleared.counts.albums + cleared.counts.tracks }),
-    expiredOnly: t.exposeBoolean('expiredOnly'),
+    total: t.int({
+      description: 'Entries removed from the three tables together.',
+      resolve: (cleared) => cleared.counts.artists + cleared.counts.albums + cleared.counts.tracks,
+    }),
+    expiredOnly: t.exposeBoolean('expiredOnly', {
+      description: 'Whether only expired entries were removed (the input’s expiredOnly, default true).',
+    }),
   }),
 });
 
@@ -41,7 +47,12 @@ builder.mutationField('clearCache', (t) =>
     type: ClearedCache,
     description:
       'Removes expired entries (or all) from the chosen tables in one transaction, and says how many. clearCache(input: {}) removes expired entries of every table.',
-    args: { input: t.arg({ type: ClearCacheInput }) },
+    args: {
+      input: t.arg({
+        type: ClearCacheInput,
+        description: 'Which tables, and whether only expired entries (both optional).',
+      }),
+    },
     resolve: async (_root, args, context) => {
       assertCanMutate(context);
       const tables = args.input?.tables ?? [...CLEARABLE_TABLES];

@@ -1,8 +1,7 @@
-// cacheStats: per table totals, freshness, tiers, statuses, sources and top genres (src/cache/stats),
+// cacheStats: per table totals, freshness, tiers, statuses, sources and top genres (src/cache/use-cases/statistics),
 // the provider counters, the last run of each kind, and the hit rate of API reads. The table figures are
 // computed only when asked for, once per request, and shared by concurrent requests
 // (src/cache/use-cases/statistics/shared-statistics.ts: at most a second old).
-import { GraphQLError } from 'graphql';
 import type { RowTotals } from '../../cache/storage/statistics/count-row-totals.ts';
 import type { SharedFigures } from '../../cache/use-cases/statistics/shared-statistics.ts';
 import type {
@@ -17,6 +16,7 @@ import { PROVIDER_NAMES } from '../../providers/index.ts';
 import { readActivePauses } from '../../providers/pause-store.ts';
 import type { UsageTier } from '../../types.ts';
 import { builder } from '../builder.ts';
+import { InvalidInputError } from '../errors.ts';
 import { sourcesOf } from './cache-entry.ts';
 import { EntrySourceEnum } from './enums.ts';
 import { JobRunRef } from './job-run.ts';
@@ -43,29 +43,40 @@ const TableStats = builder.objectRef<{ total: number }>('TableStats').implement(
 
 const TierCounts = builder.objectRef<Record<UsageTier, number>>('TierCounts').implement({
   description: 'Entries per usage tier (never read counts as cold).',
-  fields: (t) => ({ hot: t.exposeInt('hot'), warm: t.exposeInt('warm'), cold: t.exposeInt('cold') }),
+  fields: (t) => ({
+    hot: t.exposeInt('hot', { description: 'Entries read within HOT_TIER_DAYS.' }),
+    warm: t.exposeInt('warm', { description: 'Entries read within WARM_TIER_DAYS, but not hot.' }),
+    cold: t.exposeInt('cold', { description: 'Entries not read within WARM_TIER_DAYS, or never read.' }),
+  }),
 });
 
 const StatusCounts = builder.objectRef<EntryTableStatistics['byStatus']>('StatusCounts').implement({
+  description: 'Entries per status (see EntryStatus).',
   fields: (t) => ({
-    ok: t.exposeInt('ok'),
-    empty: t.exposeInt('empty'),
-    partial: t.exposeInt('partial'),
-    error: t.exposeInt('error'),
+    ok: t.exposeInt('ok', { description: 'Entries every asked provider answered for.' }),
+    empty: t.exposeInt('empty', { description: 'Entries nobody knew.' }),
+    partial: t.exposeInt('partial', { description: 'Entries some providers failed for.' }),
+    error: t.exposeInt('error', { description: 'Entries every provider failed for.' }),
   }),
 });
 
 const SourceCount = builder.objectRef<{ source: string; count: number }>('SourceCount').implement({
+  description: 'How many entries have one combination of genre sources.',
   fields: (t) => ({
     source: t.exposeString('source', { description: 'The source column as stored, e.g. `plex,lastfm` or `none`.' }),
-    sources: t.field({ type: [EntrySourceEnum], resolve: (entry) => sourcesOf(entry.source) }),
-    count: t.exposeInt('count'),
+    sources: t.field({
+      type: [EntrySourceEnum],
+      description: 'The same sources as a list; empty for `none`.',
+      resolve: (entry) => sourcesOf(entry.source),
+    }),
+    count: t.exposeInt('count', { description: 'Entries with exactly these sources.' }),
   }),
 });
 
 const GenreCount = builder.objectRef<{ genre: string; count: number }>('GenreCount').implement({
+  description: 'How many entries carry one genre.',
   fields: (t) => ({
-    genre: t.exposeString('genre'),
+    genre: t.exposeString('genre', { description: 'The genre, normalised as entries carry it.' }),
     count: t.exposeInt('count', { description: 'Entries with this genre.' }),
   }),
 });
@@ -83,8 +94,8 @@ const EntryTableStats = builder.objectRef<EntryTableStatistics>('EntryTableStats
     fresh: t.exposeInt('fresh', { description: freshnessDescription.fresh }),
     expiringSoon: t.exposeInt('expiringSoon', { description: freshnessDescription.expiringSoon }),
     expired: t.exposeInt('expired', { description: freshnessDescription.expired }),
-    byTier: t.field({ type: TierCounts, resolve: (stats) => stats.byTier }),
-    byStatus: t.field({ type: StatusCounts, resolve: (stats) => stats.byStatus }),
+    byTier: t.field({ type: TierCounts, description: 'Entries per usage tier.', resolve: (stats) => stats.byTier }),
+    byStatus: t.field({ type: StatusCounts, description: 'Entries per status.', resolve: (stats) => stats.byStatus }),
     bySource: t.field({
       type: [SourceCount],
       description: 'Every source value present, most common first.',
@@ -99,7 +110,11 @@ const EntryTableStats = builder.objectRef<EntryTableStatistics>('EntryTableStats
 });
 
 const FreshnessCounts = builder.objectRef<{ fresh: number; expired: number }>('FreshnessCounts').implement({
-  fields: (t) => ({ fresh: t.exposeInt('fresh'), expired: t.exposeInt('expired') }),
+  description: 'Entries of one freshness tier, fresh or expired. fresh + expired = total.',
+  fields: (t) => ({
+    fresh: t.exposeInt('fresh', { description: freshnessDescription.fresh }),
+    expired: t.exposeInt('expired', { description: freshnessDescription.expired }),
+  }),
 });
 
 const TrackTableStats = builder.objectRef<TrackTableStatistics>('TrackTableStats').implement({
@@ -110,17 +125,23 @@ const TrackTableStats = builder.objectRef<TrackTableStatistics>('TrackTableStats
     fresh: t.exposeInt('fresh', { description: freshnessDescription.fresh }),
     expiringSoon: t.exposeInt('expiringSoon', { description: freshnessDescription.expiringSoon }),
     expired: t.exposeInt('expired', { description: freshnessDescription.expired }),
-    statsTier: t.field({ type: FreshnessCounts, resolve: (stats) => stats.statsTier }),
-    byTier: t.field({ type: TierCounts, resolve: (stats) => stats.byTier }),
+    statsTier: t.field({
+      type: FreshnessCounts,
+      description:
+        'Freshness of the tracks’ statistics tier (rating, view and skip counts, last played), which lives 24 hours.',
+      resolve: (stats) => stats.statsTier,
+    }),
+    byTier: t.field({ type: TierCounts, description: 'Tracks per usage tier.', resolve: (stats) => stats.byTier }),
   }),
 });
 
 const ReadCountsRef = builder.objectRef<ReadCounts>('ReadCounts').implement({
+  description: 'Outcomes of entry reads over one period. hits + staleHits + misses = reads.',
   fields: (t) => ({
     hits: t.exposeInt('hits', { description: 'Reads answered with a fresh entry.' }),
     staleHits: t.exposeInt('staleHits', { description: 'Reads answered with an expired entry (flagged isExpired).' }),
     misses: t.exposeInt('misses', { description: 'Reads the cache could not answer.' }),
-    reads: t.exposeInt('reads'),
+    reads: t.exposeInt('reads', { description: 'Entry reads in the period.' }),
     hitRate: t.exposeFloat('hitRate', {
       nullable: true,
       description: '(hits + staleHits) / reads; null before the first read.',
@@ -138,9 +159,17 @@ const ApiReadStats = builder.objectRef<ReadStatistics>('ApiReadStats').implement
   description:
     'Outcomes of this API process’s entry reads (artist, album, track, lookupArtists, lookupAlbums; listings do not count) since it started and over the last 24 hours.',
   fields: (t) => ({
-    since: t.expose('since', { type: 'DateTime' }),
-    sinceStart: t.field({ type: ReadCountsRef, resolve: (reads) => reads.sinceStart }),
-    last24Hours: t.field({ type: ReadCountsRef, resolve: (reads) => reads.last24Hours }),
+    since: t.expose('since', { type: 'DateTime', description: 'When this process started counting.' }),
+    sinceStart: t.field({
+      type: ReadCountsRef,
+      description: 'Reads since the process started.',
+      resolve: (reads) => reads.sinceStart,
+    }),
+    last24Hours: t.field({
+      type: ReadCountsRef,
+      description: 'Reads over the last 24 hours.',
+      resolve: (reads) => reads.last24Hours,
+    }),
   }),
 });
 
@@ -153,14 +182,31 @@ const CacheStats = builder.objectRef<StatsRequest>('CacheStats').implement({
         'The instant the figures are computed at (at most a second before the request: concurrent requests share one computation).',
       resolve: async (stats) => (await statisticsOf(stats)).at,
     }),
-    artists: t.field({ type: EntryTableStats, resolve: async (stats) => (await statisticsOf(stats)).artists }),
-    albums: t.field({ type: EntryTableStats, resolve: async (stats) => (await statisticsOf(stats)).albums }),
-    tracks: t.field({ type: TrackTableStats, resolve: async (stats) => (await statisticsOf(stats)).tracks }),
+    artists: t.field({
+      type: EntryTableStats,
+      description: 'The artist cache.',
+      resolve: async (stats) => (await statisticsOf(stats)).artists,
+    }),
+    albums: t.field({
+      type: EntryTableStats,
+      description: 'The album cache.',
+      resolve: async (stats) => (await statisticsOf(stats)).albums,
+    }),
+    tracks: t.field({
+      type: TrackTableStats,
+      description: 'The track cache.',
+      resolve: async (stats) => (await statisticsOf(stats)).tracks,
+    }),
     audioFeatures: t.field({
       type: TableStats,
+      description: 'Audio feature rows (one per analysed track).',
       resolve: async (stats) => ({ total: (await rowsOf(stats)).audioFeatures }),
     }),
-    jobRuns: t.field({ type: TableStats, resolve: async (stats) => ({ total: (await rowsOf(stats)).jobRuns }) }),
+    jobRuns: t.field({
+      type: TableStats,
+      description: 'The job history (runs are never removed by clearCache).',
+      resolve: async (stats) => ({ total: (await rowsOf(stats)).jobRuns }),
+    }),
     providers: t.field({
       type: [ProviderStats],
       description: 'Provider counters of this process, and the pauses of the whole installation.',
@@ -179,6 +225,7 @@ const CacheStats = builder.objectRef<StatsRequest>('CacheStats').implement({
     }),
     reads: t.field({
       type: ApiReadStats,
+      description: 'How this API process’s entry reads were answered: hits, stale hits and misses.',
       resolve: (stats) => stats.reads ?? { since: stats.at, sinceStart: EMPTY_COUNTS, last24Hours: EMPTY_COUNTS },
     }),
   }),
@@ -200,9 +247,8 @@ builder.queryField('cacheStats', (t) =>
     resolve: (_root, args, context) => {
       const topGenres = args.topGenres ?? 10;
       if (!Number.isInteger(topGenres) || topGenres < 0 || topGenres > MAX_TOP_GENRES) {
-        throw new GraphQLError(`topGenres must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`, {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
+        const message = `must be between 0 and ${MAX_TOP_GENRES} (got ${topGenres})`;
+        throw new InvalidInputError(`topGenres ${message}`, [{ field: 'topGenres', message }]);
       }
       return {
         at: context.now,

@@ -5,6 +5,7 @@ import { builder } from '../builder.ts';
 import { ProviderEnum } from './enums.ts';
 
 const BreakerStateEnum = builder.enumType('BreakerState', {
+  description: 'The circuit breaker in front of a provider: whether requests are sent to it.',
   values: {
     CLOSED: { value: 'closed', description: 'Requests flow.' },
     OPEN: { value: 'open', description: 'The provider failed repeatedly: requests are held off for a while.' },
@@ -13,11 +14,12 @@ const BreakerStateEnum = builder.enumType('BreakerState', {
 });
 
 const ErrorCount = builder.objectRef<{ kind: string; count: number }>('ProviderErrorCount').implement({
+  description: 'How many calls to a provider ended in one kind of error.',
   fields: (t) => ({
     kind: t.exposeString('kind', {
       description: 'not-found, rate-limited, unavailable, unauthorised, bad-response, not-configured.',
     }),
-    count: t.exposeInt('count'),
+    count: t.exposeInt('count', { description: 'Calls that ended in this kind of error.' }),
   }),
 });
 
@@ -32,11 +34,23 @@ const Latency = builder
   .implement({
     description: 'Over the most recent requests (a window of 512).',
     fields: (t) => ({
-      samples: t.exposeInt('samples'),
-      averageMs: t.exposeFloat('averageMs', { nullable: true }),
-      p50Ms: t.exposeFloat('p50Ms', { nullable: true }),
-      p95Ms: t.exposeFloat('p95Ms', { nullable: true }),
-      maxMs: t.exposeFloat('maxMs', { nullable: true }),
+      samples: t.exposeInt('samples', { description: 'Requests in the window (at most 512).' }),
+      averageMs: t.exposeFloat('averageMs', {
+        nullable: true,
+        description: 'Mean milliseconds per request; null before the first request.',
+      }),
+      p50Ms: t.exposeFloat('p50Ms', {
+        nullable: true,
+        description: 'Median milliseconds; null before the first request.',
+      }),
+      p95Ms: t.exposeFloat('p95Ms', {
+        nullable: true,
+        description: '95th percentile in milliseconds; null before the first request.',
+      }),
+      maxMs: t.exposeFloat('maxMs', {
+        nullable: true,
+        description: 'Slowest request in milliseconds; null before the first.',
+      }),
     }),
   });
 
@@ -59,13 +73,18 @@ const ProviderPauseRef = builder.objectRef<ProviderPause>('ProviderPause').imple
 export const ProviderStats = builder.objectRef<ProviderStatus & { pause?: ProviderPause }>('ProviderStats').implement({
   description: 'One provider as seen by this process since it started. Credentials are never shown.',
   fields: (t) => ({
-    provider: t.field({ type: ProviderEnum, resolve: (status) => status.provider }),
-    configured: t.exposeBoolean('configured'),
+    provider: t.field({ type: ProviderEnum, description: 'Which provider.', resolve: (status) => status.provider }),
+    configured: t.exposeBoolean('configured', {
+      description: 'Whether its settings are present; an unconfigured provider is never asked.',
+    }),
     requests: t.int({
       description: 'HTTP attempts, retries included.',
       resolve: (status) => status.counters?.requests ?? 0,
     }),
-    retries: t.int({ resolve: (status) => status.counters?.retries ?? 0 }),
+    retries: t.int({
+      description: 'Attempts that repeated a failed one.',
+      resolve: (status) => status.counters?.retries ?? 0,
+    }),
     rateLimited: t.int({
       description: 'Answers that said "slow down" (HTTP 429 and the like).',
       resolve: (status) => status.counters?.rateLimited ?? 0,
@@ -76,10 +95,20 @@ export const ProviderStats = builder.objectRef<ProviderStatus & { pause?: Provid
     }),
     errorsByKind: t.field({
       type: [ErrorCount],
+      description: 'The errors, per kind that occurred.',
       resolve: (status) => Object.entries(status.counters?.errors ?? {}).map(([kind, count]) => ({ kind, count })),
     }),
-    latency: t.field({ type: Latency, nullable: true, resolve: (status) => status.counters?.latency ?? null }),
-    breaker: t.field({ type: BreakerStateEnum, resolve: (status) => status.counters?.breaker ?? 'closed' }),
+    latency: t.field({
+      type: Latency,
+      nullable: true,
+      description: 'How long its recent requests took; null for a provider this process has no client for.',
+      resolve: (status) => status.counters?.latency ?? null,
+    }),
+    breaker: t.field({
+      type: BreakerStateEnum,
+      description: 'Its circuit breaker’s state.',
+      resolve: (status) => status.counters?.breaker ?? 'closed',
+    }),
     currentRate: t.float({
       nullable: true,
       description:
@@ -95,6 +124,7 @@ export const ProviderStats = builder.objectRef<ProviderStatus & { pause?: Provid
     unavailableUntil: t.field({
       type: 'DateTime',
       nullable: true,
+      description: 'Held off until then because the provider said it is unavailable; null when it is not.',
       resolve: (status) => status.counters?.unavailableUntil ?? null,
     }),
     pause: t.field({

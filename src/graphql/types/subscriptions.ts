@@ -41,14 +41,14 @@ builder.subscriptionFields((t) => ({
     type: JobRunRef,
     description:
       'One run: its current state first, then every change, completing after its final state (SUCCEEDED, FAILED or CANCELLED). An unknown id is an error with code NOT_FOUND.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The run’s id, as JobRun.id answers it.' }) },
     subscribe: (_root, args, context) => context.subscriptionGuard.hold(progressOf(context, String(args.id))),
     resolve: (run) => run,
   }),
   jobRunEvents: t.field({
     type: JobRunEventRef,
     description: 'Every change of every run (optionally of one kind), as it happens; never completes.',
-    args: { kind: t.arg({ type: JobKindEnum }) },
+    args: { kind: t.arg({ type: JobKindEnum, description: 'Only runs of this kind; every kind when absent.' }) },
     subscribe: (_root, args, context) => {
       const kind = args.kind;
       const events = context.pubsub.subscribe('run-events');
