@@ -15,10 +15,10 @@
 //     triggers (facets and day buckets). Target ≤ 1.5x.
 // Exits with 1 when a target is missed.
 import pg from 'pg';
-import type { ArtistWrite } from '../src/cache/artists/artist-row.ts';
-import { upsertArtists } from '../src/cache/artists/upsert-artists.ts';
-import { getCacheStatistics } from '../src/cache/stats/get-cache-statistics.ts';
-import { countTableTotals } from '../src/cache/table-totals.ts';
+import type { ArtistWrite } from '../src/cache/storage/artist-cache.ts';
+import { upsertArtists } from '../src/cache/storage/artist-cache.ts';
+import { getCacheStatistics } from '../src/cache/use-cases/statistics/get-cache-statistics.ts';
+import { countTableTotals } from '../src/cache/storage/statistics/table-totals.ts';
 import { openSeededDatabase } from './support/database.ts';
 import { median, reportBenchResult } from './support/report.ts';
 

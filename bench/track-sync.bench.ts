@@ -20,7 +20,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { EntryRefresher } from '../src/cache/entry-refresher.ts';
+import { EntryRefresher } from '../src/cache/use-cases/entry-refresher.ts';
 import { parseConfig } from '../src/config.ts';
 import { databaseUrl } from '../src/db/embedded-postgres.ts';
 import { migrateDatabase } from '../src/db/migrator.ts';
@@ -30,7 +30,7 @@ import { syncTracks } from '../src/jobs/sync-tracks.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createProviders } from '../src/providers/create-providers.ts';
 import { DEFAULT_PLEX_PAGE_SIZE } from '../src/providers/plex.ts';
-import type { TrackTier } from '../src/cache/tracks/upsert-track-page.ts';
+import type { TrackTier } from '../src/cache/storage/track-cache.ts';
 import { median, reportBenchResult } from './support/report.ts';
 import { admin, openServer } from './support/database.ts';
 

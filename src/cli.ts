@@ -2,7 +2,7 @@
 // Command modules are imported when their command runs: loading the GraphQL server and Prisma for
 // `linernotes jobs` would cost seconds of start-up.
 import { Argument, Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CLEARABLE_TABLES } from './cache/maintenance/clear-cache.ts';
+import { CLEARABLE_TABLES } from './cache/use-cases/clear-cache.ts';
 import { JOB_KINDS, type JobKind } from './types.ts';
 
 /** Exit code for bad input: an unknown command or option, a bad value, a port in use. */

@@ -2,7 +2,7 @@
 // entry refresher (single-flight), the LISTEN connection, cancel delivery, and its registration
 // among the live processes, and its share of each provider's rate budget.
 import pg from 'pg';
-import { EntryRefresher } from './cache/entry-refresher.ts';
+import { EntryRefresher } from './cache/use-cases/entry-refresher.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { NotificationListener } from './db/notification-listener.ts';

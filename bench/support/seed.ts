@@ -5,7 +5,7 @@ import pg from 'pg';
 export const SEED = { artists: 1_000_000, albums: 300_000, tracks: 500_000, genres: 600 } as const;
 export type SeedSummary = typeof SEED;
 /** Change when the generated data changes, so the run's template database is seeded again. */
-export const SEED_VERSION = 'v1';
+export const SEED_VERSION = 'v2';
 const CHUNK = 125_000;
 
 /** How the seed names artists and genres (`Artist 17`, `genre 3`; genre 0 is the most common). */
@@ -20,7 +20,7 @@ INSERT INTO artist_cache (name_key, name, plex_rating_key, musicbrainz_id, genre
 SELECT 'artist ' || i, 'Artist ' || i, (100000 + i)::text, md5(i::text),
        (ARRAY[${GENRE}, ${GENRE}, ${GENRE}, ${GENRE}, ${GENRE}])[1:1 + i % 5],
        ARRAY['style ' || (i % 50)], ARRAY['mood ' || (i % 20)],
-       (ARRAY['plex,lastfm', 'lastfm', 'plex', 'none', 'plex,lastfm,musicbrainz', 'spotify', 'plex,lastfm'])[1 + i % 7],
+       (ARRAY['{plex,lastfm}', '{lastfm}', '{plex}', '{}', '{plex,lastfm,musicbrainz}', '{spotify}', '{plex,lastfm}'])[1 + i % 7]::text[],
        (ARRAY['ok', 'ok', 'ok', 'ok', 'ok', 'empty', 'partial', 'error'])[1 + i % 8]::entry_status,
        jsonb_build_object('plex', jsonb_build_object('genres', ARRAY['Rock', 'Alternative'], 'moods', ARRAY['Brooding']),
                           'lastfm', jsonb_build_array(jsonb_build_object('name', 'rock', 'weight', 100),
@@ -32,7 +32,7 @@ const SEED_ALBUMS = `
 INSERT INTO album_cache (artist_key, title_key, artist_name, title, genres, source, status, expires_at, last_used_at)
 SELECT 'artist ' || (i % 100000), 'album ' || i, 'Artist ' || (i % 100000), 'Album ' || i,
        (ARRAY[${GENRE}, ${GENRE}, ${GENRE}])[1:1 + i % 3],
-       (ARRAY['lastfm', 'plex,lastfm', 'artist', 'none'])[1 + i % 4], (ARRAY['ok', 'ok', 'ok', 'empty'])[1 + i % 4]::entry_status,
+       (ARRAY['{lastfm}', '{plex,lastfm}', '{artist}', '{}'])[1 + i % 4]::text[], (ARRAY['ok', 'ok', 'ok', 'empty'])[1 + i % 4]::entry_status,
        $1::timestamptz + (random() * 120 - 30) * interval '1 day',
        CASE WHEN i % 4 = 0 THEN NULL ELSE $1::timestamptz - pow(random(), 2) * 400 * interval '1 day' END
   FROM generate_series($2::int, $3::int) AS i`;

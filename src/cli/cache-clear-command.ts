@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { CLEARABLE_TABLES, type ClearableTable, clearCache } from '../cache/maintenance/clear-cache.ts';
+import { CLEARABLE_TABLES, type ClearableTable, clearCache } from '../cache/use-cases/clear-cache.ts';
 import { openCommandContext } from './command-context.ts';
 
 async function confirm(question: string): Promise<boolean> {

@@ -1,5 +1,5 @@
-import { getCacheStatistics } from '../cache/stats/get-cache-statistics.ts';
-import { countTableTotals } from '../cache/table-totals.ts';
+import { getCacheStatistics } from '../cache/use-cases/statistics/get-cache-statistics.ts';
+import { countTableTotals } from '../cache/storage/statistics/table-totals.ts';
 import { lastRunPerKind } from '../jobs/runs/list-runs.ts';
 import { PROVIDER_NAMES, credentialDigest } from '../providers/create-providers.ts';
 import { readActivePauses } from '../providers/pause-store.ts';

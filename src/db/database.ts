@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { databaseUrl, type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.ts';
-import { createPrismaClient, type PrismaClient } from './prisma.ts';
+import { type PrismaClient, prismaOf } from './prisma.ts';
 
 const EMBEDDED_DATABASE_NAME = 'linernotes';
 
@@ -58,7 +58,7 @@ export function connectDatabase(url: string, logger: Logger, maxConnections = 10
     if (error.code === '57P01') logger.debug({ error: error.message }, 'idle database connection closed by the server');
     else logger.warn({ error: error.message }, 'idle database connection lost');
   });
-  const prisma = createPrismaClient(pool);
+  const prisma = prismaOf(pool);
   return {
     url,
     pool,

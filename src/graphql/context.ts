@@ -1,5 +1,5 @@
-import type { SharedCacheStatistics } from '../cache/stats/shared-statistics.ts';
-import type { UsageTracker } from '../cache/usage/usage-tracker.ts';
+import type { SharedCacheStatistics } from '../cache/use-cases/statistics/shared-statistics.ts';
+import type { UsageTracker } from '../cache/use-cases/usage/usage-tracker.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { EnrichmentSettings } from '../enrichment/settings.ts';

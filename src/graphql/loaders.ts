@@ -1,34 +1,24 @@
-// The per-request batch loaders behind the entry relations (an album's artist, an artist's albums, a
-// track's album, artist and audio features): a page of 500 albums with their artists costs one query
-// for the albums and one for all their artists, not 501.
-import { type AlbumKey, type AlbumRow, albumKeyString } from '../cache/albums/album-row.ts';
-import { getAlbumsByArtistKeys } from '../cache/albums/get-albums-by-artist-keys.ts';
-import { getAlbumsByKeys } from '../cache/albums/get-albums-by-keys.ts';
-import type { ArtistRow } from '../cache/artists/artist-row.ts';
-import { getArtistsByKeys } from '../cache/artists/get-artists-by-keys.ts';
-import type { AudioFeaturesRow } from '../cache/tracks/audio-features-row.ts';
-import { getAudioFeaturesByTrackKeys } from '../cache/tracks/get-audio-features-by-track-keys.ts';
-import { getTracksByAlbumKeys } from '../cache/tracks/get-tracks-by-album-keys.ts';
-import type { TrackRow } from '../cache/tracks/track-row.ts';
-import type { Queryable } from '../db/queryable.ts';
+// The per-request batch loaders behind the one-to-many entry relations that Prisma does not model (an
+// artist's albums, an album's tracks: keyed by normalised names, with no foreign key): a page of 100
+// artists with their albums costs one query for the artists and one for all their albums, not 101.
+// To-one relations (an album's artist, a track's album) go through Prisma's findUnique, which Prisma
+// batches itself.
+import type pg from 'pg';
+import { type AlbumKey, albumKeyString } from '../cache/policy/entry-keys.ts';
+import { type AlbumEntry, getAlbumsByArtistKeys } from '../cache/storage/album-cache.ts';
+import { getTracksByAlbumKeys, type TrackEntry } from '../cache/storage/track-cache.ts';
 import { BatchLoader } from './batch-loader.ts';
 
 export interface Loaders {
-  artistByKey: BatchLoader<string, ArtistRow | undefined>;
-  albumByKey: BatchLoader<AlbumKey, AlbumRow | undefined>;
-  albumsByArtistKey: BatchLoader<string, AlbumRow[]>;
-  tracksByAlbumKey: BatchLoader<AlbumKey, TrackRow[]>;
-  audioFeaturesByTrack: BatchLoader<string, AudioFeaturesRow | undefined>;
+  albumsByArtistKey: BatchLoader<string, AlbumEntry[]>;
+  tracksByAlbumKey: BatchLoader<AlbumKey, TrackEntry[]>;
 }
 
 const self = (key: string): string => key;
 
-export function createLoaders(db: Queryable): Loaders {
+export function createLoaders(pool: pg.Pool): Loaders {
   return {
-    artistByKey: new BatchLoader((keys) => getArtistsByKeys(db, keys), self, undefined),
-    albumByKey: new BatchLoader((keys) => getAlbumsByKeys(db, keys), albumKeyString, undefined),
-    albumsByArtistKey: new BatchLoader((keys) => getAlbumsByArtistKeys(db, keys), self, []),
-    tracksByAlbumKey: new BatchLoader((keys) => getTracksByAlbumKeys(db, keys), albumKeyString, []),
-    audioFeaturesByTrack: new BatchLoader((keys) => getAudioFeaturesByTrackKeys(db, keys), self, undefined),
+    albumsByArtistKey: new BatchLoader((keys) => getAlbumsByArtistKeys(pool, keys), self, []),
+    tracksByAlbumKey: new BatchLoader((keys) => getTracksByAlbumKeys(pool, keys), albumKeyString, []),
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
-import { SharedCacheStatistics } from '../cache/stats/shared-statistics.ts';
+import { SharedCacheStatistics } from '../cache/use-cases/statistics/shared-statistics.ts';
 import { enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { armorPlugin } from './armor.ts';
 import { clientErrorCodePlugin } from './client-error-codes.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EntryRefresher } from '../cache/entry-refresher.ts';
+import type { EntryRefresher } from '../cache/use-cases/entry-refresher.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Providers } from '../providers/create-providers.ts';

@@ -3,10 +3,10 @@
 // HOURLY_REFRESH_LIMIT when that is what keeps them fresh. Plex is re-read for every entry that has
 // a ratingKey, and each provider's earlier answer is kept if it fails now.
 import PQueue from 'p-queue';
-import { expiryHistogram } from '../cache/refresh/expiry-histogram.ts';
-import { selectAlbumsToRefresh, selectArtistsToRefresh } from '../cache/refresh/select-refresh-candidates.ts';
-import { planRefresh } from '../cache/refresh-planner.ts';
-import { histogramFromRows, selectionParameters } from '../cache/refresh-query.ts';
+import { expiryHistogram } from '../cache/storage/refresh-candidates.ts';
+import { selectAlbumsToRefresh, selectArtistsToRefresh } from '../cache/storage/refresh-candidates.ts';
+import { planRefresh } from '../cache/policy/refresh-planner.ts';
+import { histogramFromRows, selectionParameters } from '../cache/policy/refresh-selection.ts';
 import { countEntryFetch } from './count-entry-fetch.ts';
 import type { EntryStatus } from '../types.ts';
 import { checkpoint, type JobContext, type JobResult } from './dependencies.ts';

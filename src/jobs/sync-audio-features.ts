@@ -9,10 +9,10 @@
 // Either way a row is stored only when its title and artist are the Plex track's (see audio-features-match).
 import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
-import { getTrackIdentities } from '../cache/tracks/get-track-identities.ts';
-import { planAudioFeaturesSync } from '../cache/tracks/plan-audio-features-sync.ts';
-import { countTracksForFeatures, selectTracksForFeatures } from '../cache/tracks/select-tracks-for-features.ts';
-import { type AudioFeaturesWrite, upsertAudioFeatures } from '../cache/tracks/upsert-audio-features.ts';
+import { getTrackIdentities } from '../cache/storage/track-cache.ts';
+import { planAudioFeaturesSync } from '../cache/storage/audio-features.ts';
+import { countTracksForFeatures, selectTracksForFeatures } from '../cache/storage/track-cache.ts';
+import { type AudioFeaturesWrite, upsertAudioFeatures } from '../cache/storage/audio-features.ts';
 import { matchAudioMuseRow, type PlexTrackIdentity } from '../enrichment/audio-features-match.ts';
 import { describeFailure } from '../enrichment/provider-call.ts';
 import type { AudiomuseClient } from '../providers/audiomuse.ts';

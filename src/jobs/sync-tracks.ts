@@ -6,10 +6,10 @@
 // (`/library/metadata/{k1,k2,…}`) does. The static refresh reads the details of every page in one batched
 // request; the stats refresh stays on list pages and asks for details only for tracks it sees first.
 import PQueue from 'p-queue';
-import { trackStaticExpiry, trackStatsExpiry } from '../cache/ttl.ts';
-import { removeUnseenTracks } from '../cache/tracks/remove-unseen-tracks.ts';
-import { type TrackStatsWrite, updateTrackStats } from '../cache/tracks/update-track-stats.ts';
-import { type TrackTier, type TrackWrite, upsertTrackPage } from '../cache/tracks/upsert-track-page.ts';
+import { trackStaticExpiry, trackStatsExpiry } from '../cache/policy/ttl.ts';
+import { removeUnseenTracks } from '../cache/storage/track-cache.ts';
+import { type TrackStatsWrite, updateTrackStats } from '../cache/storage/track-cache.ts';
+import { type TrackTier, type TrackWrite, upsertTrackPage } from '../cache/storage/track-cache.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';
 import type { PlexClient } from '../providers/plex.ts';
 import type { PlexTrack } from '../types.ts';

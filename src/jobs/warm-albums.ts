@@ -1,10 +1,10 @@
 // cache-warm-albums: the albums of the library, deduplicated by normalised artist and title,
 // fetched through the album rules (Last.fm, Plex, then the artist's cached genres) and stored.
 import PQueue from 'p-queue';
-import { countAlbums } from '../cache/albums/count-albums.ts';
-import { type AlbumKey, albumKeyString } from '../cache/albums/album-row.ts';
-import { getAlbumsByKeys } from '../cache/albums/get-albums-by-keys.ts';
-import { albumKeyOf } from '../cache/entry-refresher.ts';
+import { countAlbums } from '../cache/storage/album-cache.ts';
+import { type AlbumKey, albumKeyString } from '../cache/storage/album-cache.ts';
+import { getAlbumsByKeys } from '../cache/storage/album-cache.ts';
+import { albumKeyOf } from '../cache/policy/entry-keys.ts';
 import { readPlexDetails } from '../enrichment/plex-details.ts';
 import { countEntryFetch } from './count-entry-fetch.ts';
 import type { PlexAlbum } from '../types.ts';

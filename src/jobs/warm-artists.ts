@@ -2,8 +2,8 @@
 // identity changed in Plex) is fetched through the merge rules and stored, page by page. Plex's details
 // are read once per listing page (a batched request), not once per artist.
 import { defaultMaxListeners, setMaxListeners } from 'node:events';
-import { countArtists } from '../cache/artists/count-artists.ts';
-import { getArtistsByKeys } from '../cache/artists/get-artists-by-keys.ts';
+import { countArtists } from '../cache/storage/artist-cache.ts';
+import { getArtistsByKeys } from '../cache/storage/artist-cache.ts';
 import { readPlexDetails } from '../enrichment/plex-details.ts';
 import { needsRecheck } from '../enrichment/recheck.ts';
 import { normaliseNameKey } from '../enrichment/text-keys.ts';

@@ -1,7 +1,7 @@
 // The API side of a process: the run-event bus on the process's LISTEN connection, the usage tracker,
 // yoga and the HTTP server. Loaded only by processes that serve the API (`linernotes worker` never
 // pays for building the schema).
-import { UsageTracker } from '../cache/usage/usage-tracker.ts';
+import { UsageTracker } from '../cache/use-cases/usage/usage-tracker.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { startRunEventBus } from '../graphql/pubsub.ts';

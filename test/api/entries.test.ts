@@ -126,6 +126,76 @@ describe('entry queries', () => {
     expect(negative.errors?.[0]?.message).toMatch(/expiringWithinDays must be between 0 and 3650/);
   });
 
+  it('matches a search text literally, and NONE finds the entries nobody knew', async () => {
+    const names = async (filter: Record<string, unknown>) =>
+      dataOf(await request(api.url, ArtistsDocument, { first: 100, filter })).artists.edges.map(
+        (edge) => edge.node.name,
+      );
+    // A name of punctuation alone keys as itself: `%` and `_` must not act as LIKE wildcards.
+    expect(await names({ search: '%' })).toEqual([]);
+    expect(await names({ search: '_' })).toEqual([]);
+    expect(await names({ source: 'NONE' })).toEqual([]);
+    await harness.db.pool.query(
+      `INSERT INTO artist_cache (name_key, name, status, expires_at) VALUES ('nobody knew', 'Nobody Knew', 'empty', now() + interval '1 day')`,
+    );
+    try {
+      expect(await names({ source: 'NONE' })).toEqual(['Nobody Knew']);
+      const entry = dataOf(await request(api.url, ArtistDocument, { name: 'Nobody Knew' })).artist;
+      expect(entry).toMatchObject({ source: 'none', sources: [], status: 'EMPTY' });
+      expect(await names({ source: 'LASTFM' })).not.toContain('Nobody Knew');
+    } finally {
+      await harness.db.pool.query(`DELETE FROM artist_cache WHERE name_key = 'nobody knew'`);
+    }
+  });
+
+  it('gives every artist, album and track a stable global id that node(id:) refetches', async () => {
+    const query = `{ artists(first: 2) { nodes { id name albums { id title tracks { id ratingKey } } } } }`;
+    type Listing = {
+      artists: {
+        nodes: Array<{
+          id: string;
+          name: string;
+          albums: Array<{ id: string; title: string; tracks: Array<{ id: string; ratingKey: string }> }>;
+        }>;
+      };
+    };
+    const first = await httpQuery<Listing>(api.url, query);
+    expect(first.errors).toBeUndefined();
+    const again = await httpQuery<Listing>(api.url, query);
+    expect(again.data).toEqual(first.data);
+    const artists = first.data?.artists.nodes ?? [];
+    const albums = artists.flatMap((artist) => artist.albums);
+    const tracks = albums.flatMap((album) => album.tracks);
+    expect(albums.length).toBeGreaterThan(0);
+    expect(tracks.length).toBeGreaterThan(0);
+    const ids = [...artists, ...albums, ...tracks].map((entry) => entry.id);
+    expect(new Set(ids).size).toBe(ids.length);
+
+    const [artist] = artists;
+    const [album] = albums;
+    const [track] = tracks;
+    if (!artist || !album || !track) throw new Error('the library has no artist with an album and tracks');
+    const refetch = await httpQuery<{
+      a: { __typename: string; name?: string } | null;
+      b: { __typename: string; title?: string } | null;
+      c: { __typename: string; ratingKey?: string } | null;
+    }>(
+      api.url,
+      `query ($a: ID!, $b: ID!, $c: ID!) {
+        a: node(id: $a) { __typename ... on Artist { name } }
+        b: node(id: $b) { __typename ... on Album { title } }
+        c: node(id: $c) { __typename ... on Track { ratingKey } }
+      }`,
+      { a: artist.id, b: album.id, c: track.id },
+    );
+    expect(refetch.errors).toBeUndefined();
+    expect(refetch.data).toEqual({
+      a: { __typename: 'Artist', name: artist.name },
+      b: { __typename: 'Album', title: album.title },
+      c: { __typename: 'Track', ratingKey: track.ratingKey },
+    });
+  });
+
   it('finds an album by artist and title, with its artist and tracks', async () => {
     const truth = harness.sims.library.album(0);
     const album = dataOf(

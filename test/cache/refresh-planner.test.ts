@@ -4,7 +4,7 @@ import {
   planRefresh,
   type RefreshPlanSettings,
   type RefreshPool,
-} from '../../src/cache/refresh-planner.ts';
+} from '../../src/cache/policy/refresh-planner.ts';
 
 const now = new Date('2026-11-26T00:00:00.000Z');
 const HOUR = 3_600_000;

@@ -2,8 +2,11 @@
 // computation, a request after a committed write sees the write, and figures older than the allowed
 // age are computed again. Row totals come from counters that follow inserts, deletes and truncation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRowTotals } from '../../src/cache/stats/count-row-totals.ts';
-import { SharedCacheStatistics, STATISTICS_MAX_AGE_MS } from '../../src/cache/stats/shared-statistics.ts';
+import { countRowTotals } from '../../src/cache/storage/statistics/count-row-totals.ts';
+import {
+  SharedCacheStatistics,
+  STATISTICS_MAX_AGE_MS,
+} from '../../src/cache/use-cases/statistics/shared-statistics.ts';
 import { openTestDatabase } from '../support/database.ts';
 
 const NOW = new Date('2026-11-26T12:00:00.000Z');
@@ -20,7 +23,7 @@ describe('shared cache statistics', () => {
 
   async function addArtist(name: string): Promise<void> {
     await db.pool.query(
-      `INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at) VALUES ($1, $1, '{rock}', 'lastfm', 'ok', $2)`,
+      `INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at) VALUES ($1, $1, '{rock}', '{lastfm}', 'ok', $2)`,
       [name, new Date(NOW.getTime() + 86_400_000)],
     );
   }

@@ -4,16 +4,20 @@
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtistWrite } from '../../src/cache/artists/artist-row.ts';
-import { upsertArtists } from '../../src/cache/artists/upsert-artists.ts';
-import { countRowTotals } from '../../src/cache/stats/count-row-totals.ts';
-import { getCacheStatistics } from '../../src/cache/stats/get-cache-statistics.ts';
-import { recountFacetCounts } from '../../src/cache/stats/recount-facets.ts';
-import type { StatisticsSettings } from '../../src/cache/stats/statistics-bounds.ts';
-import type { CacheStatistics, EntryTableStatistics, TrackTableStatistics } from '../../src/cache/stats/statistics.ts';
-import { countTableTotals } from '../../src/cache/table-totals.ts';
-import { classifyTier } from '../../src/cache/tiers.ts';
-import { recordArtistUsage } from '../../src/cache/usage/record-artist-usage.ts';
+import type { ArtistWrite } from '../../src/cache/storage/artist-cache.ts';
+import { upsertArtists } from '../../src/cache/storage/artist-cache.ts';
+import { countRowTotals } from '../../src/cache/storage/statistics/count-row-totals.ts';
+import { getCacheStatistics } from '../../src/cache/use-cases/statistics/get-cache-statistics.ts';
+import { recountFacetCounts } from '../../src/cache/storage/statistics/recount-facets.ts';
+import type { StatisticsSettings } from '../../src/cache/policy/statistics-bounds.ts';
+import type {
+  CacheStatistics,
+  EntryTableStatistics,
+  TrackTableStatistics,
+} from '../../src/cache/use-cases/statistics/statistics.ts';
+import { countTableTotals } from '../../src/cache/storage/statistics/table-totals.ts';
+import { classifyTier } from '../../src/cache/policy/tiers.ts';
+import { recordArtistUsage } from '../../src/cache/storage/artist-cache.ts';
 import type { Queryable } from '../../src/db/queryable.ts';
 import type { EntryStatus, UsageTier } from '../../src/types.ts';
 import { openTestDatabase } from '../support/database.ts';
@@ -36,7 +40,7 @@ SELECT 'artist-' || i, 'Artist ' || i,
             WHEN i % 29 = 0 THEN ARRAY[NULL, 'jazz']
             WHEN i % 5 = 0 THEN ARRAY['tie-a', 'tie-B', 'g' || (i % 7)]
             ELSE ARRAY['g' || (i % 7), 'g' || (7 + i % 13), 'h' || (i % 101)] END,
-       (ARRAY['plex,lastfm', 'lastfm', 'plex', 'none', 'plex,lastfm,musicbrainz', 'spotify'])[1 + i % 6],
+       (ARRAY['{plex,lastfm}', '{lastfm}', '{plex}', '{}', '{plex,lastfm,musicbrainz}', '{spotify}'])[1 + i % 6]::text[],
        (ARRAY['ok', 'ok', 'ok', 'empty', 'partial', 'error'])[1 + (i / 3) % 6]::entry_status,
        CASE WHEN i % 997 = 0 THEN $1::timestamptz
             WHEN i % 991 = 0 THEN $1::timestamptz + interval '7 days'
@@ -52,7 +56,7 @@ const SEED_ALBUMS = `
 INSERT INTO album_cache (artist_key, title_key, artist_name, title, genres, source, status, expires_at, last_used_at)
 SELECT 'artist-' || (i % 3000), 'album-' || i, 'Artist', 'Album ' || i,
        CASE WHEN i % 13 = 0 THEN '{}'::text[] ELSE ARRAY['a' || (i % 5), 'b' || (i % 31)] END,
-       (ARRAY['lastfm', 'plex,lastfm', 'artist', 'none'])[1 + i % 4],
+       (ARRAY['{lastfm}', '{plex,lastfm}', '{artist}', '{}'])[1 + i % 4]::text[],
        (ARRAY['ok', 'ok', 'empty', 'partial'])[1 + i % 4]::entry_status,
        $1::timestamptz + ((i * 53) % 3000 - 500) * interval '1 hour',
        CASE WHEN i % 3 = 0 THEN NULL ELSE $1::timestamptz - ((i * 389) % 9000) * interval '1 hour' END
@@ -131,7 +135,7 @@ function expectedEntryTable(rows: EntryFacts[], now: Date, topN: number): EntryT
 }
 
 async function expectedStatistics(db: Queryable, now: Date, topN = 10): Promise<CacheStatistics> {
-  const entryColumns = `genres, source, status::text AS status, expires_at AS "expiresAt", last_used_at AS "lastUsedAt"`;
+  const entryColumns = `genres, cache_source_text(source) AS source, status::text AS status, expires_at AS "expiresAt", last_used_at AS "lastUsedAt"`;
   const artists = await db.query<EntryFacts>(`SELECT ${entryColumns} FROM artist_cache`);
   const albums = await db.query<EntryFacts>(`SELECT ${entryColumns} FROM album_cache`);
   const tracks = await db.query<{ staticExpiresAt: Date; statsExpiresAt: Date; lastUsedAt: Date | null }>(
@@ -314,7 +318,7 @@ describe('cache statistics', () => {
     try {
       await db.pool.query(
         `INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at)
-                           SELECT 'bypass-' || i, 'b', ARRAY['bypass'], 'plex', 'ok', $1 FROM generate_series(1, 50) i`,
+                           SELECT 'bypass-' || i, 'b', ARRAY['bypass'], ARRAY['plex'], 'ok', $1 FROM generate_series(1, 50) i`,
         [NOW],
       );
     } finally {
@@ -327,18 +331,32 @@ describe('cache statistics', () => {
     expect(await getCacheStatistics(db.pool, NOW, config)).toEqual(truth);
   });
 
-  it('are backfilled by the migration from rows that existed before it', async () => {
-    const sql = await readFile(
-      new URL('../../prisma/migrations/20261126020000_cache_stats/migration.sql', import.meta.url),
-      'utf8',
-    );
+  it('are backfilled by the migration from rows that existed before it, and kept through source becoming an array', async () => {
+    const migration = (name: string) =>
+      readFile(new URL(`../../prisma/migrations/${name}/migration.sql`, import.meta.url), 'utf8');
+    const facetsMigration = await migration('20261126020000_cache_stats');
+    const sourceArrayMigration = await migration('20261203010000_source_array');
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
-      // Back to the state before the migration (with the current rows), then the migration itself.
+      // Back to the state before both migrations (with the current rows): source as comma-joined text,
+      // no counters. Then the counters' migration (its backfill counts the text), then the array migration.
       await client.query('DROP TABLE cache_facet_counts');
       await client.query('DROP FUNCTION cache_facet_counts_apply, cache_facet_counts_reset CASCADE');
-      await client.query(sql);
+      for (const table of ['artist_cache', 'album_cache']) {
+        await client.query(`DROP INDEX ${table}_source_idx`);
+        await client.query(
+          `ALTER TABLE ${table} ALTER COLUMN source DROP DEFAULT,
+             ALTER COLUMN source TYPE text USING cache_source_text(source),
+             ALTER COLUMN source SET DEFAULT 'none', ALTER COLUMN source SET NOT NULL,
+             ADD COLUMN source_keys text[] GENERATED ALWAYS AS (string_to_array(source, ',')) STORED`,
+        );
+        await client.query(`CREATE INDEX ${table}_source_idx ON ${table} (source)`);
+        await client.query(`CREATE INDEX ${table}_source_keys_idx ON ${table} USING GIN (source_keys)`);
+      }
+      await client.query('DROP FUNCTION cache_source_text');
+      await client.query(facetsMigration);
+      await client.query(sourceArrayMigration);
       expect(await getCacheStatistics(client, NOW, config)).toEqual(await expectedStatistics(client, NOW));
     } finally {
       await client.query('ROLLBACK');

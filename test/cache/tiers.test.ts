@@ -5,7 +5,7 @@ import {
   shouldRevalidateOnRead,
   tierBounds,
   type TierSettings,
-} from '../../src/cache/tiers.ts';
+} from '../../src/cache/policy/tiers.ts';
 import type { UsageTier } from '../../src/types.ts';
 
 const DAY = 86_400_000;

@@ -6,7 +6,7 @@ import {
   trackStaticExpiry,
   trackStatsExpiry,
   type TtlSettings,
-} from '../../src/cache/ttl.ts';
+} from '../../src/cache/policy/ttl.ts';
 import { Rng } from '../../src/simulators/random.ts';
 import type { EntryStatus } from '../../src/types.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageRecorder, type UsageRecord } from '../../src/cache/usage-recorder.ts';
+import { UsageRecorder, type UsageRecord } from '../../src/cache/policy/usage-recorder.ts';
 
 const start = new Date('2026-11-26T00:00:00.000Z').getTime();
 const MINUTE = 60_000;

@@ -2,12 +2,12 @@
 // given (and only their usage columns), and the tracker writes an entry at most once per hour. A
 // test-only trigger logs every row update, so "how many writes" is counted by the database itself.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReadCounter } from '../../src/cache/usage/read-counter.ts';
-import { recordAlbumUsage, type AlbumUsageRecord } from '../../src/cache/usage/record-album-usage.ts';
-import { recordArtistUsage } from '../../src/cache/usage/record-artist-usage.ts';
-import { recordTrackUsage } from '../../src/cache/usage/record-track-usage.ts';
-import { UsageTracker, type UsageTrackerOptions } from '../../src/cache/usage/usage-tracker.ts';
-import type { UsageRecord } from '../../src/cache/usage-recorder.ts';
+import { ReadCounter } from '../../src/cache/use-cases/usage/read-counter.ts';
+import { recordAlbumUsage, type AlbumUsageRecord } from '../../src/cache/storage/album-cache.ts';
+import { recordArtistUsage } from '../../src/cache/storage/artist-cache.ts';
+import { recordTrackUsage } from '../../src/cache/storage/track-cache.ts';
+import { UsageTracker, type UsageTrackerOptions } from '../../src/cache/use-cases/usage/usage-tracker.ts';
+import type { UsageRecord } from '../../src/cache/policy/usage-recorder.ts';
 import type { Queryable } from '../../src/db/queryable.ts';
 import { openTestDatabase } from '../support/database.ts';
 

@@ -29,7 +29,7 @@ describe('cache-refresh', () => {
 
   async function rows(): Promise<Map<string, Row>> {
     const result = await harness.db.pool.query<Row>(
-      'SELECT name_key, moods, genres, source, expires_at, fetched_at, raw_tags FROM artist_cache',
+      'SELECT name_key, moods, genres, cache_source_text(source) AS source, expires_at, fetched_at, raw_tags FROM artist_cache',
     );
     return new Map(result.rows.map((row) => [row.name_key, row]));
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EntryRefresher } from '../../src/cache/entry-refresher.ts';
+import { EntryRefresher } from '../../src/cache/use-cases/entry-refresher.ts';
 import { parseConfig } from '../../src/config.ts';
 import { NotificationListener } from '../../src/db/notification-listener.ts';
 import { CancellationWatcher } from '../../src/jobs/cancellation-watcher.ts';

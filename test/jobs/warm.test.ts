@@ -59,7 +59,7 @@ describe('cache-warm against the simulators', () => {
       genres: string[];
       source: string;
       status: string;
-    }>('SELECT name_key, genres, source, status FROM artist_cache');
+    }>('SELECT name_key, genres, cache_source_text(source) AS source, status FROM artist_cache');
     const byKey = new Map(rows.map((row) => [row.name_key, row]));
     expect(rows).toHaveLength(artists.length);
     for (const artist of artists) {

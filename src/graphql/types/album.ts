@@ -1,40 +1,31 @@
-import type { AlbumKey, AlbumRow } from '../../cache/albums/album-row.ts';
-import { countAlbums } from '../../cache/albums/count-albums.ts';
-import { listAlbums } from '../../cache/albums/list-albums.ts';
-import { albumKeyOf } from '../../cache/entry-refresher.ts';
+import { albumKeyOf, albumKeyString } from '../../cache/policy/entry-keys.ts';
+import { type AlbumKey, countAlbums, getAlbumsByKeys, listAlbums } from '../../cache/storage/album-cache.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, isTuple, pageOf, pageSize } from '../pagination.ts';
 import { noteAlbumRead } from '../read-usage.ts';
-import { CacheEntry } from './cache-entry.ts';
 import { connectionType } from './connection.ts';
 import { AlbumFilterInput, albumFilterOf } from './entry-filters.ts';
 import { AlbumRef, ArtistRef, TrackRef } from './entry-refs.ts';
 
-AlbumRef.implement({
-  description: 'A cached album, keyed by its artist and title (both normalised).',
-  interfaces: [CacheEntry],
-  fields: (t) => ({
-    title: t.exposeString('title'),
-    artistName: t.exposeString('artistName'),
-    artist: t.field({
-      type: ArtistRef,
-      nullable: true,
-      description: 'The artist’s entry, when the cache has one.',
-      resolve: async (album, _args, context) => (await context.loaders.artistByKey.load(album.artistKey)) ?? null,
-    }),
-    tracks: t.field({
-      type: [TrackRef],
-      description: 'The album’s cached tracks, in disc and track order.',
-      resolve: (album, _args, context) => context.loaders.tracksByAlbumKey.load(album),
-    }),
+builder.prismaObjectFields(AlbumRef, (t) => ({
+  title: t.exposeString('title', { description: 'The title as Plex (or the first lookup) spelled it.' }),
+  artistName: t.exposeString('artistName', { description: 'The album artist’s name as Plex spelled it.' }),
+  artist: t.prismaField({
+    type: ArtistRef,
+    nullable: true,
+    description: 'The artist’s entry, when the cache has one.',
+    // Prisma batches the findUnique calls of one tick (a whole page of albums) into one query.
+    resolve: (query, album, _args, context) =>
+      context.db.prisma.artistCache.findUnique({ ...query, where: { nameKey: album.artistKey } }),
   }),
-});
+  tracks: t.field({
+    type: [TrackRef],
+    description: 'The album’s cached tracks, in disc and track order.',
+    resolve: (album, _args, context) => context.loaders.tracksByAlbumKey.load(album),
+  }),
+}));
 
-const AlbumConnection = connectionType<AlbumRow>(
-  'Album',
-  AlbumRef,
-  'A page of albums, by artist, then title (normalised).',
-);
+const AlbumConnection = connectionType('Album', AlbumRef, 'A page of albums, by artist, then title (normalised).');
 const isAlbumPosition = isTuple<[string, string]>(isString, isString);
 
 builder.queryFields((t) => ({
@@ -43,12 +34,16 @@ builder.queryFields((t) => ({
     nullable: true,
     description:
       'The album of this artist and title, compared normalised; null when the cache has none. Expired entries are served, flagged isExpired.',
-    args: { artist: t.arg.string({ required: true }), title: t.arg.string({ required: true }) },
+    args: {
+      artist: t.arg.string({ required: true, description: 'The album artist’s name, in any spelling of it.' }),
+      title: t.arg.string({ required: true, description: 'The album’s title, in any spelling of it.' }),
+    },
     resolve: async (_root, args, context) => {
       const key = albumKeyOf(args.artist, args.title);
-      const row = key === null ? undefined : await context.loaders.albumByKey.load(key);
+      const row =
+        key === null ? null : ((await getAlbumsByKeys(context.db.pool, [key])).get(albumKeyString(key)) ?? null);
       noteAlbumRead(context, row);
-      return row ?? null;
+      return row;
     },
   }),
   albums: t.field({
@@ -57,7 +52,7 @@ builder.queryFields((t) => ({
     args: {
       first: t.arg.int({ description: 'Page size, 1–500 (default 50).' }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
-      filter: t.arg({ type: AlbumFilterInput }),
+      filter: t.arg({ type: AlbumFilterInput, description: 'Which albums; every given field must hold.' }),
     },
     resolve: async (_root, args, context) => {
       const limit = pageSize(args.first);

@@ -1,32 +1,25 @@
-import type { ArtistRow } from '../../cache/artists/artist-row.ts';
-import { countArtists } from '../../cache/artists/count-artists.ts';
-import { listArtists } from '../../cache/artists/list-artists.ts';
+import { countArtists, getArtistsByKeys, listArtists } from '../../cache/storage/artist-cache.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, pageOf, pageSize } from '../pagination.ts';
 import { noteArtistRead } from '../read-usage.ts';
-import { CacheEntry } from './cache-entry.ts';
 import { connectionType } from './connection.ts';
 import { ArtistFilterInput, entryFilterOf } from './entry-filters.ts';
 import { AlbumRef, ArtistRef } from './entry-refs.ts';
 
-ArtistRef.implement({
-  description: 'A cached artist.',
-  interfaces: [CacheEntry],
-  fields: (t) => ({
-    name: t.exposeString('name', { description: 'The name as Plex (or the first lookup) spelled it.' }),
-    nameKey: t.exposeString('nameKey', {
-      description: 'The normalised name every lookup compares (`björk` and `Björk` share it).',
-    }),
-    albums: t.field({
-      type: [AlbumRef],
-      description: 'The cached albums of this artist, by title.',
-      resolve: (artist, _args, context) => context.loaders.albumsByArtistKey.load(artist.nameKey),
-    }),
+builder.prismaObjectFields(ArtistRef, (t) => ({
+  name: t.exposeString('name', { description: 'The name as Plex (or the first lookup) spelled it.' }),
+  nameKey: t.exposeString('nameKey', {
+    description: 'The normalised name every lookup compares (`björk` and `Björk` share it).',
   }),
-});
+  albums: t.field({
+    type: [AlbumRef],
+    description: 'The cached albums of this artist, by title.',
+    resolve: (artist, _args, context) => context.loaders.albumsByArtistKey.load(artist.nameKey),
+  }),
+}));
 
-const ArtistConnection = connectionType<ArtistRow>('Artist', ArtistRef, 'A page of artists, in normalised-name order.');
+const ArtistConnection = connectionType('Artist', ArtistRef, 'A page of artists, in normalised-name order.');
 
 builder.queryFields((t) => ({
   artist: t.field({
@@ -34,12 +27,12 @@ builder.queryFields((t) => ({
     nullable: true,
     description:
       'The artist of this name, compared normalised (`björk` finds `Björk`); null when the cache has none. Expired entries are served, flagged isExpired.',
-    args: { name: t.arg.string({ required: true }) },
+    args: { name: t.arg.string({ required: true, description: 'The artist’s name, in any spelling of it.' }) },
     resolve: async (_root, args, context) => {
       const key = normaliseNameKey(args.name);
-      const row = key === null ? undefined : await context.loaders.artistByKey.load(key);
+      const row = key === null ? null : ((await getArtistsByKeys(context.db.pool, [key])).get(key) ?? null);
       noteArtistRead(context, row);
-      return row ?? null;
+      return row;
     },
   }),
   artists: t.field({
@@ -48,7 +41,7 @@ builder.queryFields((t) => ({
     args: {
       first: t.arg.int({ description: 'Page size, 1–500 (default 50).' }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
-      filter: t.arg({ type: ArtistFilterInput }),
+      filter: t.arg({ type: ArtistFilterInput, description: 'Which artists; every given field must hold.' }),
     },
     resolve: async (_root, args, context) => {
       const limit = pageSize(args.first);

@@ -1,4 +1,4 @@
-import { CLEARABLE_TABLES, type ClearableTable, clearCache } from '../../cache/maintenance/clear-cache.ts';
+import { CLEARABLE_TABLES, type ClearableTable, clearCache } from '../../cache/use-cases/clear-cache.ts';
 import { builder } from '../builder.ts';
 import { assertCanMutate } from '../guards.ts';
 import { CacheTableEnum } from './enums.ts';

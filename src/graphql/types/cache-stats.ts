@@ -1,11 +1,15 @@
-// cacheStats: per table totals, freshness, tiers, statuses, sources and top genres (src/cache/stats),
+// cacheStats: per table totals, freshness, tiers, statuses, sources and top genres (src/cache/use-cases/statistics),
 // the provider counters, the last run of each kind, and the hit rate of API reads. The table figures are
 // computed only when asked for, once per request, and shared by concurrent requests
-// (src/cache/stats/shared-statistics.ts: at most a second old).
-import type { RowTotals } from '../../cache/stats/count-row-totals.ts';
-import type { SharedFigures } from '../../cache/stats/shared-statistics.ts';
-import type { CacheStatistics, EntryTableStatistics, TrackTableStatistics } from '../../cache/stats/statistics.ts';
-import type { ReadCounts, ReadStatistics } from '../../cache/usage/read-counter.ts';
+// (src/cache/use-cases/statistics/shared-statistics.ts: at most a second old).
+import type { RowTotals } from '../../cache/storage/statistics/count-row-totals.ts';
+import type { SharedFigures } from '../../cache/use-cases/statistics/shared-statistics.ts';
+import type {
+  CacheStatistics,
+  EntryTableStatistics,
+  TrackTableStatistics,
+} from '../../cache/use-cases/statistics/statistics.ts';
+import type { ReadCounts, ReadStatistics } from '../../cache/use-cases/usage/read-counter.ts';
 import { lastRunPerKind } from '../../jobs/runs/list-runs.ts';
 import { viewOfRun } from '../../jobs/run-view.ts';
 import { PROVIDER_NAMES } from '../../providers/create-providers.ts';

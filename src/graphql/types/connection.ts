@@ -12,10 +12,11 @@ export function connectionType<T>(
   description: string,
 ): ObjectRef<Types, Page<T>> {
   const edgeRef = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
+    description: `One item of a ${name} page, with its cursor.`,
     fields: (t) => ({
       cursor: t.exposeString('cursor', { description: 'Pass as `after` to get the items after this one.' }),
       // Pothos cannot resolve its result type for a generic T; the node is exactly nodeRef's shape.
-      node: t.field({ type: nodeRef, resolve: (edge) => edge.node as never }),
+      node: t.field({ type: nodeRef, description: 'The item.', resolve: (edge) => edge.node as never }),
     }),
   });
   return builder.objectRef<Page<T>>(`${name}Connection`).implement({
@@ -23,6 +24,7 @@ export function connectionType<T>(
     fields: (t) => ({
       edges: t.field({
         type: [edgeRef],
+        description: 'The items of this page, each with its cursor.',
         resolve: (page) => page.nodes.map((node) => ({ cursor: page.cursorOf(node), node })),
       }),
       nodes: t.field({
@@ -32,6 +34,7 @@ export function connectionType<T>(
       }),
       pageInfo: t.field({
         type: builder.pageInfoRef(),
+        description: 'Where this page stands: whether more follow, and the cursors of its ends.',
         resolve: (page) => {
           const first = page.nodes[0];
           const last = page.nodes[page.nodes.length - 1];

@@ -1,12 +1,12 @@
 // Read-through for apps: lookupArtists / lookupAlbums answer every name at once from the cache and
-// fetch the missing or expired ones now (src/cache/lookup/). Mutations, because they may fetch and write.
+// fetch the missing or expired ones now (src/cache/use-cases/lookups/). Mutations, because they may fetch and write.
 // The answer is one entry per name, in the order asked: an artist nobody knows comes back as an entry
 // with status EMPTY, one a provider failed for with status PARTIAL and lastError; null only for a name
 // with no letters or digits, or when fetching failed and the cache had nothing at all.
-import type { AlbumRow } from '../../cache/albums/album-row.ts';
-import { lookupAlbums } from '../../cache/lookup/lookup-albums.ts';
-import { lookupArtists } from '../../cache/lookup/lookup-artists.ts';
-import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/lookup/lookup-outcome.ts';
+import type { AlbumEntry } from '../../cache/storage/album-cache.ts';
+import { lookupAlbums } from '../../cache/use-cases/lookups/lookup-albums.ts';
+import { lookupArtists } from '../../cache/use-cases/lookups/lookup-artists.ts';
+import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/use-cases/lookups/lookup-outcome.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -14,7 +14,11 @@ import { assertCanMutate } from '../guards.ts';
 import { AlbumRef, ArtistRef } from './entry-refs.ts';
 
 const AlbumRefInput = builder.inputType('AlbumRefInput', {
-  fields: (t) => ({ artist: t.string({ required: true }), title: t.string({ required: true }) }),
+  description: 'An album to look up, by its artist and title as any app spells them.',
+  fields: (t) => ({
+    artist: t.string({ required: true, description: 'The album artist’s name.' }),
+    title: t.string({ required: true, description: 'The album’s title.' }),
+  }),
 });
 
 function checkCount(count: number, field: string): void {
@@ -41,7 +45,12 @@ builder.mutationFields((t) => ({
     type: [ArtistRef],
     nullable: { list: false, items: true },
     description: `Answers up to ${MAX_LOOKUP_NAMES} artists at once: from the cache, and fetched now (merge rules, limiters and single-flight shared with the jobs) when missing or expired.`,
-    args: { names: t.arg.stringList({ required: true }) },
+    args: {
+      names: t.arg.stringList({
+        required: true,
+        description: 'Artist names, in any spelling; answered in this order.',
+      }),
+    },
     resolve: async (_root, args, context) => {
       assertCanMutate(context);
       checkCount(args.names.length, 'names');
@@ -63,7 +72,7 @@ builder.mutationFields((t) => ({
     type: [AlbumRef],
     nullable: { list: false, items: true },
     description: `Answers up to ${MAX_LOOKUP_NAMES} albums at once, as lookupArtists does.`,
-    args: { albums: t.arg({ type: [AlbumRefInput], required: true }) },
+    args: { albums: t.arg({ type: [AlbumRefInput], required: true, description: 'Albums; answered in this order.' }) },
     resolve: async (_root, args, context) => {
       assertCanMutate(context);
       checkCount(args.albums.length, 'albums');
@@ -76,7 +85,7 @@ builder.mutationFields((t) => ({
         },
         args.albums,
       );
-      noteLookups<AlbumRow>(context, results, (row) => context.usage?.recordAlbum(row));
+      noteLookups<AlbumEntry>(context, results, (row) => context.usage?.recordAlbum(row));
       return results.map((result) => result.entry);
     },
   }),

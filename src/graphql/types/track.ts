@@ -1,8 +1,13 @@
-import { classifyTier } from '../../cache/tiers.ts';
-import { countTracks } from '../../cache/tracks/count-tracks.ts';
-import { getTracksByRatingKeys } from '../../cache/tracks/get-tracks-by-rating-keys.ts';
-import { listTracks } from '../../cache/tracks/list-tracks.ts';
-import { type TrackPosition, type TrackRow, trackPosition } from '../../cache/tracks/track-row.ts';
+import { isExpired, trackExpiresAt, trackFetchedAt } from '../../cache/policy/freshness.ts';
+import { classifyTier } from '../../cache/policy/tiers.ts';
+import {
+  countTracks,
+  getTracksByRatingKeys,
+  listTracks,
+  type TrackEntry,
+  type TrackPosition,
+  trackPosition,
+} from '../../cache/storage/track-cache.ts';
 import { deriveTrackFields, resolveTrackGenres, type TrackGenreOrigin } from '../../enrichment/track-fields.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -16,10 +21,10 @@ import { UsageTierEnum } from './enums.ts';
 const TrackGenreSourceEnum = builder.enumType('TrackGenreSource', {
   description: 'Where a track’s genres come from: its album’s entry first, then its artist’s, then its own Plex tags.',
   values: {
-    ALBUM: { value: 'album' },
-    ARTIST: { value: 'artist' },
-    TRACK: { value: 'track' },
-    NONE: { value: 'none' },
+    ALBUM: { value: 'album', description: 'The album entry’s genres.' },
+    ARTIST: { value: 'artist', description: 'The artist entry’s genres (the album had none).' },
+    TRACK: { value: 'track', description: 'The track’s own Plex tags (neither entry had genres).' },
+    NONE: { value: 'none', description: 'No genres anywhere.' },
   } as const,
 });
 
@@ -31,21 +36,28 @@ interface TierShape {
 const CacheTierRef = builder.objectRef<TierShape>('CacheTier').implement({
   description: 'One tier of a track entry, with its own lifetime.',
   fields: (t) => ({
-    fetchedAt: t.expose('fetchedAt', { type: 'DateTime' }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
-    isExpired: t.boolean({ resolve: (tier, _args, context) => tier.expiresAt <= context.now }),
+    fetchedAt: t.expose('fetchedAt', { type: 'DateTime', description: 'When this tier was last fetched.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When this tier expires.' }),
+    isExpired: t.boolean({
+      description: 'Whether this tier has expired.',
+      resolve: (tier, _args, context) => isExpired(tier.expiresAt, context.now),
+    }),
   }),
 });
 
 async function trackGenres(
-  track: TrackRow,
+  track: TrackEntry,
   context: GraphQLContext,
 ): Promise<{ genres: string[]; from: TrackGenreOrigin }> {
+  // Prisma batches these findUnique calls across a whole page of tracks (one query per table).
+  const { prisma } = context.db;
   const [album, artist] = await Promise.all([
     track.albumKey === null
-      ? undefined
-      : context.loaders.albumByKey.load({ artistKey: track.artistKey, titleKey: track.albumKey }),
-    context.loaders.artistByKey.load(track.artistKey),
+      ? null
+      : prisma.albumCache.findUnique({
+          where: { artistKey_titleKey: { artistKey: track.artistKey, titleKey: track.albumKey } },
+        }),
+    prisma.artistCache.findUnique({ where: { nameKey: track.artistKey } }),
   ]);
   return resolveTrackGenres(
     { albumGenres: album?.genres, artistGenres: artist?.genres, trackGenres: track.genres },
@@ -53,114 +65,127 @@ async function trackGenres(
   );
 }
 
-function earlier(a: Date, b: Date): Date {
-  return a < b ? a : b;
-}
-
-TrackRef.implement({
-  description:
-    'A cached Plex track: a static tier (metadata, 90-day lifetime) and a statistics tier (plays and rating, 24 hours).',
-  fields: (t) => ({
-    ratingKey: t.exposeID('ratingKey', { description: 'The Plex ratingKey.' }),
-    title: t.exposeString('title'),
-    artistName: t.exposeString('artistName'),
-    albumTitle: t.exposeString('albumTitle', { nullable: true }),
-    trackNumber: t.exposeInt('trackNumber', { nullable: true }),
-    discNumber: t.exposeInt('discNumber', { nullable: true }),
-    durationMs: t.exposeInt('durationMs', { nullable: true }),
-    year: t.exposeInt('year', { nullable: true }),
-    musicbrainzId: t.exposeString('musicbrainzId', { nullable: true }),
-    genres: t.stringList({
-      description: 'The album entry’s genres, else the artist entry’s, else the track’s own Plex tags (normalised).',
-      resolve: async (track, _args, context) => (await trackGenres(track, context)).genres,
-    }),
-    genreSource: t.field({
-      type: TrackGenreSourceEnum,
-      resolve: async (track, _args, context) => (await trackGenres(track, context)).from,
-    }),
-    plexGenres: t.exposeStringList('genres', {
-      description: 'The track’s own Plex Genre and Style tags (from its detail view), as stored.',
-    }),
-    moods: t.exposeStringList('moods', {
-      description: 'The track’s own Plex Mood tags (from its detail view: Plex’s sonic analysis).',
-    }),
-    userRating: t.exposeFloat('userRating', {
-      nullable: true,
-      description: 'Plex’s 0–10 scale (8 is four stars); null when unrated.',
-    }),
-    viewCount: t.exposeInt('viewCount'),
-    skipCount: t.exposeInt('skipCount'),
-    lastViewedAt: t.expose('lastViewedAt', { type: 'DateTime', nullable: true }),
-    qualityScore: t.float({
-      description: '0–1: rating (60%), plays (25%) and recency (15%), less up to half for skips.',
-      resolve: (track, _args, context) => deriveTrackFields(track, context.now).qualityScore,
-    }),
-    isHighRated: t.boolean({
-      description: 'Rated 8 or more (four stars).',
-      resolve: (track, _args, context) => deriveTrackFields(track, context.now).isHighRated,
-    }),
-    isUnplayed: t.boolean({ resolve: (track, _args, context) => deriveTrackFields(track, context.now).isUnplayed }),
-    isUnrated: t.boolean({ resolve: (track, _args, context) => deriveTrackFields(track, context.now).isUnrated }),
-    staticTier: t.field({
-      type: CacheTierRef,
-      description: 'Title, artist, album, numbers, duration, year, MusicBrainz id, tags.',
-      resolve: (track) => ({ fetchedAt: track.staticFetchedAt, expiresAt: track.staticExpiresAt }),
-    }),
-    statsTier: t.field({
-      type: CacheTierRef,
-      description: 'Rating, view and skip counts, last played.',
-      resolve: (track) => ({ fetchedAt: track.statsFetchedAt, expiresAt: track.statsExpiresAt }),
-    }),
-    fetchedAt: t.field({
-      type: 'DateTime',
-      description: 'The older of the two tiers’ fetch times.',
-      resolve: (track) => earlier(track.staticFetchedAt, track.statsFetchedAt),
-    }),
-    expiresAt: t.field({
-      type: 'DateTime',
-      description: 'The earlier of the two tiers’ expiries.',
-      resolve: (track) => earlier(track.staticExpiresAt, track.statsExpiresAt),
-    }),
-    isExpired: t.boolean({
-      description: 'Either tier has expired (the entry is still served).',
-      resolve: (track, _args, context) => earlier(track.staticExpiresAt, track.statsExpiresAt) <= context.now,
-    }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
-    useCount: t.exposeInt('useCount'),
-    tier: t.field({
-      type: UsageTierEnum,
-      resolve: (track, _args, context) => classifyTier(track.lastUsedAt, context.now, context.config.refresh),
-    }),
-    album: t.field({
-      type: AlbumRef,
-      nullable: true,
-      description: 'The album’s entry, when the cache has one.',
-      resolve: async (track, _args, context) =>
-        track.albumKey === null
-          ? null
-          : ((await context.loaders.albumByKey.load({ artistKey: track.artistKey, titleKey: track.albumKey })) ?? null),
-    }),
-    artist: t.field({
-      type: ArtistRef,
-      nullable: true,
-      description: 'The artist’s entry, when the cache has one.',
-      resolve: async (track, _args, context) => (await context.loaders.artistByKey.load(track.artistKey)) ?? null,
-    }),
-    audioFeatures: t.field({
-      type: AudioFeaturesRef,
-      nullable: true,
-      description: 'AudioMuse’s analysis, when synced.',
-      resolve: async (track, _args, context) =>
-        (await context.loaders.audioFeaturesByTrack.load(track.ratingKey)) ?? null,
-    }),
+builder.prismaObjectFields(TrackRef, (t) => ({
+  ratingKey: t.exposeID('ratingKey', { description: 'The Plex ratingKey.' }),
+  title: t.exposeString('title', { description: 'The title as Plex has it.' }),
+  artistName: t.exposeString('artistName', { description: 'The track artist’s name as Plex has it.' }),
+  albumTitle: t.exposeString('albumTitle', { nullable: true, description: 'The album’s title; null without one.' }),
+  trackNumber: t.exposeInt('trackNumber', { nullable: true, description: 'Position on its disc.' }),
+  discNumber: t.exposeInt('discNumber', { nullable: true, description: 'Disc of the album.' }),
+  durationMs: t.exposeInt('durationMs', { nullable: true, description: 'Length in milliseconds.' }),
+  year: t.exposeInt('year', { nullable: true, description: 'Release year, as Plex has it.' }),
+  musicbrainzId: t.exposeString('musicbrainzId', {
+    nullable: true,
+    description: 'MusicBrainz recording id, when known.',
   }),
-});
+  genres: t.stringList({
+    description: 'The album entry’s genres, else the artist entry’s, else the track’s own Plex tags (normalised).',
+    resolve: async (track, _args, context) => (await trackGenres(track, context)).genres,
+  }),
+  genreSource: t.field({
+    type: TrackGenreSourceEnum,
+    description: 'Which entry `genres` came from.',
+    resolve: async (track, _args, context) => (await trackGenres(track, context)).from,
+  }),
+  plexGenres: t.exposeStringList('genres', {
+    description: 'The track’s own Plex Genre and Style tags (from its detail view), as stored.',
+  }),
+  moods: t.exposeStringList('moods', {
+    description: 'The track’s own Plex Mood tags (from its detail view: Plex’s sonic analysis).',
+  }),
+  userRating: t.exposeFloat('userRating', {
+    nullable: true,
+    description: 'Plex’s 0–10 scale (8 is four stars); null when unrated.',
+  }),
+  viewCount: t.exposeInt('viewCount', { description: 'Plays recorded by Plex.' }),
+  skipCount: t.exposeInt('skipCount', { description: 'Skips recorded by Plex.' }),
+  lastViewedAt: t.expose('lastViewedAt', {
+    type: 'DateTime',
+    nullable: true,
+    description: 'Last play recorded by Plex.',
+  }),
+  qualityScore: t.float({
+    description: '0–1: rating (60%), plays (25%) and recency (15%), less up to half for skips.',
+    resolve: (track, _args, context) => deriveTrackFields(track, context.now).qualityScore,
+  }),
+  isHighRated: t.boolean({
+    description: 'Rated 8 or more (four stars).',
+    resolve: (track, _args, context) => deriveTrackFields(track, context.now).isHighRated,
+  }),
+  isUnplayed: t.boolean({
+    description: 'Never played.',
+    resolve: (track, _args, context) => deriveTrackFields(track, context.now).isUnplayed,
+  }),
+  isUnrated: t.boolean({
+    description: 'Not rated.',
+    resolve: (track, _args, context) => deriveTrackFields(track, context.now).isUnrated,
+  }),
+  staticTier: t.field({
+    type: CacheTierRef,
+    description: 'Title, artist, album, numbers, duration, year, MusicBrainz id, tags.',
+    resolve: (track) => ({ fetchedAt: track.staticFetchedAt, expiresAt: track.staticExpiresAt }),
+  }),
+  statsTier: t.field({
+    type: CacheTierRef,
+    description: 'Rating, view and skip counts, last played.',
+    resolve: (track) => ({ fetchedAt: track.statsFetchedAt, expiresAt: track.statsExpiresAt }),
+  }),
+  fetchedAt: t.field({
+    type: 'DateTime',
+    description: 'The older of the two tiers’ fetch times.',
+    resolve: (track) => trackFetchedAt(track),
+  }),
+  expiresAt: t.field({
+    type: 'DateTime',
+    description: 'The earlier of the two tiers’ expiries.',
+    resolve: (track) => trackExpiresAt(track),
+  }),
+  isExpired: t.boolean({
+    description: 'Either tier has expired (the entry is still served).',
+    resolve: (track, _args, context) => isExpired(trackExpiresAt(track), context.now),
+  }),
+  lastUsedAt: t.expose('lastUsedAt', {
+    type: 'DateTime',
+    nullable: true,
+    description: 'Last API read (written at most hourly).',
+  }),
+  useCount: t.exposeInt('useCount', { description: 'API reads recorded so far.' }),
+  tier: t.field({
+    type: UsageTierEnum,
+    description: 'The usage tier by lastUsedAt.',
+    resolve: (track, _args, context) => classifyTier(track.lastUsedAt, context.now, context.config.refresh),
+  }),
+  album: t.prismaField({
+    type: AlbumRef,
+    nullable: true,
+    description: 'The album’s entry, when the cache has one.',
+    resolve: (query, track, _args, context) =>
+      track.albumKey === null
+        ? null
+        : context.db.prisma.albumCache.findUnique({
+            ...query,
+            where: { artistKey_titleKey: { artistKey: track.artistKey, titleKey: track.albumKey } },
+          }),
+  }),
+  artist: t.prismaField({
+    type: ArtistRef,
+    nullable: true,
+    description: 'The artist’s entry, when the cache has one.',
+    resolve: (query, track, _args, context) =>
+      context.db.prisma.artistCache.findUnique({ ...query, where: { nameKey: track.artistKey } }),
+  }),
+  audioFeatures: t.field({
+    type: AudioFeaturesRef,
+    nullable: true,
+    description: 'AudioMuse’s analysis, when synced.',
+    // Loaded with the track (or, for tracks of a listing, in one batched query). A row without an
+    // AudioMuse item id records "asked, not analysed", which is no features to a reader.
+    select: { audioFeatures: true },
+    resolve: (track) => (track.audioFeatures?.audiomuseItemId == null ? null : track.audioFeatures),
+  }),
+}));
 
-const TrackConnection = connectionType<TrackRow>(
-  'Track',
-  TrackRef,
-  'A page of tracks, by artist, album, disc and track number.',
-);
+const TrackConnection = connectionType('Track', TrackRef, 'A page of tracks, by artist, album, disc and track number.');
 const isTrackPosition = isTuple<TrackPosition>(isString, isString, isInteger, isInteger, isString);
 
 builder.queryFields((t) => ({
@@ -168,11 +193,12 @@ builder.queryFields((t) => ({
     type: TrackRef,
     nullable: true,
     description: 'The track with this Plex ratingKey; null when the cache has none.',
-    args: { ratingKey: t.arg.id({ required: true }) },
+    args: { ratingKey: t.arg.id({ required: true, description: 'The track’s Plex ratingKey.' }) },
     resolve: async (_root, args, context) => {
-      const row = (await getTracksByRatingKeys(context.db.pool, [String(args.ratingKey)])).get(String(args.ratingKey));
+      const ratingKey = String(args.ratingKey);
+      const row = (await getTracksByRatingKeys(context.db.pool, [ratingKey])).get(ratingKey) ?? null;
       noteTrackRead(context, row);
-      return row ?? null;
+      return row;
     },
   }),
   tracks: t.field({
@@ -181,7 +207,7 @@ builder.queryFields((t) => ({
     args: {
       first: t.arg.int({ description: 'Page size, 1–500 (default 50).' }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
-      filter: t.arg({ type: TrackFilterInput }),
+      filter: t.arg({ type: TrackFilterInput, description: 'Which tracks; every given field must hold.' }),
     },
     resolve: async (_root, args, context) => {
       const limit = pageSize(args.first);

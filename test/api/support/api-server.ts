@@ -2,7 +2,7 @@
 // `linernotes serve` (run-event bus, usage tracker, yoga, HTTP server, graphql-ws), with the knobs tests
 // need (a config variant, the interface to bind, the loopback check).
 import type { Config } from '../../../src/config.ts';
-import type { UsageTracker } from '../../../src/cache/usage/usage-tracker.ts';
+import type { UsageTracker } from '../../../src/cache/use-cases/usage/usage-tracker.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { startApi } from '../../../src/server/start-api.ts';
 import type { Harness } from '../../support/harness.ts';

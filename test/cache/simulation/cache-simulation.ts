@@ -4,10 +4,10 @@
 // histograms the SQL would return, and selects the way `ORDER BY tier, expires_at LIMIT n` would.
 // Reads follow a drifting Zipf popularity; every read is checked against the true last use: a read of an
 // entry that was hot and had expired is exactly what the refresh must never let happen.
-import { planRefresh, type PlanReason, type RefreshPool } from '../../../src/cache/refresh-planner.ts';
-import { classifyTier, shouldRevalidateOnRead, type TierSettings } from '../../../src/cache/tiers.ts';
-import { getJitteredTTL } from '../../../src/cache/ttl.ts';
-import { UsageRecorder } from '../../../src/cache/usage-recorder.ts';
+import { planRefresh, type PlanReason, type RefreshPool } from '../../../src/cache/policy/refresh-planner.ts';
+import { classifyTier, shouldRevalidateOnRead, type TierSettings } from '../../../src/cache/policy/tiers.ts';
+import { getJitteredTTL } from '../../../src/cache/policy/ttl.ts';
+import { UsageRecorder } from '../../../src/cache/policy/usage-recorder.ts';
 import { Rng } from '../../../src/simulators/random.ts';
 
 const HOUR = 3_600_000;

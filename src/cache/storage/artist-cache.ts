@@ -1,0 +1,157 @@
+// artist_cache: reads through Prisma (entries are the generated ArtistCache type); the batch upsert and
+// the usage batching stay raw SQL (see each).
+import type pg from 'pg';
+import { prismaOf } from '../../db/prisma.ts';
+import type { Queryable } from '../../db/queryable.ts';
+import type { RawTags } from '../../enrichment/entry.ts';
+import type { ArtistSource } from '../../enrichment/enrich-artist.ts';
+import { normaliseNameKey } from '../../enrichment/text-keys.ts';
+import { type ArtistCache, Prisma } from '../../generated/prisma/client.ts';
+import { sourceList } from '../policy/entry-sources.ts';
+import type { TierSettings } from '../policy/tiers.ts';
+import type { UsageRecord } from '../policy/usage-recorder.ts';
+import { type EntryFilter, entryWhere } from './entry-filter.ts';
+import { modelColumns } from './model-columns.ts';
+import { likeLiteral } from './sql-conditions.ts';
+
+/** A stored artist entry. */
+export type ArtistEntry = ArtistCache;
+
+/**
+ * An artist entry to write: the enriched entry (its sources as the contract text, `plex,lastfm`) plus its
+ * identity and expiry. Usage columns belong to readers; ids, generated keys and timestamps to PostgreSQL.
+ */
+export type ArtistWrite = Pick<
+  ArtistCache,
+  | 'nameKey'
+  | 'name'
+  | 'plexRatingKey'
+  | 'musicbrainzId'
+  | 'genres'
+  | 'styles'
+  | 'moods'
+  | 'status'
+  | 'fetchedAt'
+  | 'expiresAt'
+  | 'lastError'
+> & { source: string; rawTags: RawTags<ArtistSource> };
+
+/**
+ * The stored entries of these name keys, expired ones included, keyed by name key. Raw: the hot read of
+ * artist(name) and the lookups, where Prisma's findMany cost 40% of artist(name)'s throughput (bench/README.md).
+ */
+export async function getArtistsByKeys(db: Queryable, nameKeys: readonly string[]): Promise<Map<string, ArtistEntry>> {
+  if (nameKeys.length === 0) return new Map();
+  const { rows } = await db.query<ArtistEntry>(
+    `SELECT ${modelColumns(Prisma.ArtistCacheScalarFieldEnum)} FROM artist_cache WHERE name_key = ANY($1::text[])`,
+    [nameKeys],
+  );
+  return new Map(rows.map((row) => [row.nameKey, row]));
+}
+
+/** The Prisma condition of an artist filter; a search with nothing to key by (only spaces) matches nothing. */
+function artistWhere(
+  filter: EntryFilter,
+  context: { now: Date; tiers: TierSettings },
+): Prisma.ArtistCacheWhereInput {
+  const where: Prisma.ArtistCacheWhereInput = entryWhere(filter, context);
+  if (filter.search !== undefined && filter.search !== null) {
+    const key = normaliseNameKey(filter.search);
+    // Prisma's contains passes LIKE wildcards through: the key is escaped so that `%` and `_` are literal.
+    return key === null ? { id: { lt: 0 } } : { AND: [where, { nameKey: { contains: likeLiteral(key) } }] };
+  }
+  return where;
+}
+
+export interface ArtistPageRequest {
+  filter: EntryFilter;
+  /** The name key of the last artist of the previous page (keyset pagination: stable under inserts and deletes). */
+  afterKey: string | null;
+  limit: number;
+  now: Date;
+  tiers: TierSettings;
+}
+
+/** One page of artists in name-key order; one row more than `limit` when there is a next page. */
+export function listArtists(pool: pg.Pool, request: ArtistPageRequest): Promise<ArtistEntry[]> {
+  const where = artistWhere(request.filter, request);
+  return prismaOf(pool).artistCache.findMany({
+    where: request.afterKey === null ? where : { AND: [where, { nameKey: { gt: request.afterKey } }] },
+    orderBy: { nameKey: 'asc' },
+    take: request.limit + 1,
+  });
+}
+
+/** How many artists match the filter (a listing's totalCount). */
+export function countArtists(
+  pool: pg.Pool,
+  filter: EntryFilter,
+  context: { now: Date; tiers: TierSettings },
+): Promise<number> {
+  return prismaOf(pool).artistCache.count({ where: artistWhere(filter, context) });
+}
+
+/**
+ * Writes a batch of artist entries in one statement (rows travel as one jsonb array); raw because Prisma
+ * has no one-statement batch upsert (createMany cannot update, upsert is one statement per row). Usage columns
+ * (last_used_at, use_count) belong to readers and are never touched here.
+ */
+export async function upsertArtists(db: Queryable, entries: readonly ArtistWrite[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  // PostgreSQL refuses to update one row twice in a statement: the last write of a key wins.
+  const unique = [...new Map(entries.map((entry) => [entry.nameKey, entry])).values()];
+  const payload = unique.map((entry) => ({
+    name_key: entry.nameKey,
+    name: entry.name,
+    plex_rating_key: entry.plexRatingKey,
+    musicbrainz_id: entry.musicbrainzId,
+    genres: entry.genres,
+    styles: entry.styles,
+    moods: entry.moods,
+    source: sourceList(entry.source),
+    status: entry.status,
+    raw_tags: entry.rawTags,
+    fetched_at: entry.fetchedAt.toISOString(),
+    expires_at: entry.expiresAt.toISOString(),
+    last_error: entry.lastError,
+  }));
+  const result = await db.query(
+    `INSERT INTO artist_cache AS a (name_key, name, plex_rating_key, musicbrainz_id, genres, styles, moods, source, status,
+                                   raw_tags, fetched_at, expires_at, last_error, updated_at)
+     SELECT r.name_key, r.name, r.plex_rating_key, r.musicbrainz_id, r.genres, r.styles, r.moods, r.source,
+            r.status::entry_status, r.raw_tags, r.fetched_at, r.expires_at, r.last_error, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(name_key text, name text, plex_rating_key text, musicbrainz_id text,
+            genres text[], styles text[], moods text[], source text[], status text, raw_tags jsonb,
+            fetched_at timestamptz, expires_at timestamptz, last_error text)
+     ON CONFLICT (name_key) DO UPDATE SET
+       name = EXCLUDED.name,
+       plex_rating_key = COALESCE(EXCLUDED.plex_rating_key, a.plex_rating_key),
+       musicbrainz_id = COALESCE(EXCLUDED.musicbrainz_id, a.musicbrainz_id),
+       genres = EXCLUDED.genres, styles = EXCLUDED.styles, moods = EXCLUDED.moods,
+       source = EXCLUDED.source, status = EXCLUDED.status, raw_tags = EXCLUDED.raw_tags,
+       fetched_at = EXCLUDED.fetched_at, expires_at = EXCLUDED.expires_at, last_error = EXCLUDED.last_error,
+       updated_at = now()`,
+    [JSON.stringify(payload)],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * Adds a batch of recorded reads to artist_cache in one statement (raw: Prisma's updateMany cannot give
+ * each row its own values); keys without an entry are skipped.
+ * Repeated keys are merged first (PostgreSQL would apply only one of them). `updated_at` is left alone:
+ * it dates the entry's content, and usage is not content.
+ */
+export async function recordArtistUsage(db: Queryable, batch: readonly UsageRecord<string>[]): Promise<number> {
+  if (batch.length === 0) return 0;
+  const result = await db.query(
+    `UPDATE artist_cache AS a
+        SET last_used_at = GREATEST(a.last_used_at, u.used_at), use_count = a.use_count + u.uses
+       FROM (SELECT key, max(used_at) AS used_at, sum(uses)::integer AS uses
+               FROM unnest($1::text[], $2::timestamptz[], $3::integer[]) AS r(key, used_at, uses)
+              GROUP BY key) AS u
+      WHERE a.name_key = u.key`,
+    [batch.map((record) => record.key), batch.map((record) => record.lastUsedAt), batch.map((record) => record.uses)],
+  );
+  return result.rowCount ?? 0;
+}
