@@ -12,7 +12,7 @@ import { parseConfig } from '../src/config.ts';
 import { connectDatabase } from '../src/db/database.ts';
 import { databaseUrl } from '../src/db/embedded-postgres.ts';
 import { migrateDatabase } from '../src/db/migrator.ts';
-import { runNow } from '../src/jobs/run-now.ts';
+import { runJobNow } from '../src/jobs/start-job.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startProcessRuntime } from '../src/process-runtime.ts';
 import { startAudioMuseSimulator } from '../src/simulators/audiomuse.ts';
@@ -61,13 +61,13 @@ try {
     try {
       await db.pool.query('TRUNCATE audio_features');
       const start = performance.now();
-      const first = await runNow(runtime, 'audio-features-sync', {});
+      const first = await runJobNow(runtime, 'audio-features-sync', {});
       const elapsed = performance.now() - start;
       if (first.outcome !== 'finished' || first.run.status !== 'succeeded')
         throw new Error(`first sync: ${JSON.stringify(first)}`);
       const firstRequests = log.count();
       log.clear();
-      await runNow(runtime, 'audio-features-sync', {});
+      await runJobNow(runtime, 'audio-features-sync', {});
       const { rows } = await db.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM audio_features');
       return { elapsed, firstRequests, againRequests: log.count(), stored: rows[0]?.count ?? 0 };
     } finally {

@@ -8,7 +8,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { publishRunEvent, type RunEvent } from '../src/jobs/run-events.ts';
+import { publishRunEvent, type RunEvent } from '../src/jobs/engine/run-events.ts';
 import { openEmptyDatabase } from './support/database.ts';
 import { ms } from './support/load.ts';
 import { startService } from './support/processes.ts';

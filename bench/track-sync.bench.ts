@@ -11,6 +11,7 @@
 //     the fastest the database can take them.
 // Targets: at least 25,000 tracks/s, and at most 1.5 × max(Plex alone, COPY). Medians of repetitions.
 // Exits with 1 when a target is missed.
+import { prismaOf } from '../src/db/prisma.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -24,9 +25,9 @@ import { EntryRefresher } from '../src/cache/use-cases/entry-refresher.ts';
 import { parseConfig } from '../src/config.ts';
 import { databaseUrl } from '../src/db/embedded-postgres.ts';
 import { migrateDatabase } from '../src/db/migrator.ts';
-import type { JobContext } from '../src/jobs/dependencies.ts';
-import { ProgressReporter } from '../src/jobs/progress.ts';
-import { syncTracks } from '../src/jobs/sync-tracks.ts';
+import type { JobContext } from '../src/jobs/engine/job-definition.ts';
+import { ProgressReporter } from '../src/jobs/engine/progress.ts';
+import { syncTracks } from '../src/jobs/bodies/sync-tracks.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createProviders } from '../src/providers/create-providers.ts';
 import { DEFAULT_PLEX_PAGE_SIZE } from '../src/providers/plex.ts';
@@ -126,8 +127,10 @@ async function main(): Promise<void> {
     const config = parseConfig({ DATABASE_URL: url, PLEX_URL: plex.url, PLEX_TOKEN: plex.token }, process.cwd());
     const providers = createProviders(config.providers, { logger: silentLogger() });
     const clock = () => new Date();
+    const prisma = prismaOf(pool);
     const deps = {
       config,
+      prisma,
       pool,
       logger: silentLogger(),
       clock,

@@ -18,7 +18,7 @@ import { connectDatabase } from '../src/db/database.ts';
 import { databaseUrl, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrateDatabase } from '../src/db/migrator.ts';
 import { startDemoSimulators } from '../src/demo/demo-simulators.ts';
-import { runNow } from '../src/jobs/run-now.ts';
+import { runJobNow } from '../src/jobs/start-job.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startProcessRuntime } from '../src/process-runtime.ts';
 import type { LoggedRequest } from '../src/simulators/request-log.ts';
@@ -77,7 +77,7 @@ async function repetition(serverUrl: string, index: number, musicbrainz: boolean
       const since = Date.now() + 1;
       await new Promise((resolve) => setTimeout(resolve, 5));
       const started = performance.now();
-      const outcome = await runNow(runtime, 'cache-warm', {});
+      const outcome = await runJobNow(runtime, 'cache-warm', {});
       const seconds = (performance.now() - started) / 1000;
       if (outcome.outcome !== 'finished' || outcome.run.status !== 'succeeded')
         throw new Error(`the warm did not succeed: ${JSON.stringify(outcome)}`);

@@ -12,7 +12,7 @@ const stamp = path.join(root, 'dist', '.built');
 // What scripts/build.mjs compiles or copies into dist/.
 function newestSource() {
   let newest = statSync(path.join(root, 'package.json')).mtimeMs;
-  for (const dir of ['src', 'tasks', 'prisma/migrations']) {
+  for (const dir of ['src', 'prisma/migrations']) {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })) {
       if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
     }

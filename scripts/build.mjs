@@ -1,4 +1,4 @@
-// `npm run build` (and `npm install`, after generate): compiles src/ and tasks/ to JavaScript in dist/,
+// `npm run build` (and `npm install`, after generate): compiles src/ to JavaScript in dist/,
 // file for file, so that `npm start` runs plain Node without a TypeScript loader (tsx's loader alone holds tens of
 // megabytes before any of our code runs). esbuild strips the types (it ships with tsx, a runtime
 // dependency, so an install without dev dependencies can build too); it does not type-check (`npm run
@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dist = path.join(root, 'dist');
-const COMPILED = ['src', 'tasks'];
+const COMPILED = ['src'];
 const COPIED = ['prisma/migrations', 'package.json'];
 
 async function filesUnder(dir) {

@@ -5,9 +5,10 @@ import pg from 'pg';
 import { EntryRefresher } from './cache/use-cases/entry-refresher.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { prismaOf } from './db/prisma.ts';
 import { NotificationListener } from './db/notification-listener.ts';
-import { CancellationWatcher } from './jobs/cancellation-watcher.ts';
-import type { JobDependencies } from './jobs/dependencies.ts';
+import { CancellationWatcher } from './jobs/engine/cancellation-watcher.ts';
+import type { JobDependencies } from './jobs/engine/job-definition.ts';
 import type { Logger } from './logger.ts';
 import { createProviders, type Providers } from './providers/create-providers.ts';
 import { followProviderPauses } from './providers/pause-sync.ts';
@@ -44,7 +45,7 @@ export async function startProcessRuntime(options: {
     });
   const refresher = new EntryRefresher({ db: db.pool, providers, config, clock });
   const listener = new NotificationListener(db.url, logger);
-  const cancellation = new CancellationWatcher(db.pool, listener, logger);
+  const cancellation = new CancellationWatcher(db.prisma, listener, logger);
   await cancellation.start();
   // A provider that refused our credentials for good is paused for every process, restarts included.
   const stopFollowingPauses = await followProviderPauses({ db: db.pool, listener, providers, logger });
@@ -60,7 +61,8 @@ export async function startProcessRuntime(options: {
   // them past WORKER_STALE_SECONDS, or a live process would be taken for dead.
   const heartbeatPool = new pg.Pool({ connectionString: db.url, max: 2 });
   heartbeatPool.on('error', (error) => logger.debug({ error: error.message }, 'heartbeat connection closed'));
-  const registry: ProcessRegistry = new ProcessRegistry(heartbeatPool, logger, {
+  const heartbeatPrisma = prismaOf(heartbeatPool);
+  const registry: ProcessRegistry = new ProcessRegistry({ pool: heartbeatPool, prisma: heartbeatPrisma }, logger, {
     staleAfterMs: config.workerStaleMs,
     intervalMs: Math.max(500, Math.floor(config.workerStaleMs / 6)),
     onBeat: (): Promise<void> => rateShare.beat(),
@@ -79,7 +81,7 @@ export async function startProcessRuntime(options: {
   await registry.start();
   await rateShare.start();
   return {
-    deps: { config, pool: db.pool, logger, clock, providers, refresher, processId: registry.id },
+    deps: { config, prisma: db.prisma, pool: db.pool, logger, clock, providers, refresher, processId: registry.id },
     providers,
     listener,
     cancellation,
@@ -90,6 +92,7 @@ export async function startProcessRuntime(options: {
       cancellation.stop();
       await rateShare.stop();
       await registry.stop();
+      await heartbeatPrisma.$disconnect();
       await heartbeatPool.end();
       await listener.close();
     },

@@ -8,7 +8,7 @@ import type { Logger } from './logger.ts';
 import type { HttpServerHandle } from './server/http-server.ts';
 import { startWorker, type WorkerHandle } from './worker/runner.ts';
 import { type ProcessRuntime, startProcessRuntime } from './process-runtime.ts';
-import { createTaskList } from '../tasks/index.ts';
+import { createTaskList } from './worker/task-list.ts';
 
 export interface ServiceOptions {
   config: Config;

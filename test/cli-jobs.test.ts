@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRun } from '../src/jobs/runs/get-run.ts';
+import { getRun } from '../src/jobs/engine/runs/get-run.ts';
 import { BIN, cliEnv, runCli, startCli } from './support/cli.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -157,7 +157,7 @@ describe('linernotes job commands', () => {
       const result = await running.exited;
       expect(result.code).toBe(130);
       const runId = Number(/cache-warm run (\d+) cancelled/.exec(result.stdout)?.[1]);
-      expect((await getRun(harness.db.pool, runId))?.status).toBe('cancelled');
+      expect((await getRun(harness.db.prisma, runId))?.status).toBe('cancelled');
     } finally {
       harness.sims.lastfm.faults.reset();
     }

@@ -1,15 +1,16 @@
-import { cancelRun } from '../jobs/runs/cancel-run.ts';
+import { cancelRun } from '../jobs/engine/runs/cancel-run.ts';
+import { parseRunId } from '../jobs/engine/runs/run-id.ts';
 import { openCommandContext } from './command-context.ts';
 
 export async function cancelCommand(runIdText: string): Promise<number> {
-  const runId = Number(runIdText);
-  if (!Number.isInteger(runId) || runId <= 0) {
+  const runId = parseRunId(runIdText);
+  if (runId === null) {
     process.stderr.write(`linernotes: a run id is a positive integer (got ${JSON.stringify(runIdText)})\n`);
     return 2;
   }
   const context = await openCommandContext({ runtime: false });
   try {
-    const result = await cancelRun(context.db.pool, runId);
+    const result = await cancelRun(context.db, runId);
     switch (result.outcome) {
       case 'not-found':
         process.stderr.write(`linernotes: no run ${runId}\n`);

@@ -1,4 +1,4 @@
-import { listRuns } from '../jobs/runs/list-runs.ts';
+import { listRuns } from '../jobs/engine/runs/list-runs.ts';
 import type { JobKind, JobStatus } from '../types.ts';
 import { openCommandContext } from './command-context.ts';
 import { formatTable } from './format-table.ts';
@@ -11,7 +11,11 @@ export async function jobsCommand(options: {
 }): Promise<number> {
   const context = await openCommandContext({ runtime: false });
   try {
-    const runs = await listRuns(context.db.pool, { kind: options.kind, status: options.status, limit: options.limit });
+    const runs = await listRuns(context.db.prisma, {
+      kind: options.kind,
+      status: options.status,
+      limit: options.limit,
+    });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
       return 0;

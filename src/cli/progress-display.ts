@@ -1,6 +1,6 @@
 // A progress bar with rate and ETA on a terminal; one line per 10% otherwise (logs, pipes, CI).
 import cliProgress from 'cli-progress';
-import type { ProgressSnapshot } from '../jobs/progress.ts';
+import type { ProgressSnapshot } from '../jobs/engine/progress.ts';
 
 export interface ProgressDisplay {
   update(snapshot: ProgressSnapshot): void;

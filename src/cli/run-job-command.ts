@@ -2,7 +2,10 @@
 // gracefully (the run is recorded `cancelled`). Exit code: 0 succeeded, 1 failed, 130 cancelled.
 // A dry run records no run: it prints what it counted.
 import { ZodError } from 'zod';
-import { RunAlreadyActiveError, runNow } from '../jobs/run-now.ts';
+import { JobNotConfiguredError } from '../jobs/engine/readiness.ts';
+import { RunAlreadyActiveError } from '../jobs/engine/run-now.ts';
+import { runJobNow } from '../jobs/start-job.ts';
+import { runFailures, runSourceCounts } from '../jobs/engine/runs/run-fields.ts';
 import type { JobKind } from '../types.ts';
 import { openCommandContext } from './command-context.ts';
 import { createProgressDisplay, formatSources } from './progress-display.ts';
@@ -31,7 +34,7 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   try {
-    const outcome = await runNow(runtime, kind, options, {
+    const outcome = await runJobNow(runtime, kind, options, {
       cancelSignal: cancel.signal,
       onProgress: (snapshot) => display.update(snapshot),
     });
@@ -52,16 +55,21 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
       `${kind} run ${run.id} ${run.status}`,
       run.message,
       run.error ? `error: ${run.error}` : null,
-      Object.keys(run.sourceCounts).length > 0 ? `sources: ${formatSources(run.sourceCounts)}` : null,
+      Object.keys(runSourceCounts(run)).length > 0 ? `sources: ${formatSources(runSourceCounts(run))}` : null,
     ].filter((part): part is string => part !== null && part !== '');
     process.stdout.write(`${summary.join('\n')}\n`);
-    for (const failure of run.failures.slice(0, 5))
+    for (const failure of runFailures(run).slice(0, 5))
       process.stderr.write(`  failed: ${failure.entity}: ${failure.reason}\n`);
     return EXIT_CODES[run.status as keyof typeof EXIT_CODES] ?? 1;
   } catch (error) {
     display.stop();
     if (error instanceof ZodError) {
       process.stderr.write(`linernotes: invalid options for ${kind}: ${describeInvalidOptions(error)}\n`);
+      return 2;
+    }
+    // Refused as the API refuses it (NOT_CONFIGURED): nothing is recorded.
+    if (error instanceof JobNotConfiguredError) {
+      process.stderr.write(`linernotes: ${error.message}\n`);
       return 2;
     }
     if (error instanceof RunAlreadyActiveError) {

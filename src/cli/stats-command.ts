@@ -1,6 +1,6 @@
 import { getCacheStatistics } from '../cache/use-cases/statistics/get-cache-statistics.ts';
 import { countTableTotals } from '../cache/storage/statistics/table-totals.ts';
-import { lastRunPerKind } from '../jobs/runs/list-runs.ts';
+import { lastRunPerKind } from '../jobs/engine/runs/list-runs.ts';
 import { PROVIDER_NAMES, credentialDigest } from '../providers/create-providers.ts';
 import { readActivePauses } from '../providers/pause-store.ts';
 import { openCommandContext } from './command-context.ts';
@@ -13,7 +13,7 @@ export async function statsCommand(options: { json: boolean }): Promise<number> 
     const [statistics, totals, lastRuns, pauses] = await Promise.all([
       getCacheStatistics(context.db.pool, now, context.config),
       countTableTotals(context.db.pool),
-      lastRunPerKind(context.db.pool),
+      lastRunPerKind(context.db.prisma),
       readActivePauses(context.db.pool, (name) => credentialDigest(context.config.providers, name)),
     ]);
     const providers = Object.fromEntries(

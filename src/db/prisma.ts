@@ -4,7 +4,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 
 export type { PrismaClient };
 
-/** Prisma on the shared pg pool: the WASM query compiler needs no native engine (stack notes). */
+/** Prisma on a pg pool through the driver adapter: its WASM query compiler needs no native engine to download. */
 function createPrismaClient(pool: pg.Pool): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg(pool) });
 }

@@ -28,6 +28,9 @@ function isUnavailableSqlState(code: string): boolean {
 /** Prisma's own codes: P1001 can't reach the server, P1017 the server closed the connection, P2024 no connection in time. */
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
 
+/** Prisma's pg adapter names a lost or refused connection by kind (its `meta.driverAdapterError.cause`). */
+const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout']);
+
 /** node-postgres says these in plain messages (no code) when a connection ends under a query. */
 const MESSAGES = [
   'Connection terminated',
@@ -47,7 +50,10 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     cause?: unknown;
     originalError?: unknown;
     errors?: unknown;
+    kind?: unknown;
+    meta?: { driverAdapterError?: unknown };
   };
+  if (typeof candidate.kind === 'string' && ADAPTER_KINDS.has(candidate.kind)) return true;
   if (typeof candidate.code === 'string') {
     if (NETWORK_CODES.has(candidate.code) || PRISMA_CODES.has(candidate.code) || isUnavailableSqlState(candidate.code))
       return true;
@@ -56,7 +62,11 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     return true;
   if (Array.isArray(candidate.errors) && candidate.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1)))
     return true;
-  return isDatabaseUnavailable(candidate.cause, depth + 1) || isDatabaseUnavailable(candidate.originalError, depth + 1);
+  return (
+    isDatabaseUnavailable(candidate.cause, depth + 1) ||
+    isDatabaseUnavailable(candidate.originalError, depth + 1) ||
+    isDatabaseUnavailable(candidate.meta?.driverAdapterError, depth + 1)
+  );
 }
 
 /** The error a job step throws when the database went away under it: the attempt ends and is retried. */

@@ -4,7 +4,6 @@ import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { GraphQLContext } from './context.ts';
-import type { JobKind } from '../types.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -12,7 +11,6 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
-    JobKind: { Input: JobKind; Output: JobKind };
   };
   DefaultFieldNullability: false;
 }>({

@@ -3,7 +3,7 @@ import type { UsageTracker } from '../cache/use-cases/usage/usage-tracker.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { EnrichmentSettings } from '../enrichment/settings.ts';
-import type { JobDependencies } from '../jobs/dependencies.ts';
+import type { JobDependencies } from '../jobs/engine/job-definition.ts';
 import type { Logger } from '../logger.ts';
 import type { RequestAuth } from './auth.ts';
 import type { SubscriptionGuard } from './guards.ts';

@@ -1,11 +1,11 @@
 // yoga's pubsub on PostgreSQL LISTEN/NOTIFY: a run's events reach the subscribers of every API process,
-// whichever process runs it. Workers publish with NOTIFY (src/jobs/run-events.ts); each API process
+// whichever process runs it. Workers publish with NOTIFY (src/jobs/engine/run-events.ts); each API process
 // LISTENs on one shared connection and hands every event to its local subscribers, under two topics:
 // `run-events` (every run) and `run-event:<id>` (one run).
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type { Queryable } from '../db/queryable.ts';
 import type { NotificationListener } from '../db/notification-listener.ts';
-import { publishRunEvent, RUN_EVENTS_CHANNEL, type RunEvent } from '../jobs/run-events.ts';
+import { publishRunEvent, RUN_EVENTS_CHANNEL, type RunEvent } from '../jobs/engine/run-events.ts';
 import type { Logger } from '../logger.ts';
 import { JOB_KINDS } from '../types.ts';
 

@@ -1,11 +1,9 @@
-// The API's door to the jobs: checks, then one transaction that writes the run and its graphile-worker
-// job (src/jobs/runs/start-run.ts). Starting a kind that is already queued or running returns that run.
+// The API's door to the jobs: the rules every door applies (src/jobs/start-job.ts), their refusals as
+// the API's error codes. Starting a kind that is already queued or running returns that run.
 import { ZodError } from 'zod';
-import { eventFromRun, publishRunEvent } from '../jobs/run-events.ts';
-import { jobDefinition } from '../jobs/registry.ts';
-import { missingProviderFor } from '../jobs/required-providers.ts';
-import { type RunView, viewOfRun } from '../jobs/run-view.ts';
-import { startQueuedRun } from '../jobs/runs/start-run.ts';
+import { JobNotConfiguredError } from '../jobs/engine/readiness.ts';
+import type { JobRunRecord } from '../jobs/engine/runs/run-fields.ts';
+import { queueJob } from '../jobs/start-job.ts';
 import type { JobKind } from '../types.ts';
 import type { GraphQLContext } from './context.ts';
 import { InvalidInputError, NotConfiguredError } from './errors.ts';
@@ -20,23 +18,14 @@ export async function startRunFromApi(
   context: GraphQLContext,
   kind: JobKind,
   input: Record<string, unknown>,
-): Promise<RunView> {
+): Promise<JobRunRecord> {
   assertCanMutate(context);
-  const missing = missingProviderFor(kind, context.config.providers);
-  if (missing) throw new NotConfiguredError(missing.provider, missing.message);
-  let options: Record<string, unknown>;
   try {
-    options = jobDefinition(kind).parseOptions(input, context.config) as Record<string, unknown>;
+    const { run } = await queueJob({ ...context.deps, config: context.config }, kind, input, 'api');
+    return run;
   } catch (error) {
+    if (error instanceof JobNotConfiguredError) throw new NotConfiguredError(error.provider, error.message);
     if (error instanceof ZodError) throw InvalidInputError.fromZod(error);
     throw error;
   }
-  const { run, created } = await startQueuedRun(context.db.pool, { kind, trigger: 'api', options });
-  // The worker's events start when it claims the run; this one tells jobRunEvents subscribers it is queued.
-  if (created) {
-    await publishRunEvent(context.db.pool, eventFromRun(run, context.deps.clock())).catch((error: unknown) =>
-      context.logger.warn({ err: error }, 'could not announce the queued run'),
-    );
-  }
-  return viewOfRun(run);
 }

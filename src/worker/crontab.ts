@@ -1,28 +1,7 @@
-// The schedule (weekly warm, hourly refresh, daily track statistics, weekly track static refresh, daily
-// audio features), built from the cron settings. Task names are contract.
+// graphile-worker's crontab, built from the schedule's cron settings. Task names are contract.
 import { type CronItem, parseCronItems, type ParsedCronItem } from 'graphile-worker';
 import type { Config } from '../config.ts';
-import type { JobKind } from '../types.ts';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-interface ScheduledKind {
-  task: JobKind;
-  match: string | null;
-  /** How far back a worker that was off looks for a missed run when it starts. */
-  backfillPeriod: number;
-}
-
-export function scheduledKinds(config: Config): ScheduledKind[] {
-  return [
-    { task: 'cache-warm', match: config.cron.cacheWarm, backfillPeriod: 7 * DAY },
-    { task: 'cache-refresh', match: config.cron.cacheRefresh, backfillPeriod: HOUR },
-    { task: 'track-stats-refresh', match: config.cron.trackStatsRefresh, backfillPeriod: DAY },
-    { task: 'track-static-refresh', match: config.cron.trackStaticRefresh, backfillPeriod: 7 * DAY },
-    { task: 'audio-features-sync', match: config.cron.audioFeaturesSync, backfillPeriod: DAY },
-  ];
-}
+import { type ScheduledKind, scheduledKinds } from '../jobs/schedule.ts';
 
 /**
  * Cron items for graphile-worker. A kind whose setting is "off", or whose task this process does not

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
-import { releaseJobsOfProcesses, sweepDeadProcesses } from '../jobs/runs/release-jobs.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { releaseJobsOfProcesses, sweepDeadProcesses } from '../jobs/engine/runs/release-jobs.ts';
 import type { Logger } from '../logger.ts';
 
 export interface ProcessRegistryOptions {
@@ -26,11 +27,15 @@ export class ProcessRegistry {
   private lastFailedBeatAt = 0;
   private recorded: Promise<void> = Promise.resolve();
 
+  private readonly pool: pg.Pool;
+
   constructor(
-    private readonly pool: pg.Pool,
+    /** A connection of its own (the pool and a Prisma client over it), so busy jobs never delay a beat. */
+    private readonly db: { pool: pg.Pool; prisma: PrismaClient },
     private readonly logger: Logger,
     private readonly options: ProcessRegistryOptions = {},
   ) {
+    this.pool = db.pool;
     this.intervalMs = options.intervalMs ?? 5_000;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
   }
@@ -72,7 +77,7 @@ export class ProcessRegistry {
       // After this process could not reach the database, the others could not either: give them a
       // whole stale period to beat again before taking any of them for dead.
       if (Date.now() - this.lastFailedBeatAt > this.staleAfterMs) {
-        const swept = await sweepDeadProcesses(this.pool, this.staleAfterMs);
+        const swept = await sweepDeadProcesses(this.db, this.staleAfterMs);
         if (swept.dead.length > 0) {
           this.logger.warn(
             { processes: swept.dead.map((dead) => dead.id), resumed: swept.resumable, failed: swept.failed },
@@ -93,7 +98,7 @@ export class ProcessRegistry {
    */
   async releaseReplacedWorker(workerId: string): Promise<void> {
     this.graphileWorkerIds.delete(workerId);
-    const released = await releaseJobsOfProcesses(this.pool, [this.id], [workerId]);
+    const released = await releaseJobsOfProcesses(this.db, [this.id], [workerId]);
     if (released.resumable.length > 0 || released.failed.length > 0) {
       this.logger.info(
         { worker: workerId, resumed: released.resumable, failed: released.failed },
@@ -111,7 +116,7 @@ export class ProcessRegistry {
     if (this.timer) clearInterval(this.timer);
     await this.beating;
     if (this.graphileWorkerIds.size > 0) {
-      await releaseJobsOfProcesses(this.pool, [this.id], [...this.graphileWorkerIds]).catch((error: unknown) =>
+      await releaseJobsOfProcesses(this.db, [this.id], [...this.graphileWorkerIds]).catch((error: unknown) =>
         this.logger.warn({ err: error }, 'could not unlock the jobs of this process'),
       );
     }

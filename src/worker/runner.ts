@@ -1,4 +1,4 @@
-// graphile-worker inside this process: the task list from tasks/ and the crontab from the settings,
+// graphile-worker inside this process: the task list (task-list.ts) and the crontab from the settings,
 // kept running through database outages.
 import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -6,8 +6,8 @@ import { run, type Runner, type TaskList, type WorkerEvents } from 'graphile-wor
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { type ExpectedError, graphileLogger } from '../db/graphile-logger.ts';
-import { INTERRUPTED_BY_SHUTDOWN } from '../jobs/dependencies.ts';
-import { INTERRUPTED_BY_DATABASE } from '../jobs/run-task.ts';
+import { INTERRUPTED_BY_SHUTDOWN } from '../jobs/engine/checkpoint.ts';
+import { INTERRUPTED_BY_DATABASE } from '../jobs/engine/run-task.ts';
 import { buildCronItems } from './crontab.ts';
 
 export interface WorkerHandle {

@@ -68,7 +68,7 @@ describe('an API process and a separate worker process', () => {
         { authorization: `Bearer ${API_TOKEN}` },
       );
       const run = dataOf(started).warmArtistCache;
-      expect(run).toMatchObject({ kind: 'cache-warm', task: 'cache-warm', trigger: 'API' });
+      expect(run).toMatchObject({ kind: 'CACHE_WARM', task: 'cache-warm', trigger: 'API' });
       // The API process has no worker: the run can only end because the worker process ran it.
       const progress = (await overSse(url, JobRunProgressDocument, { id: run.id })).map(
         (result) => dataOf(result).jobRunProgress,

@@ -347,10 +347,10 @@ describe('entry queries', () => {
     expect(stats.providers.find((provider) => provider.provider === 'LASTFM')?.requests).toBeGreaterThan(0);
     expect(stats.lastRuns.map((run) => [run.kind, run.status]).sort()).toEqual(
       [
-        ['audio-features-sync', 'SUCCEEDED'],
-        ['cache-warm', 'SUCCEEDED'],
-        ['cache-warm-albums', 'SUCCEEDED'],
-        ['track-stats-refresh', 'SUCCEEDED'],
+        ['AUDIO_FEATURES_SYNC', 'SUCCEEDED'],
+        ['CACHE_WARM', 'SUCCEEDED'],
+        ['CACHE_WARM_ALBUMS', 'SUCCEEDED'],
+        ['TRACK_STATS_REFRESH', 'SUCCEEDED'],
       ].sort(),
     );
     const bad = await request(api.url, CacheStatsDocument, { topGenres: 1000 });

@@ -1,8 +1,9 @@
+import { runSourceCounts } from '../../src/jobs/engine/runs/run-fields.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.ts';
 import { parseConfig } from '../../src/config.ts';
-import { runNow } from '../../src/jobs/run-now.ts';
-import type { JobRunRecord } from '../../src/jobs/runs/run-record.ts';
+import { runJobNow } from '../../src/jobs/start-job.ts';
+import type { JobRunRecord } from '../../src/jobs/engine/runs/run-fields.ts';
 import { startProcessRuntime } from '../../src/process-runtime.ts';
 import { analysisFingerprint } from '../../src/simulators/index.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
@@ -16,10 +17,10 @@ interface FeatureRow {
 }
 
 async function run(
-  runtime: Parameters<typeof runNow>[0],
+  runtime: Parameters<typeof runJobNow>[0],
   options: Record<string, unknown> = {},
 ): Promise<JobRunRecord> {
-  const outcome = await runNow(runtime, 'audio-features-sync', options);
+  const outcome = await runJobNow(runtime, 'audio-features-sync', options);
   if (outcome.outcome !== 'finished') throw new Error(`audio-features-sync ${outcome.outcome}`);
   expect(outcome.run.status).toBe('succeeded');
   return outcome.run;
@@ -59,7 +60,7 @@ describe("audio-features-sync through AudioMuse's sync API", () => {
     harness = await startHarness({
       sims: { seed: 71, tracks: 1300, specialNames: false, audiomuse: { analysis: { pendingShare: 0.25 } } },
     });
-    const tracks = await runNow(harness.runtime, 'track-stats-refresh', {});
+    const tracks = await runJobNow(harness.runtime, 'track-stats-refresh', {});
     expect(tracks.outcome === 'finished' && tracks.run.status).toBe('succeeded');
   }, 120_000);
   afterAll(async () => {
@@ -79,7 +80,7 @@ describe("audio-features-sync through AudioMuse's sync API", () => {
 
     const stored = await features(harness);
     expect(new Map([...stored].map(([key, row]) => [key, row.analysis_fingerprint]))).toEqual(analysed);
-    expect(done.sourceCounts).toMatchObject({ audiomuse: analysed.size, 'not-analysed': 1300 - analysed.size });
+    expect(runSourceCounts(done)).toMatchObject({ audiomuse: analysed.size, 'not-analysed': 1300 - analysed.size });
     const withoutClap = [...harness.sims.library.tracks()].filter((track) =>
       harness.sims.audiomuse.analysis.features(track.index)?.otherFeatures.every(([, score]) => score === 0),
     );
@@ -101,7 +102,7 @@ describe("audio-features-sync through AudioMuse's sync API", () => {
     const done = await run(harness.runtime);
     const requests = audiomuseRequests(harness);
     expect(requests).toMatchObject({ rows: 0, getScore: 0, index: Math.ceil(analysedNow(harness).size / 1000) });
-    expect(done.sourceCounts.audiomuse ?? 0).toBe(0);
+    expect(runSourceCounts(done).audiomuse ?? 0).toBe(0);
   }, 60_000);
 
   it('picks up at the next run what AudioMuse analysed since the last one, and what it analysed again', async () => {
@@ -123,7 +124,7 @@ describe("audio-features-sync through AudioMuse's sync API", () => {
     const done = await run(harness.runtime);
     const requests = audiomuseRequests(harness);
     expect(requests.rows).toBe(Math.ceil((pending.length + 1) / 500));
-    expect(done.sourceCounts.audiomuse).toBe(pending.length + 1);
+    expect(runSourceCounts(done).audiomuse).toBe(pending.length + 1);
 
     const after = await features(harness);
     const analysed = analysedNow(harness);
@@ -155,7 +156,7 @@ describe('audio-features-sync with several media servers on one AudioMuse', () =
         },
       },
     });
-    const tracks = await runNow(harness.runtime, 'track-stats-refresh', {});
+    const tracks = await runJobNow(harness.runtime, 'track-stats-refresh', {});
     expect(tracks.outcome === 'finished' && tracks.run.status).toBe('succeeded');
   }, 120_000);
   afterAll(async () => {
@@ -166,9 +167,9 @@ describe('audio-features-sync with several media servers on one AudioMuse', () =
     harness.sims.log.clear();
     const refused = await run(harness.runtime);
     expect((await features(harness)).size).toBe(0);
-    expect(refused.sourceCounts.audiomuse ?? 0).toBe(0);
+    expect(runSourceCounts(refused).audiomuse ?? 0).toBe(0);
     expect(
-      (refused.sourceCounts['refused-title'] ?? 0) + (refused.sourceCounts['refused-artist'] ?? 0),
+      (runSourceCounts(refused)['refused-title'] ?? 0) + (runSourceCounts(refused)['refused-artist'] ?? 0),
     ).toBeGreaterThan(50);
     expect(refused.message).toMatch(/refused/);
     expect(
@@ -190,7 +191,7 @@ describe('audio-features-sync with several media servers on one AudioMuse', () =
         if (analysis !== null) onDen.set(track.ratingKey, analysisFingerprint(analysis));
       }
       expect(new Map([...stored].map(([key, row]) => [key, row.analysis_fingerprint]))).toEqual(onDen);
-      expect(done.sourceCounts['refused-title'] ?? 0).toBe(0);
+      expect(runSourceCounts(done)['refused-title'] ?? 0).toBe(0);
     } finally {
       await den.stop();
     }
@@ -209,7 +210,7 @@ describe('audio-features-sync against an AudioMuse without the sync API', () => 
         audiomuse: { syncApi: false, analysis: { pendingShare: 0.3 } },
       },
     });
-    const tracks = await runNow(harness.runtime, 'track-stats-refresh', {});
+    const tracks = await runJobNow(harness.runtime, 'track-stats-refresh', {});
     expect(tracks.outcome === 'finished' && tracks.run.status).toBe('succeeded');
   }, 120_000);
   afterAll(async () => {
@@ -224,7 +225,7 @@ describe('audio-features-sync against an AudioMuse without the sync API', () => 
     expect(requests).toMatchObject({ index: 1, rows: 0, getScore: 90 });
     const analysed = analysedNow(harness);
     expect((await features(harness)).size).toBe(analysed.size);
-    expect(first.sourceCounts['not-analysed']).toBe(90 - analysed.size);
+    expect(runSourceCounts(first)['not-analysed']).toBe(90 - analysed.size);
     for (const row of (await features(harness)).values()) expect(row.analysis_fingerprint).toBeNull();
 
     const pending = harness.sims.audiomuse.analysis.pending();
@@ -234,7 +235,7 @@ describe('audio-features-sync against an AudioMuse without the sync API', () => 
     const second = await run(harness.runtime);
     // Only the tracks without features are asked again; the analysed ones wait for their 30 days.
     expect(audiomuseRequests(harness).getScore).toBe(90 - analysed.size);
-    expect(second.sourceCounts.audiomuse).toBe(pending.length);
+    expect(runSourceCounts(second).audiomuse).toBe(pending.length);
     expect((await features(harness)).size).toBe(analysedNow(harness).size);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EntitySlots } from '../../src/jobs/entity-slots.ts';
+import { EntitySlots } from '../../src/jobs/engine/entity-slots.ts';
 
 describe("a warm's entity slots", () => {
   it('hold at most the configured number, and a slot given back lets the next entity in at once', async () => {

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runNow } from '../../src/jobs/run-now.ts';
+import { runJobNow } from '../../src/jobs/start-job.ts';
 import { startCli } from '../support/cli.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 
@@ -54,7 +54,7 @@ describe('a CLI run whose process is killed', () => {
       });
 
     harness.sims.lastfm.faults.reset();
-    const again = await runNow(harness.runtime, 'cache-warm', {});
+    const again = await runJobNow(harness.runtime, 'cache-warm', {});
     expect(again.outcome === 'finished' && again.run.status).toBe('succeeded');
   }, 90_000);
 });

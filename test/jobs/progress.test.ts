@@ -1,6 +1,6 @@
 // Rate and ETA of the progress model, on a fixture of a warm whose first half is already cached.
 import { describe, expect, it } from 'vitest';
-import { ProgressReporter, type ProgressSnapshot, RATE_WINDOW_MS } from '../../src/jobs/progress.ts';
+import { ProgressReporter, type ProgressSnapshot, RATE_WINDOW_MS } from '../../src/jobs/engine/progress.ts';
 
 function reporterWithClock() {
   let now = Date.parse('2026-01-01T00:00:00Z');

@@ -3,7 +3,7 @@
 // refusal, finishes without it, keeps the entries partial, and every process (and the API) sees the pause.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { runNow } from '../../src/jobs/run-now.ts';
+import { runJobNow } from '../../src/jobs/start-job.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startProcessRuntime } from '../../src/process-runtime.ts';
 import { deletePause, readPauses } from '../../src/providers/pause-store.ts';
@@ -42,7 +42,7 @@ describe('a provider that refuses our credentials for good', () => {
   it('a Last.fm answering error 26 to everything: a handful of requests, then paused with its reason, entries partial', async () => {
     harness.sims.lastfm.setQuirks({ suspended: true });
     const before = harness.sims.log.count({ provider: 'lastfm' });
-    const outcome = await runNow(harness.runtime, 'cache-warm', {});
+    const outcome = await runJobNow(harness.runtime, 'cache-warm', {});
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
     expect(harness.sims.log.count({ provider: 'lastfm' }) - before).toBeLessThanOrEqual(HANDFUL);
 
@@ -92,7 +92,7 @@ describe('a provider that refuses our credentials for good', () => {
     const misconfigured = await startProcessRuntime({ config: wrongKey, db: harness.db, logger: silentLogger() });
     try {
       const before = harness.sims.log.count({ provider: 'lastfm' });
-      const outcome = await runNow(misconfigured, 'cache-warm', { skipCached: false });
+      const outcome = await runJobNow(misconfigured, 'cache-warm', { skipCached: false });
       expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
       expect(harness.sims.log.count({ provider: 'lastfm' }) - before).toBeLessThanOrEqual(HANDFUL);
       expect((await readPauses(harness.db.pool))[0]?.reason).toMatch(/^error 10: Invalid API key/);
@@ -113,7 +113,7 @@ describe('a provider that refuses our credentials for good', () => {
   it('pauses Spotify on its 403 for an app whose owner has no Premium, and the warm finishes without it', async () => {
     harness.sims.spotify.setQuirks({ ownerWithoutPremium: true });
     const before = harness.sims.log.count({ provider: 'spotify', path: /^\/v1\// });
-    const outcome = await runNow(harness.runtime, 'cache-warm', { skipCached: false });
+    const outcome = await runJobNow(harness.runtime, 'cache-warm', { skipCached: false });
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
     expect(harness.sims.log.count({ provider: 'spotify', path: /^\/v1\// }) - before).toBeLessThanOrEqual(HANDFUL);
     expect((await readPauses(harness.db.pool)).map((pause) => pause.provider)).toEqual(['spotify']);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runNow } from '../../src/jobs/run-now.ts';
+import { runJobNow } from '../../src/jobs/start-job.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 
 interface Row {
@@ -20,7 +20,7 @@ describe('cache-refresh', () => {
       sims: { seed: 61, artists: 16, specialNames: false },
       env: { HOURLY_REFRESH_LIMIT: '4' },
     });
-    const warm = await runNow(harness.runtime, 'cache-warm', {});
+    const warm = await runJobNow(harness.runtime, 'cache-warm', {});
     expect(warm.outcome === 'finished' && warm.run.status).toBe('succeeded');
   }, 90_000);
   afterAll(async () => {
@@ -45,7 +45,7 @@ describe('cache-refresh', () => {
       .sort((a, b) => a.expires_at.getTime() - b.expires_at.getTime())
       .map((row) => row.name_key);
 
-    const first = await runNow(harness.runtime, 'cache-refresh', {});
+    const first = await runJobNow(harness.runtime, 'cache-refresh', {});
     expect(first.outcome === 'finished' && first.run.status).toBe('succeeded');
     const afterFirst = await rows();
     const refreshedFirst = [...afterFirst.values()].filter(
@@ -59,7 +59,7 @@ describe('cache-refresh', () => {
     // A full TTL again (or the 30-day negative TTL for an artist nobody knows), not a few hours.
     for (const row of refreshedFirst) expect(row.expires_at.getTime()).toBeGreaterThan(Date.now() + 20 * 86_400_000);
 
-    const second = await runNow(harness.runtime, 'cache-refresh', {});
+    const second = await runJobNow(harness.runtime, 'cache-refresh', {});
     expect(second.outcome === 'finished' && second.run.status).toBe('succeeded');
     const afterSecond = await rows();
     const refreshedSecond = [...afterSecond.values()].filter(
@@ -76,7 +76,7 @@ describe('cache-refresh', () => {
     const before = await rows();
     harness.sims.lastfm.faults.set({ errorRate: 1, errors: [{ kind: 'status', status: 503 }] });
     try {
-      const run = await runNow(harness.runtime, 'cache-refresh', { limit: 100 });
+      const run = await runJobNow(harness.runtime, 'cache-refresh', { limit: 100 });
       expect(run.outcome === 'finished' && run.run.status).toBe('succeeded');
     } finally {
       harness.sims.lastfm.faults.reset();

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EntryRefresher } from '../../src/cache/use-cases/entry-refresher.ts';
 import { parseConfig } from '../../src/config.ts';
 import { NotificationListener } from '../../src/db/notification-listener.ts';
-import { CancellationWatcher } from '../../src/jobs/cancellation-watcher.ts';
-import type { JobDependencies } from '../../src/jobs/dependencies.ts';
-import { executeRun } from '../../src/jobs/execute-run.ts';
-import { RUN_EVENTS_CHANNEL, type RunEvent } from '../../src/jobs/run-events.ts';
-import { cancelRun } from '../../src/jobs/runs/cancel-run.ts';
-import { finishRunWith } from '../../src/jobs/runs/finish-run.ts';
-import { getRun } from '../../src/jobs/runs/get-run.ts';
-import { startImmediateRun, startQueuedRun } from '../../src/jobs/runs/start-run.ts';
+import { prismaOf } from '../../src/db/prisma.ts';
+import { CancellationWatcher } from '../../src/jobs/engine/cancellation-watcher.ts';
+import type { JobDependencies } from '../../src/jobs/engine/job-definition.ts';
+import { executeRun } from '../../src/jobs/engine/execute-run.ts';
+import { RUN_EVENTS_CHANNEL, type RunEvent } from '../../src/jobs/engine/run-events.ts';
+import { cancelRun } from '../../src/jobs/engine/runs/cancel-run.ts';
+import { finishRunWith } from '../../src/jobs/engine/runs/finish-run.ts';
+import { getRun } from '../../src/jobs/engine/runs/get-run.ts';
+import { startImmediateRun, startQueuedRun } from '../../src/jobs/engine/runs/start-run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createProviders } from '../../src/providers/create-providers.ts';
 import { systemClock } from '../../src/types.ts';
@@ -26,12 +27,13 @@ describe('job runs', () => {
     db = await openTestDatabase();
     const config = parseConfig({ DATABASE_URL: db.url });
     listener = new NotificationListener(db.url, silentLogger());
-    cancellation = new CancellationWatcher(db.pool, listener, silentLogger(), 200);
+    cancellation = new CancellationWatcher(db.prisma, listener, silentLogger(), 200);
     await cancellation.start();
     const providers = createProviders(config.providers, { logger: silentLogger() });
     const refresher = new EntryRefresher({ db: db.pool, providers, config, clock: systemClock });
     deps = {
       config,
+      prisma: db.prisma,
       pool: db.pool,
       logger: silentLogger(),
       clock: systemClock,
@@ -49,7 +51,7 @@ describe('job runs', () => {
   it('makes one run and one queued job out of fifty simultaneous starts of a kind', async () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        startQueuedRun(db.pool, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 2 } }),
+        startQueuedRun(db.prisma, { kind: 'cache-warm', trigger: 'api', options: { concurrency: 2 } }),
       ),
     );
     const ids = new Set(results.map((result) => result.run.id));
@@ -64,28 +66,28 @@ describe('job runs', () => {
   });
 
   it('cancels a queued run at once and removes its job', async () => {
-    const { run } = await startQueuedRun(db.pool, { kind: 'cache-warm-albums', trigger: 'api', options: {} });
-    const result = await cancelRun(db.pool, run.id);
+    const { run } = await startQueuedRun(db.prisma, { kind: 'cache-warm-albums', trigger: 'api', options: {} });
+    const result = await cancelRun(db, run.id);
     expect(result.outcome).toBe('cancelled');
-    expect((await getRun(db.pool, run.id))?.status).toBe('cancelled');
+    expect((await getRun(db.prisma, run.id))?.status).toBe('cancelled');
     const jobs = await db.pool.query(`SELECT 1 FROM graphile_worker.jobs WHERE task_identifier = 'cache-warm-albums'`);
     expect(jobs.rowCount).toBe(0);
-    expect((await cancelRun(db.pool, run.id)).outcome).toBe('already-finished');
-    expect((await cancelRun(db.pool, 999_999)).outcome).toBe('not-found');
+    expect((await cancelRun(db, run.id)).outcome).toBe('already-finished');
+    expect((await cancelRun(db, 999_999)).outcome).toBe('not-found');
   });
 
   it('never overwrites a final status', async () => {
-    const { run } = await startImmediateRun(db.pool, {
+    const { run } = await startImmediateRun(db.prisma, {
       kind: 'track-stats-refresh',
       trigger: 'cli',
       options: {},
       ownerProcessId: 'test-process',
     });
-    expect((await finishRunWith(db.pool, run.id, { status: 'failed', error: 'Plex unreachable' }))?.status).toBe(
+    expect((await finishRunWith(db.prisma, run.id, { status: 'failed', error: 'Plex unreachable' }))?.status).toBe(
       'failed',
     );
-    expect(await finishRunWith(db.pool, run.id, { status: 'succeeded' })).toBeUndefined();
-    expect(await getRun(db.pool, run.id)).toMatchObject({ status: 'failed', error: 'Plex unreachable' });
+    expect(await finishRunWith(db.prisma, run.id, { status: 'succeeded' })).toBeUndefined();
+    expect(await getRun(db.prisma, run.id)).toMatchObject({ status: 'failed', error: 'Plex unreachable' });
   });
 
   it('runs a job with live progress events ending in its final status', async () => {
@@ -93,7 +95,7 @@ describe('job runs', () => {
     const unsubscribe = await listener.subscribe(RUN_EVENTS_CHANNEL, (payload) =>
       events.push(JSON.parse(payload) as RunEvent),
     );
-    const { run } = await startImmediateRun(db.pool, {
+    const { run } = await startImmediateRun(db.prisma, {
       kind: 'cache-refresh',
       trigger: 'cli',
       options: { items: 5 },
@@ -114,7 +116,7 @@ describe('job runs', () => {
   });
 
   it('stops a running job at its next check point when another process cancels it', async () => {
-    const { run } = await startImmediateRun(db.pool, {
+    const { run } = await startImmediateRun(db.prisma, {
       kind: 'cache-refresh',
       trigger: 'cli',
       options: { items: 100 },
@@ -127,7 +129,9 @@ describe('job runs', () => {
     await gate.arrived();
     // A second pool stands in for another process (the API, or `linernotes cancel`).
     const other = new (await import('pg')).default.Pool({ connectionString: db.url, max: 1 });
-    const requested = await cancelRun(other, run.id);
+    const otherPrisma = prismaOf(other);
+    const requested = await cancelRun({ prisma: otherPrisma, pool: other }, run.id);
+    await otherPrisma.$disconnect();
     await other.end();
     expect(requested.outcome).toBe('cancel-requested');
     const cancelledAt = Date.now();
@@ -136,7 +140,7 @@ describe('job runs', () => {
     gate.release();
     const outcome = await execution;
     expect(outcome).toMatchObject({ outcome: 'finished', run: { status: 'cancelled' } });
-    const stored = await getRun(db.pool, run.id);
+    const stored = await getRun(db.prisma, run.id);
     expect(stored?.status).toBe('cancelled');
     expect(stored?.progressCurrent).toBeLessThan(100);
   });

@@ -1,7 +1,8 @@
+import { runSourceCounts } from '../../src/jobs/engine/runs/run-fields.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../src/config.ts';
-import { getRun } from '../../src/jobs/runs/get-run.ts';
-import { startQueuedRun } from '../../src/jobs/runs/start-run.ts';
+import { getRun } from '../../src/jobs/engine/runs/get-run.ts';
+import { startQueuedRun } from '../../src/jobs/engine/runs/start-run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startService } from '../../src/service.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/index.ts';
@@ -31,12 +32,12 @@ describe('worker shutdown during a run', () => {
 
   it('stops the run at a check point, keeps what was written, and a later worker resumes it', async () => {
     const first = await startService({ config: setup.config(), logger: silentLogger(), worker: true, api: false });
-    const { run } = await startQueuedRun(first.db.pool, {
+    const { run } = await startQueuedRun(first.db.prisma, {
       kind: 'cache-warm',
       trigger: 'api',
       options: { concurrency: 1 },
     });
-    await expect.poll(async () => (await getRun(first.db.pool, run.id))?.status, { timeout: 20_000 }).toBe('running');
+    await expect.poll(async () => (await getRun(first.db.prisma, run.id))?.status, { timeout: 20_000 }).toBe('running');
     await expect
       .poll(async () => Number((await first.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count), {
         timeout: 20_000,
@@ -49,17 +50,17 @@ describe('worker shutdown during a run', () => {
 
     const second = await startService({ config: setup.config(), logger: silentLogger(), worker: true, api: false });
     try {
-      const interrupted = await getRun(second.db.pool, run.id);
+      const interrupted = await getRun(second.db.prisma, run.id);
       // Not a final status: the run goes back to the queue and keeps its history.
       expect(['queued', 'running']).toContain(interrupted?.status);
       const keptAtStop = Number((await second.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count);
       expect(keptAtStop).toBeGreaterThanOrEqual(3);
       await expect
-        .poll(async () => (await getRun(second.db.pool, run.id))?.status, { timeout: 60_000, interval: 200 })
+        .poll(async () => (await getRun(second.db.prisma, run.id))?.status, { timeout: 60_000, interval: 200 })
         .toBe('succeeded');
-      const finished = await getRun(second.db.pool, run.id);
+      const finished = await getRun(second.db.prisma, run.id);
       expect(finished?.attempt).toBe(2);
-      expect(finished?.sourceCounts.cached).toBeGreaterThanOrEqual(keptAtStop);
+      expect(finished && runSourceCounts(finished).cached).toBeGreaterThanOrEqual(keptAtStop);
     } finally {
       await second.stop();
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runNow } from '../../src/jobs/run-now.ts';
+import { runJobNow } from '../../src/jobs/start-job.ts';
 import { DEFAULT_PLEX_PAGE_SIZE } from '../../src/providers/plex.ts';
 import type { SyntheticTrack } from '../../src/simulators/index.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
@@ -31,7 +31,7 @@ describe('track sync against the Plex simulator', () => {
     expect(tracks.filter((track) => track.moods.length >= 5).length).toBeGreaterThan(tracks.length / 2);
     expect(tracks.some((track) => track.genres.length > 0)).toBe(true);
     const since = Date.now();
-    const outcome = await runNow(harness.runtime, 'track-static-refresh', {});
+    const outcome = await runJobNow(harness.runtime, 'track-static-refresh', {});
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
 
     const { rows } = await harness.db.pool.query<{ rating_key: string; genres: string[]; moods: string[] }>(
@@ -69,7 +69,7 @@ describe('track sync against the Plex simulator', () => {
     await harness.db.pool.query('DELETE FROM track_cache WHERE rating_key = ANY($1)', [fresh]);
     await harness.db.pool.query(`UPDATE track_cache SET view_count = view_count + 100`);
     const since = Date.now();
-    const outcome = await runNow(harness.runtime, 'track-stats-refresh', {});
+    const outcome = await runJobNow(harness.runtime, 'track-stats-refresh', {});
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
     expect(detailKeys(harness, since)).toEqual([fresh]);
 

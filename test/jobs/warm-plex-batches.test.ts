@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseNameKey } from '../../src/enrichment/text-keys.ts';
-import { runNow } from '../../src/jobs/run-now.ts';
+import { runJobNow } from '../../src/jobs/start-job.ts';
 import { DEFAULT_PLEX_PAGE_SIZE } from '../../src/providers/plex.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 
@@ -32,7 +32,7 @@ describe('warms read Plex details one batched request per listing page', () => {
       harness.sims.library.artist(index),
     );
     const since = Date.now();
-    const outcome = await runNow(harness.runtime, 'cache-warm', {});
+    const outcome = await runJobNow(harness.runtime, 'cache-warm', {});
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
 
     const pages = Math.ceil(artists.length / DEFAULT_PLEX_PAGE_SIZE);
@@ -65,7 +65,7 @@ describe('warms read Plex details one batched request per listing page', () => {
 
   it('a warm of the albums makes one detail request per listing page', async () => {
     const since = Date.now();
-    const outcome = await runNow(harness.runtime, 'cache-warm-albums', {});
+    const outcome = await runJobNow(harness.runtime, 'cache-warm-albums', {});
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
     const pages = Math.ceil(harness.sims.library.albumCount / DEFAULT_PLEX_PAGE_SIZE);
     expect(harness.sims.log.count({ provider: 'plex', path: DETAIL_PATH, since })).toBe(pages);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalGenreKey, defaultGenreRules } from '../../src/enrichment/genre-rules.ts';
 import { normaliseNameKey } from '../../src/enrichment/text-keys.ts';
-import { runNow } from '../../src/jobs/run-now.ts';
+import { runJobNow } from '../../src/jobs/start-job.ts';
 import { GENRE_VARIANTS, type SyntheticArtist } from '../../src/simulators/index.ts';
 import type { ArtistProfile } from '../../src/simulators/library-types.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
@@ -43,7 +43,7 @@ describe('cache-warm against the simulators', () => {
   });
 
   it('caches every artist with the genres and source the merge rules give', async () => {
-    const outcome = await runNow(harness.runtime, 'cache-warm', {});
+    const outcome = await runJobNow(harness.runtime, 'cache-warm', {});
     expect(outcome.outcome).toBe('finished');
     if (outcome.outcome !== 'finished') return;
     expect(outcome.run).toMatchObject({
@@ -85,7 +85,7 @@ describe('cache-warm against the simulators', () => {
 
   it('makes no Last.fm, MusicBrainz or Spotify request on a second warm', async () => {
     const before = harness.sims.log.entries.length;
-    const outcome = await runNow(harness.runtime, 'cache-warm', {});
+    const outcome = await runJobNow(harness.runtime, 'cache-warm', {});
     expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
     const since = harness.sims.log.entries.slice(before);
     expect(since.filter((entry) => entry.provider !== 'plex')).toEqual([]);
@@ -98,7 +98,7 @@ describe('cache-warm against the simulators', () => {
     );
     const runsBefore = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
     const before = harness.sims.log.entries.length;
-    const outcome = await runNow(harness.runtime, 'cache-warm', { dryRun: true });
+    const outcome = await runJobNow(harness.runtime, 'cache-warm', { dryRun: true });
     expect(outcome.outcome === 'dry-run' && outcome.message).toBe(
       `dry run: 5 of ${artists.length} artists would be fetched`,
     );
@@ -121,7 +121,7 @@ describe('cache-warm against the simulators', () => {
     };
     process.on('warning', onWarning);
     try {
-      const outcome = await runNow(harness.runtime, 'cache-warm', { skipCached: false, concurrency: 16 });
+      const outcome = await runJobNow(harness.runtime, 'cache-warm', { skipCached: false, concurrency: 16 });
       expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
     } finally {
       process.off('warning', onWarning);

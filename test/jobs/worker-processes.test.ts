@@ -1,11 +1,12 @@
 // Jobs across real processes: `linernotes worker` children against one test database and the
 // simulators running in this process.
+import { runSourceCounts } from '../../src/jobs/engine/runs/run-fields.ts';
 import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRun } from '../../src/jobs/runs/get-run.ts';
-import { startQueuedRun } from '../../src/jobs/runs/start-run.ts';
+import { getRun } from '../../src/jobs/engine/runs/get-run.ts';
+import { startQueuedRun } from '../../src/jobs/engine/runs/start-run.ts';
 import { normaliseNameKey } from '../../src/enrichment/text-keys.ts';
 import { type RunningCli, runCli, startCli } from '../support/cli.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
@@ -34,7 +35,7 @@ describe('runs across worker processes', () => {
     await expect
       .poll(
         async () => {
-          const run = await getRun(harness.db.pool, runId);
+          const run = await getRun(harness.db.prisma, runId);
           return run ? predicate(run.status, run.progressCurrent) : false;
         },
         { timeout: timeoutMs, interval: 100 },
@@ -59,7 +60,7 @@ describe('runs across worker processes', () => {
   it('a cancel sent by another process stops a running warm within a second', async () => {
     const worker = startWorker();
     await worker.waitForOutput(/Worker connected/);
-    const { run } = await startQueuedRun(harness.db.pool, {
+    const { run } = await startQueuedRun(harness.db.prisma, {
       kind: 'cache-warm',
       trigger: 'api',
       options: { concurrency: 1 },
@@ -72,7 +73,7 @@ describe('runs across worker processes', () => {
     expect(cancel.stdout).toContain(`run ${run.id} (cache-warm) is running: it stops at its next check point`);
     await waitForRun(run.id, (status) => status === 'cancelled', 5_000);
     expect(Date.now() - requestedAt).toBeLessThan(1_000);
-    const stored = await getRun(harness.db.pool, run.id);
+    const stored = await getRun(harness.db.prisma, run.id);
     expect(stored?.progressCurrent).toBeLessThan(ARTISTS);
     worker.child.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
@@ -83,7 +84,7 @@ describe('runs across worker processes', () => {
     const first = startWorker();
     await first.waitForOutput(/Worker connected/);
     const lastfmBefore = harness.sims.log.count({ provider: 'lastfm' });
-    const { run } = await startQueuedRun(harness.db.pool, {
+    const { run } = await startQueuedRun(harness.db.prisma, {
       kind: 'cache-warm',
       trigger: 'api',
       options: { concurrency: 2 },
@@ -100,10 +101,10 @@ describe('runs across worker processes', () => {
 
     const second = startWorker();
     await waitForRun(run.id, (status) => status === 'succeeded', 90_000);
-    const finished = await getRun(harness.db.pool, run.id);
+    const finished = await getRun(harness.db.prisma, run.id);
     expect(finished).toMatchObject({ status: 'succeeded', attempt: 2, progressTotal: ARTISTS });
     // The second attempt found what the first had stored.
-    expect(finished?.sourceCounts.cached).toBeGreaterThanOrEqual(cachedAtKill);
+    expect(finished && runSourceCounts(finished).cached).toBeGreaterThanOrEqual(cachedAtKill);
 
     // Every artist asked of Last.fm once, except the ones in flight when the first worker died: two at
     // Last.fm (concurrency 2), and those that had Last.fm's answer and were waiting for MusicBrainz.
@@ -137,8 +138,8 @@ describe('runs across worker processes', () => {
       })
       .toBeGreaterThanOrEqual(2);
     const before = harness.sims.log.entries.length;
-    const artists = await startQueuedRun(harness.db.pool, { kind: 'cache-warm', trigger: 'api', options: {} });
-    const albums = await startQueuedRun(harness.db.pool, { kind: 'cache-warm-albums', trigger: 'api', options: {} });
+    const artists = await startQueuedRun(harness.db.prisma, { kind: 'cache-warm', trigger: 'api', options: {} });
+    const albums = await startQueuedRun(harness.db.prisma, { kind: 'cache-warm-albums', trigger: 'api', options: {} });
     await waitForRun(artists.run.id, (status) => status === 'succeeded', 120_000);
     await waitForRun(albums.run.id, (status) => status === 'succeeded', 120_000);
     const lastfm = harness.sims.log.entries.slice(before).filter((entry) => entry.provider === 'lastfm');
@@ -154,8 +155,8 @@ describe('runs across worker processes', () => {
     expect(maxInOneSecond).toBeLessThanOrEqual(10);
     // Both runs really ran at the same time, in different processes.
     const [artistRun, albumRun] = await Promise.all([
-      getRun(harness.db.pool, artists.run.id),
-      getRun(harness.db.pool, albums.run.id),
+      getRun(harness.db.prisma, artists.run.id),
+      getRun(harness.db.prisma, albums.run.id),
     ]);
     const overlapped =
       artistRun?.startedAt && artistRun.finishedAt && albumRun?.startedAt && albumRun.finishedAt

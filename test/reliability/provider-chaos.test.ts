@@ -2,8 +2,8 @@
 // (suspended key) or error 10 (invalid key) to everything gets a handful of requests for a whole warm,
 // not one per artist; the warm finishes without it, entries stay partial, and the pause is visible.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRun } from '../../src/jobs/runs/get-run.ts';
-import { startQueuedRun } from '../../src/jobs/runs/start-run.ts';
+import { getRun } from '../../src/jobs/engine/runs/get-run.ts';
+import { startQueuedRun } from '../../src/jobs/engine/runs/start-run.ts';
 import { deletePause, readPauses } from '../../src/providers/pause-store.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { printFigures } from './support/figures.ts';
@@ -45,11 +45,11 @@ describe('provider chaos: Last.fm refusing our key', () => {
     );
     await Promise.all(workers.map((worker) => worker.waitForOutput(/Worker connected/)));
     const before = harness.sims.log.count({ provider: 'lastfm' });
-    const { run } = await startQueuedRun(harness.db.pool, { kind: 'cache-warm', trigger: 'api', options: {} });
+    const { run } = await startQueuedRun(harness.db.prisma, { kind: 'cache-warm', trigger: 'api', options: {} });
     await expect
-      .poll(async () => (await getRun(harness.db.pool, run.id))?.status, { timeout: 120_000, interval: 200 })
+      .poll(async () => (await getRun(harness.db.prisma, run.id))?.status, { timeout: 120_000, interval: 200 })
       .toMatch(/succeeded|failed/);
-    const finished = await getRun(harness.db.pool, run.id);
+    const finished = await getRun(harness.db.prisma, run.id);
     for (const worker of workers) {
       worker.child.kill('SIGTERM');
       await worker.exited;

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { normaliseNameKey } from '../../src/enrichment/text-keys.ts';
-import { runNow } from '../../src/jobs/run-now.ts';
-import { getRun } from '../../src/jobs/runs/get-run.ts';
-import { startQueuedRun } from '../../src/jobs/runs/start-run.ts';
+import { runJobNow } from '../../src/jobs/start-job.ts';
+import { getRun } from '../../src/jobs/engine/runs/get-run.ts';
+import { startQueuedRun } from '../../src/jobs/engine/runs/start-run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startProcessRuntime } from '../../src/process-runtime.ts';
 import { openTestDatabase } from '../support/database.ts';
@@ -64,7 +64,7 @@ describe('a warm whose worker is killed five times', () => {
     const random = seededRandom(14_05);
     const startedAt = Date.now();
     const lastfmBefore = harness.sims.log.count({ provider: 'lastfm' });
-    const { run } = await startQueuedRun(harness.db.pool, {
+    const { run } = await startQueuedRun(harness.db.prisma, {
       kind: 'cache-warm',
       trigger: 'api',
       options: { concurrency: CONCURRENCY },
@@ -75,12 +75,12 @@ describe('a warm whose worker is killed five times', () => {
       const worker = fleet.start();
       // Wait for this worker's claim (the run's attempt counts claims).
       await expect
-        .poll(async () => (await getRun(harness.db.pool, run.id))?.attempt, { timeout: 30_000, interval: 20 })
+        .poll(async () => (await getRun(harness.db.prisma, run.id))?.attempt, { timeout: 30_000, interval: 20 })
         .toBe(kill);
       // The first kill lands between the claim and the first progress write; the others at random moments after it.
       if (kill > 1) await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(random() * 1_500)));
       await fleet.kill(worker);
-      const state = await getRun(harness.db.pool, run.id);
+      const state = await getRun(harness.db.prisma, run.id);
       const cached = Number((await harness.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count);
       killedAt.push({ attempt: state?.attempt ?? 0, progress: state?.progressCurrent ?? 0, cached });
       expect(state?.status).not.toBe('succeeded');
@@ -88,9 +88,9 @@ describe('a warm whose worker is killed five times', () => {
 
     const last = fleet.start();
     await expect
-      .poll(async () => (await getRun(harness.db.pool, run.id))?.status, { timeout: 120_000, interval: 200 })
+      .poll(async () => (await getRun(harness.db.prisma, run.id))?.status, { timeout: 120_000, interval: 200 })
       .toBe('succeeded');
-    const finished = await getRun(harness.db.pool, run.id);
+    const finished = await getRun(harness.db.prisma, run.id);
     expect(finished).toMatchObject({ status: 'succeeded', attempt: KILLS + 1, progressTotal: ARTISTS, error: null });
     const active = await harness.db.pool.query(`SELECT id FROM job_runs WHERE status IN ('queued', 'running')`);
     expect(active.rows).toEqual([]);
@@ -119,7 +119,7 @@ describe('a warm whose worker is killed five times', () => {
       const config = parseConfig({ ...harness.env, DATABASE_URL: reference.url });
       const runtime = await startProcessRuntime({ config, db: reference, logger: silentLogger() });
       try {
-        const outcome = await runNow(runtime, 'cache-warm', { concurrency: 8 });
+        const outcome = await runJobNow(runtime, 'cache-warm', { concurrency: 8 });
         expect(outcome.outcome === 'finished' && outcome.run.status).toBe('succeeded');
       } finally {
         await runtime.stop();

@@ -1,7 +1,7 @@
 // A minimal job for testing the run machinery (queueing, progress, cancellation) without providers:
 // it counts through `items` entries, one check point per entry, and waits for the test between them.
-import type { JobDefinition } from '../../src/jobs/dependencies.ts';
-import { checkpoint } from '../../src/jobs/dependencies.ts';
+import type { JobDefinition } from '../../src/jobs/engine/job-definition.ts';
+import { checkpoint } from '../../src/jobs/engine/checkpoint.ts';
 
 export interface CountingOptions {
   items: number;
@@ -11,6 +11,7 @@ export function countingJob(gate: { next(signal: AbortSignal): Promise<void> }):
   return {
     kind: 'cache-refresh',
     description: 'counts (test only)',
+    requires: [],
     parseOptions: (input) => ({ items: Number((input as { items?: number }).items ?? 3) }),
     run: async ({ progress, signal }, options) => {
       progress.setTotal(options.items);

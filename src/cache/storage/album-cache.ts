@@ -89,10 +89,7 @@ export interface AlbumFilter extends EntryFilter {
 const NOTHING: Prisma.AlbumCacheWhereInput = { id: { lt: 0 } };
 
 /** The entry filters (a search looks in the artist and the title) plus the album's artist. */
-function albumWhere(
-  filter: AlbumFilter,
-  context: { now: Date; tiers: TierSettings },
-): Prisma.AlbumCacheWhereInput {
+function albumWhere(filter: AlbumFilter, context: { now: Date; tiers: TierSettings }): Prisma.AlbumCacheWhereInput {
   const conditions: Prisma.AlbumCacheWhereInput[] = [entryWhere(filter, context)];
   if (filter.search !== undefined && filter.search !== null) {
     const key = normaliseNameKey(filter.search);

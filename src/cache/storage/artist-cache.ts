@@ -50,10 +50,7 @@ export async function getArtistsByKeys(db: Queryable, nameKeys: readonly string[
 }
 
 /** The Prisma condition of an artist filter; a search with nothing to key by (only spaces) matches nothing. */
-function artistWhere(
-  filter: EntryFilter,
-  context: { now: Date; tiers: TierSettings },
-): Prisma.ArtistCacheWhereInput {
+function artistWhere(filter: EntryFilter, context: { now: Date; tiers: TierSettings }): Prisma.ArtistCacheWhereInput {
   const where: Prisma.ArtistCacheWhereInput = entryWhere(filter, context);
   if (filter.search !== undefined && filter.search !== null) {
     const key = normaliseNameKey(filter.search);

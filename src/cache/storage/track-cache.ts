@@ -109,11 +109,7 @@ export interface TrackFilter {
   hasAudioFeatures?: boolean | null;
 }
 
-function addTrackFilter(
-  sql: SqlConditions,
-  filter: TrackFilter,
-  context: { now: Date; tiers: TierSettings },
-): void {
+function addTrackFilter(sql: SqlConditions, filter: TrackFilter, context: { now: Date; tiers: TierSettings }): void {
   if (filter.search !== undefined && filter.search !== null) {
     const key = normaliseNameKey(filter.search);
     if (key === null) sql.add('false');

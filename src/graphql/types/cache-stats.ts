@@ -1,7 +1,7 @@
 // cacheStats: per table totals, freshness, tiers, statuses, sources and top genres (src/cache/use-cases/statistics),
 // the provider counters, the last run of each kind, and the hit rate of API reads. The table figures are
 // computed only when asked for, once per request, and shared by concurrent requests
-// (src/cache/use-cases/statistics/shared-statistics.ts: at most a second old).
+// (src/cache/stats/shared-statistics.ts: at most a second old).
 import type { RowTotals } from '../../cache/storage/statistics/count-row-totals.ts';
 import type { SharedFigures } from '../../cache/use-cases/statistics/shared-statistics.ts';
 import type {
@@ -10,8 +10,7 @@ import type {
   TrackTableStatistics,
 } from '../../cache/use-cases/statistics/statistics.ts';
 import type { ReadCounts, ReadStatistics } from '../../cache/use-cases/usage/read-counter.ts';
-import { lastRunPerKind } from '../../jobs/runs/list-runs.ts';
-import { viewOfRun } from '../../jobs/run-view.ts';
+import { lastRunPerKind } from '../../jobs/engine/runs/list-runs.ts';
 import { PROVIDER_NAMES } from '../../providers/create-providers.ts';
 import { readActivePauses } from '../../providers/pause-store.ts';
 import type { UsageTier } from '../../types.ts';
@@ -221,7 +220,7 @@ const CacheStats = builder.objectRef<StatsRequest>('CacheStats').implement({
     lastRuns: t.field({
       type: [JobRunRef],
       description: 'The newest run of each kind that has run.',
-      resolve: async (_stats, _args, context) => (await lastRunPerKind(context.db.pool)).map((run) => viewOfRun(run)),
+      resolve: (_stats, _args, context) => lastRunPerKind(context.db.prisma),
     }),
     reads: t.field({
       type: ApiReadStats,

@@ -1,37 +1,5 @@
 // Enums in GraphQL's convention (UPPER_CASE), carrying the lowercase values the database and the jobs use.
-import { GraphQLError, Kind } from 'graphql';
-import { JOB_KINDS, type JobKind } from '../../types.ts';
 import { builder } from '../builder.ts';
-
-const JOB_KIND_BY_NAME = new Map<string, JobKind>(
-  JOB_KINDS.flatMap(
-    (kind) =>
-      [
-        [kind, kind],
-        [kind.toUpperCase().replace(/-/g, '_'), kind],
-      ] as Array<[string, JobKind]>,
-  ),
-);
-
-function parseJobKind(value: unknown): JobKind {
-  const kind = typeof value === 'string' ? JOB_KIND_BY_NAME.get(value) : undefined;
-  if (!kind) throw new GraphQLError(`JobKind must be one of ${JOB_KINDS.join(', ')} (got ${JSON.stringify(value)})`);
-  return kind;
-}
-
-// A scalar rather than an enum: task names (contract) contain dashes, which GraphQL enum values cannot.
-// It accepts the task name as a string ("cache-warm") or in enum style (CACHE_WARM, as a literal or a
-// string), and always answers the task name.
-export const JobKindEnum = builder.scalarType('JobKind', {
-  description: `A job kind, as its task name: ${JOB_KINDS.join(', ')}. Also accepted in enum style (CACHE_WARM, "CACHE_WARM").`,
-  serialize: (value) => parseJobKind(value),
-  parseValue: (value) => parseJobKind(value),
-  parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING && ast.kind !== Kind.ENUM)
-      throw new GraphQLError('JobKind must be a task name such as "cache-warm"');
-    return parseJobKind(ast.value);
-  },
-});
 
 export const JobStatusEnum = builder.enumType('JobStatus', {
   description: 'Where a run is. QUEUED and RUNNING are active; the other three are final.',

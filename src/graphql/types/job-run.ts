@@ -1,23 +1,22 @@
 // Job runs: the JobRun type, the history queries, and the live event type of subscriptions.
 import { GraphQLError } from 'graphql';
-import { countRuns } from '../../jobs/runs/count-runs.ts';
-import { getRun } from '../../jobs/runs/get-run.ts';
-import { listRuns } from '../../jobs/runs/list-runs.ts';
-import type { RunEvent } from '../../jobs/run-events.ts';
-import { isFinal, type RunView, viewOfRun } from '../../jobs/run-view.ts';
+import { countRuns, type RunFilter, runWhere } from '../../jobs/engine/runs/list-runs.ts';
+import {
+  type JobRunRecord,
+  runFailures,
+  runKind,
+  runOptions,
+  runSourceCounts,
+} from '../../jobs/engine/runs/run-fields.ts';
+import type { RunEvent } from '../../jobs/engine/run-events.ts';
+import { isFinal, type RunView, viewOfRun } from '../../jobs/engine/run-view.ts';
 import { redact } from '../../providers/errors.ts';
 import { builder } from '../builder.ts';
-import { decodeCursor, encodeCursor, isInteger, pageOf, pageSize } from '../pagination.ts';
-import { connectionType } from './connection.ts';
-import { JobKindEnum, JobStatusEnum, JobTriggerEnum } from './enums.ts';
-
-/** A run id from the API: the decimal id JobRun.id shows. Anything else names no run. */
-export function parseRunId(id: string | number): number | null {
-  const text = String(id).trim();
-  if (!/^\d{1,10}$/.test(text)) return null;
-  const value = Number(text);
-  return value > 0 && value <= 2_147_483_647 ? value : null;
-}
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from '../pagination.ts';
+import type { JobKind, JobStatus } from '../../types.ts';
+import { parseRunId } from '../../jobs/engine/runs/run-id.ts';
+import { JobStatusEnum, JobTriggerEnum } from './enums.ts';
+import { JobKindEnum } from './job-kind.ts';
 
 function percent(current: number, total: number): number | null {
   return total > 0 ? Math.min(100, Math.round((current / total) * 1000) / 10) : null;
@@ -28,7 +27,11 @@ const RunProgress = builder.objectRef<RunView>('JobProgress').implement({
   fields: (t) => ({
     current: t.exposeInt('progressCurrent', { description: 'Items done (failures included).' }),
     total: t.exposeInt('progressTotal', { description: 'Items to do; 0 while unknown.' }),
-    percent: t.float({ nullable: true, resolve: (run) => percent(run.progressCurrent, run.progressTotal) }),
+    percent: t.float({
+      nullable: true,
+      description: 'current of total, in percent; null while the total is unknown.',
+      resolve: (run) => percent(run.progressCurrent, run.progressTotal),
+    }),
     rate: t.exposeFloat('rate', {
       nullable: true,
       description:
@@ -42,38 +45,52 @@ const RunProgress = builder.objectRef<RunView>('JobProgress').implement({
 });
 
 const RunFailure = builder.objectRef<{ entity: string; reason: string }>('JobRunFailure').implement({
+  description: 'One item a run could not do, and why.',
   fields: (t) => ({
-    entity: t.exposeString('entity'),
-    reason: t.string({ resolve: (failure) => redact(failure.reason) }),
+    entity: t.exposeString('entity', { description: 'The item that failed, e.g. an artist name.' }),
+    reason: t.string({ description: 'Why it failed.', resolve: (failure) => redact(failure.reason) }),
   }),
 });
 
-export const JobRunRef = builder.objectRef<RunView>('JobRun').implement({
+/** A run from the database has no live values; one from a subscription or an event carries them. */
+function liveView(run: JobRunRecord): RunView {
+  return 'rate' in run && 'etaSeconds' in run ? (run as RunView) : viewOfRun(run);
+}
+
+export const JobRunRef = builder.prismaObject('JobRun', {
   description: 'One run of a job: what the queue, the schedule or the CLI started, and how it went.',
   fields: (t) => ({
     id: t.id({ description: 'The run id (decimal).', resolve: (run) => String(run.id) }),
-    kind: t.field({ type: JobKindEnum, resolve: (run) => run.kind }),
+    kind: t.field({ type: JobKindEnum, description: 'What the run does.', resolve: (run) => runKind(run) }),
     task: t.exposeString('kind', { description: 'The graphile-worker task name, e.g. `cache-warm`.' }),
-    status: t.field({ type: JobStatusEnum, resolve: (run) => run.status }),
-    trigger: t.field({ type: JobTriggerEnum, resolve: (run) => run.trigger }),
+    status: t.field({ type: JobStatusEnum, description: 'Where the run is.', resolve: (run) => run.status }),
+    trigger: t.field({ type: JobTriggerEnum, description: 'What started it.', resolve: (run) => run.trigger }),
     options: t.field({
       type: 'JSON',
       description: 'The options the run uses, defaults filled in.',
-      resolve: (run) => run.options,
+      resolve: (run) => runOptions(run),
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was started or queued.' }),
+    startedAt: t.expose('startedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a process first began it; null while queued.',
+    }),
+    finishedAt: t.expose('finishedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it reached its final status; null while active.',
+    }),
     isFinal: t.boolean({ description: 'SUCCEEDED, FAILED or CANCELLED.', resolve: (run) => isFinal(run) }),
-    progress: t.field({ type: RunProgress, resolve: (run) => run }),
+    progress: t.field({ type: RunProgress, description: 'How far it is.', resolve: (run) => liveView(run) }),
     progressCurrent: t.exposeInt('progressCurrent', { description: 'Same as progress.current.' }),
     progressTotal: t.exposeInt('progressTotal', { description: 'Same as progress.total.' }),
     sourceCounts: t.field({
       type: 'JSON',
       description: 'Items per outcome: plex, lastfm, spotify, cached, failed, …',
-      resolve: (run) => run.sourceCounts,
+      resolve: (run) => runSourceCounts(run),
     }),
-    message: t.exposeString('message', { nullable: true }),
+    message: t.exposeString('message', { nullable: true, description: 'What the run last said about itself.' }),
     error: t.string({
       nullable: true,
       description: 'Why the run failed.',
@@ -82,76 +99,114 @@ export const JobRunRef = builder.objectRef<RunView>('JobRun').implement({
     failures: t.field({
       type: [RunFailure],
       description: 'A sample of the items that failed, with why.',
-      resolve: (run) => run.failures,
+      resolve: (run) => runFailures(run),
     }),
     attempt: t.exposeInt('attempt', {
       description: 'graphile-worker attempt (a run that died is retried and resumes).',
     }),
-    cancelRequested: t.boolean({ resolve: (run) => run.cancelRequestedAt !== null }),
-    cancelRequestedAt: t.expose('cancelRequestedAt', { type: 'DateTime', nullable: true }),
+    cancelRequested: t.boolean({
+      description: 'A cancel was asked for; the process holding the run stops at its next check point.',
+      resolve: (run) => run.cancelRequestedAt !== null,
+    }),
+    cancelRequestedAt: t.expose('cancelRequestedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the cancel was asked for.',
+    }),
   }),
 });
 
 export const JobRunEventRef = builder.objectRef<RunEvent>('JobRunEvent').implement({
   description: 'A change of a run, as the process running it announced it.',
   fields: (t) => ({
-    runId: t.id({ resolve: (event) => String(event.runId) }),
+    runId: t.id({ description: 'The run this event is about.', resolve: (event) => String(event.runId) }),
     // The same names as on JobRun, so one selection can read both.
     id: t.id({ description: 'The run’s id (as runId).', resolve: (event) => String(event.runId) }),
-    kind: t.field({ type: JobKindEnum, resolve: (event) => event.kind }),
-    status: t.field({ type: JobStatusEnum, resolve: (event) => event.status }),
-    current: t.exposeInt('current'),
-    total: t.exposeInt('total'),
+    kind: t.field({ type: JobKindEnum, description: 'What the run does.', resolve: (event) => event.kind }),
+    status: t.field({ type: JobStatusEnum, description: 'Where the run is now.', resolve: (event) => event.status }),
+    current: t.exposeInt('current', { description: 'Items done (failures included).' }),
+    total: t.exposeInt('total', { description: 'Items to do; 0 while unknown.' }),
     progressCurrent: t.exposeInt('current', { description: 'As current (JobRun’s name).' }),
     progressTotal: t.exposeInt('total', { description: 'As total (JobRun’s name).' }),
-    rate: t.exposeFloat('rate', { nullable: true }),
-    etaSeconds: t.exposeInt('etaSeconds', { nullable: true }),
-    sourceCounts: t.field({ type: 'JSON', resolve: (event) => event.sourceCounts }),
-    message: t.exposeString('message', { nullable: true }),
-    error: t.string({ nullable: true, resolve: (event) => (event.error === null ? null : redact(event.error)) }),
+    rate: t.exposeFloat('rate', {
+      nullable: true,
+      description: 'Entries fetched (or failed) per second over the last minute.',
+    }),
+    etaSeconds: t.exposeInt('etaSeconds', { nullable: true, description: 'Seconds to go at that rate.' }),
+    sourceCounts: t.field({
+      type: 'JSON',
+      description: 'Items per outcome so far.',
+      resolve: (event) => event.sourceCounts,
+    }),
+    message: t.exposeString('message', { nullable: true, description: 'What the run last said about itself.' }),
+    error: t.string({
+      nullable: true,
+      description: 'Why the run failed (final events only).',
+      resolve: (event) => (event.error === null ? null : redact(event.error)),
+    }),
     final: t.exposeBoolean('final', { description: 'The run’s last event: it carries the final status.' }),
     isFinal: t.exposeBoolean('final', { description: 'As final (JobRun’s name).' }),
-    at: t.field({ type: 'DateTime', resolve: (event) => new Date(event.at) }),
+    at: t.field({
+      type: 'DateTime',
+      description: 'When the process announced it.',
+      resolve: (event) => new Date(event.at),
+    }),
   }),
 });
 
-const JobRunConnection = connectionType<RunView>('JobRun', JobRunRef, 'A page of runs, newest first.');
+function runFilter(args: { kind?: JobKind | null; status?: JobStatus | null }): RunFilter {
+  return { kind: args.kind ?? undefined, status: args.status ?? undefined };
+}
 
 builder.queryFields((t) => ({
-  jobRun: t.field({
-    type: JobRunRef,
+  jobRun: t.prismaField({
+    type: 'JobRun',
     nullable: true,
     description: 'The run with this id; null when there is none.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, context) => {
+    args: { id: t.arg.id({ required: true, description: 'The run id, as JobRun.id shows it.' }) },
+    resolve: async (query, _root, args, context) => {
       const id = parseRunId(args.id);
-      const run = id === null ? undefined : await getRun(context.db.pool, id);
-      return run ? viewOfRun(run) : null;
+      return id === null ? null : await context.db.prisma.jobRun.findUnique({ ...query, where: { id } });
     },
   }),
-  jobRuns: t.field({
-    type: JobRunConnection,
-    description: 'Run history, newest first (first: at most 500).',
-    args: {
-      first: t.arg.int({ description: 'Page size, 1–500 (default 50).' }),
-      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
-      kind: t.arg({ type: JobKindEnum }),
-      status: t.arg({ type: JobStatusEnum }),
+  jobRuns: t.prismaConnection(
+    {
+      type: 'JobRun',
+      cursor: 'id',
+      defaultSize: DEFAULT_PAGE_SIZE,
+      maxSize: MAX_PAGE_SIZE,
+      description: `Run history, newest first (first: at most ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}).`,
+      args: {
+        kind: t.arg({ type: JobKindEnum, description: 'Only runs of this kind.' }),
+        status: t.arg({ type: JobStatusEnum, description: 'Only runs in this status.' }),
+      },
+      resolve: (query, _root, args, context) => {
+        // Pothos clamps `first` to maxSize; out of 1..500 is an error here, not a silently shorter page.
+        pageSize(args.first);
+        return context.db.prisma.jobRun.findMany({
+          ...query,
+          where: runWhere(runFilter(args)),
+          orderBy: { id: 'desc' },
+        });
+      },
     },
-    resolve: async (_root, args, context) => {
-      const limit = pageSize(args.first);
-      const beforeId = decodeCursor('jobRuns', args.after, isInteger);
-      const filter = { kind: args.kind ?? undefined, status: args.status ?? undefined };
-      const runs = await listRuns(context.db.pool, { ...filter, limit: limit + 1, beforeId: beforeId ?? undefined });
-      return pageOf(
-        runs.map((run) => viewOfRun(run)),
-        limit,
-        beforeId !== null,
-        (run) => encodeCursor('jobRuns', run.id),
-        () => countRuns(context.db.pool, filter),
-      );
+    {
+      name: 'JobRunConnection',
+      description: 'A page of runs, newest first.',
+      fields: (connection) => ({
+        totalCount: connection.int({
+          description: 'Runs matching the filter, on every page together.',
+          resolve: (page, _args, context) => countRuns(context.db.prisma, runFilter(page.args)),
+        }),
+        nodes: connection.field({
+          type: [JobRunRef],
+          description: 'The runs of this page, without cursors.',
+          resolve: (page) => page.edges.flatMap((edge) => (edge ? [edge.node] : [])),
+        }),
+      }),
     },
-  }),
+    { name: 'JobRunEdge', description: 'One run of a page, with the cursor to page on from it.' },
+  ),
 }));
 
 export function runNotFound(id: string): GraphQLError {

@@ -1,35 +1,22 @@
-// The crontab as configured (src/worker/crontab.ts), with when each schedule next fires and its last run.
-import { nextCronOccurrence } from '../../jobs/next-cron-occurrence.ts';
-import { lastRunPerKind } from '../../jobs/runs/list-runs.ts';
-import type { JobRunRecord } from '../../jobs/runs/run-record.ts';
-import { viewOfRun } from '../../jobs/run-view.ts';
-import type { JobKind } from '../../types.ts';
-import { scheduledKinds } from '../../worker/crontab.ts';
+// The schedule as configured, with when each schedule next fires and its last run (src/jobs/schedule.ts).
+import { type ScheduleOverview, scheduleOverview } from '../../jobs/schedule.ts';
 import { builder } from '../builder.ts';
-import { JobKindEnum } from './enums.ts';
+import { JobKindEnum } from './job-kind.ts';
 import { JobRunRef } from './job-run.ts';
 
-interface ScheduleShape {
-  kind: JobKind;
-  cron: string | null;
-  nextRunAt: Date | null;
-  lastRun: JobRunRecord | undefined;
-  followedBy: JobKind | null;
-}
-
-/** A scheduled occurrence that succeeds queues its follow-up (tasks/cache-warm.ts: artists, then albums). */
-const FOLLOW_UPS: Partial<Record<JobKind, JobKind>> = { 'cache-warm': 'cache-warm-albums' };
-
-const Schedule = builder.objectRef<ScheduleShape>('Schedule').implement({
+const Schedule = builder.objectRef<ScheduleOverview>('Schedule').implement({
   description: 'One crontab entry. Times are UTC, as graphile-worker evaluates cron.',
   fields: (t) => ({
-    kind: t.field({ type: JobKindEnum, resolve: (schedule) => schedule.kind }),
+    kind: t.field({ type: JobKindEnum, description: 'The kind it starts.', resolve: (schedule) => schedule.kind }),
     task: t.exposeString('kind', { description: 'The graphile-worker task name.' }),
     cron: t.exposeString('cron', {
       nullable: true,
       description: 'The five-field expression; null when the setting is `off`.',
     }),
-    enabled: t.boolean({ resolve: (schedule) => schedule.cron !== null }),
+    enabled: t.boolean({
+      description: 'False when the setting is `off`.',
+      resolve: (schedule) => schedule.cron !== null,
+    }),
     nextRunAt: t.expose('nextRunAt', {
       type: 'DateTime',
       nullable: true,
@@ -39,7 +26,7 @@ const Schedule = builder.objectRef<ScheduleShape>('Schedule').implement({
       type: JobRunRef,
       nullable: true,
       description: 'The newest run of this kind, whatever started it.',
-      resolve: (schedule) => (schedule.lastRun ? viewOfRun(schedule.lastRun) : null),
+      resolve: (schedule) => schedule.lastRun ?? null,
     }),
     followedBy: t.field({
       type: JobKindEnum,
@@ -55,15 +42,6 @@ builder.queryField('schedules', (t) =>
     type: [Schedule],
     description:
       'Each scheduled task with its cron expression (from the settings of this process), next run time and last run.',
-    resolve: async (_root, _args, context) => {
-      const lastRuns = new Map((await lastRunPerKind(context.db.pool)).map((run) => [run.kind, run]));
-      return scheduledKinds(context.config).map((scheduled) => ({
-        kind: scheduled.task,
-        cron: scheduled.match,
-        nextRunAt: scheduled.match === null ? null : nextCronOccurrence(scheduled.match, context.now),
-        lastRun: lastRuns.get(scheduled.task),
-        followedBy: FOLLOW_UPS[scheduled.task] ?? null,
-      }));
-    },
+    resolve: (_root, _args, context) => scheduleOverview(context.db.prisma, context.config, context.now),
   }),
 );

@@ -1,14 +1,15 @@
 // Live runs, over graphql-ws and SSE alike. Events come from whichever process runs the job, through
 // PostgreSQL LISTEN/NOTIFY behind yoga's pubsub (src/graphql/pubsub.ts).
 import { filter, pipe } from 'graphql-yoga';
-import { followRun, RunNotFoundError } from '../../jobs/follow-run.ts';
-import type { RunEvent } from '../../jobs/run-events.ts';
-import type { RunView } from '../../jobs/run-view.ts';
-import { getRun } from '../../jobs/runs/get-run.ts';
+import { followRun, RunNotFoundError } from '../../jobs/engine/follow-run.ts';
+import type { RunEvent } from '../../jobs/engine/run-events.ts';
+import type { RunView } from '../../jobs/engine/run-view.ts';
+import { getRun } from '../../jobs/engine/runs/get-run.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
-import { JobKindEnum } from './enums.ts';
-import { JobRunEventRef, JobRunRef, parseRunId, runNotFound } from './job-run.ts';
+import { JobKindEnum } from './job-kind.ts';
+import { parseRunId } from '../../jobs/engine/runs/run-id.ts';
+import { JobRunEventRef, JobRunRef, runNotFound } from './job-run.ts';
 
 const DEFAULT_RECHECK_MS = 15_000;
 
@@ -23,9 +24,9 @@ async function* progressOf(context: GraphQLContext, id: string): AsyncGenerator<
       load: (() => {
         let first = true;
         return (runIdToLoad: number) => {
-          if (!first) return getRun(context.db.pool, runIdToLoad);
+          if (!first) return getRun(context.db.prisma, runIdToLoad);
           first = false;
-          return context.subscriptionGuard.firstRead(() => getRun(context.db.pool, runIdToLoad));
+          return context.subscriptionGuard.firstRead(() => getRun(context.db.prisma, runIdToLoad));
         };
       })(),
       recheckIntervalMs: context.progressRecheckMs ?? DEFAULT_RECHECK_MS,

@@ -1,6 +1,6 @@
 // A populated cache the way production gets one: the real jobs against the simulators, in the foreground.
 import { expect } from 'vitest';
-import { runNow } from '../../../src/jobs/run-now.ts';
+import { runJobNow } from '../../../src/jobs/start-job.ts';
 import type { JobKind } from '../../../src/types.ts';
 import type { Harness } from '../../support/harness.ts';
 
@@ -13,7 +13,7 @@ const POPULATING_KINDS: readonly JobKind[] = [
 
 export async function populate(harness: Harness, kinds: readonly JobKind[] = POPULATING_KINDS): Promise<void> {
   for (const kind of kinds) {
-    const outcome = await runNow(harness.runtime, kind, {});
+    const outcome = await runJobNow(harness.runtime, kind, {});
     expect(outcome.outcome === 'finished' && outcome.run.status, kind).toBe('succeeded');
   }
 }

@@ -1,6 +1,6 @@
 // A run event for no run (id 0): what a test publishes to learn that a subscription is receiving.
 import type { Queryable } from '../../../src/db/queryable.ts';
-import { publishRunEvent } from '../../../src/jobs/run-events.ts';
+import { publishRunEvent } from '../../../src/jobs/engine/run-events.ts';
 
 export const PROBE_RUN_ID = '0';
 

@@ -1,7 +1,7 @@
 // graphile-worker in this process, running the real task list against a harness (crons off in its env).
 import { silentLogger } from '../../../src/logger.ts';
 import { startWorker, type WorkerHandle } from '../../../src/worker/runner.ts';
-import { createTaskList } from '../../../tasks/index.ts';
+import { createTaskList } from '../../../src/worker/task-list.ts';
 import type { Harness } from '../../support/harness.ts';
 
 export function startTestWorker(harness: Harness): Promise<WorkerHandle> {

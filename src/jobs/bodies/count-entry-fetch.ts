@@ -1,0 +1,30 @@
+// One entity fetched by a job (warm or refresh): what it counts in the run's progress. Shared by
+// every job that fetches entries, so they all count sources, partial entries and failures alike.
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
+import { describeFailure } from '../../enrichment/provider-call.ts';
+import type { EntryStatus } from '../../types.ts';
+import type { JobContext } from '../engine/job-definition.ts';
+import { checkpoint } from '../engine/checkpoint.ts';
+
+/**
+ * Runs `fetch` for one entity at a check point. The stored entry's sources are counted (`none` when
+ * nobody knew it, plus `partial` when a provider failed); a failure is counted with its reason and
+ * never ends the run; a cancel or a shutdown is passed on.
+ */
+export async function countEntryFetch(
+  context: Pick<JobContext, 'progress' | 'signal'>,
+  label: string,
+  fetch: () => Promise<{ source: string; status: EntryStatus }>,
+): Promise<void> {
+  const { progress, signal } = context;
+  checkpoint(signal);
+  try {
+    const written = await fetch();
+    progress.advance(1, written.source === 'none' ? ['none'] : written.source.split(','));
+    if (written.status === 'partial' || written.status === 'error') progress.count('partial');
+  } catch (error) {
+    // A database outage is not this entity's failure: the attempt ends and is retried.
+    if (signal.aborted || isDatabaseUnavailable(error)) throw error;
+    progress.fail(label, describeFailure(error));
+  }
+}

@@ -1,0 +1,98 @@
+// cache-warm-albums: the albums of the library, deduplicated by normalised artist and title,
+// fetched through the album rules (Last.fm, Plex, then the artist's cached genres) and stored.
+import PQueue from 'p-queue';
+import { countAlbums } from '../../cache/storage/album-cache.ts';
+import { type AlbumKey, albumKeyString } from '../../cache/storage/album-cache.ts';
+import { getAlbumsByKeys } from '../../cache/storage/album-cache.ts';
+import { albumKeyOf } from '../../cache/policy/entry-keys.ts';
+import { readPlexDetails } from '../../enrichment/plex-details.ts';
+import { countEntryFetch } from './count-entry-fetch.ts';
+import type { PlexAlbum } from '../../types.ts';
+import type { JobContext, JobResult } from '../engine/job-definition.ts';
+import { checkpoint } from '../engine/checkpoint.ts';
+import type { WarmAlbumsOptions } from './job-options.ts';
+
+export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions): Promise<JobResult> {
+  const { deps, progress, signal } = context;
+  const { refresher } = deps;
+  const plex = deps.providers.require('plex');
+  checkpoint(signal);
+  const section = await plex.musicSection(signal);
+  const queue = new PQueue({ concurrency: options.concurrency });
+  // The fresh entries will be skipped: the ETA counts only what is left to fetch.
+  if (options.skipCached) {
+    progress.expectSkips(
+      await countAlbums(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }),
+    );
+  }
+  // Keys already handled in this run: the same album can be listed twice (editions, duplicates).
+  const seen = new Set<string>();
+  let wouldFetch = 0;
+
+  for await (const page of plex.albumPages(section.key, { signal })) {
+    checkpoint(signal);
+    if (page.totalSize !== undefined) progress.setTotal(page.totalSize);
+    const unique: Array<{ album: PlexAlbum; key: AlbumKey }> = [];
+    for (const album of page.items) {
+      const key = albumKeyOf(album.artistName, album.title);
+      if (key === null) {
+        progress.fail(`${album.artistName} - ${album.title}`, 'the artist or title has no letters or digits');
+        continue;
+      }
+      if (seen.has(albumKeyString(key))) {
+        progress.skip(1, ['duplicate']);
+        continue;
+      }
+      seen.add(albumKeyString(key));
+      unique.push({ album, key });
+    }
+
+    const stored = await getAlbumsByKeys(
+      deps.pool,
+      unique.map((item) => item.key),
+    );
+    const now = deps.clock();
+    const toFetch = unique.filter(({ key }) => {
+      const entry = stored.get(albumKeyString(key));
+      return !options.skipCached || !entry || entry.expiresAt <= now;
+    });
+    progress.skip(unique.length - toFetch.length, ['cached']);
+    if (options.dryRun) {
+      wouldFetch += toFetch.length;
+      progress.skip(toFetch.length, ['would-fetch']);
+      continue;
+    }
+
+    // Plex's full tags for the whole page in one batched detail request (list views carry only a few).
+    const plexDetails = await readPlexDetails(
+      (keys, detailSignal) => plex.albumDetails(keys, detailSignal),
+      toFetch.map(({ album }) => album.ratingKey),
+      signal,
+    );
+    await Promise.all(
+      toFetch.map(({ album, key }) =>
+        queue.add(() =>
+          countEntryFetch(context, `${album.artistName} - ${album.title}`, () =>
+            refresher.refreshAlbum(
+              {
+                artistName: album.artistName,
+                title: album.title,
+                plexRatingKey: album.ratingKey,
+                musicbrainzId: album.musicbrainzId,
+                plex: plexDetails(album.ratingKey),
+              },
+              { signal, previousRawTags: stored.get(albumKeyString(key))?.rawTags },
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  const done = progress.snapshot();
+  if (options.dryRun) return { message: `dry run: ${wouldFetch} of ${done.total} albums would be fetched` };
+  const skipped = (done.sourceCounts.cached ?? 0) + (done.sourceCounts.duplicate ?? 0);
+  const failed = done.sourceCounts.failed ?? 0;
+  return {
+    message: `${done.current} albums: ${done.current - skipped - failed} fetched, ${skipped} cached or duplicate, ${failed} failed`,
+  };
+}

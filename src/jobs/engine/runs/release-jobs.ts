@@ -1,0 +1,129 @@
+// What happens to the queued runs of a process that is gone (killed, lost, or whose graphile-worker
+// pool died and was restarted). graphile-worker counts an attempt when it locks a job, and only its
+// 4-hour lock expiry frees a job whose worker vanished. So a crash would both wait four hours and
+// spend one of the job's `max_attempts`; five crashes and the job is exhausted while its run stays
+// `running`, blocking its kind. Here, in one transaction, through graphile-worker's public SQL API:
+// the jobs are unlocked (force_unlock_workers), each job that was executing one of those runs gets
+// back the attempt the crash cost (reschedule_jobs raising max_attempts by one), and runs that can
+// never resume end as failed: CLI runs (they have no job) and runs whose job has no attempts left.
+// Raw statements here are graphile-worker's functions and row locks, which Prisma has no API for.
+import type pg from 'pg';
+import type { PrismaClient } from '../../../generated/prisma/client.ts';
+import { announceRun, finishRunWith } from './finish-run.ts';
+import type { RunClient } from './run-client.ts';
+import { RUN_TRANSACTION } from './start-run.ts';
+import { ACTIVE_STATUSES, type JobRunRecord } from './run-fields.ts';
+
+const ORPHANED_CLI_RUN = 'the process running it stopped without finishing it (killed or lost); start the job again';
+
+interface JobRow {
+  id: string;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+}
+
+export interface ReleaseResult {
+  /** Runs whose job was unlocked and given its attempt back: they resume on the next attempt. */
+  resumable: number[];
+  /** Runs ended as failed. */
+  failed: number[];
+}
+
+export interface DeadProcess {
+  id: string;
+  graphileWorkerIds: string[];
+}
+
+type RunDatabase = { prisma: PrismaClient; pool: pg.Pool };
+
+export async function releaseJobsOfProcesses(
+  db: RunDatabase,
+  processIds: readonly string[],
+  graphileWorkerIds: readonly string[],
+): Promise<ReleaseResult> {
+  const released = await db.prisma.$transaction(
+    (tx) => releaseWithin(tx, processIds, graphileWorkerIds),
+    RUN_TRANSACTION,
+  );
+  return await announceFinished(db, released);
+}
+
+/**
+ * Deregisters the processes silent for longer than `staleAfterMs` and releases their runs, in one
+ * transaction: if anything fails, they stay registered and the next sweep tries again; two processes
+ * sweeping at once release each dead one once (the second finds the rows gone).
+ */
+export async function sweepDeadProcesses(
+  db: RunDatabase,
+  staleAfterMs: number,
+): Promise<{ dead: DeadProcess[] } & ReleaseResult> {
+  const swept = await db.prisma.$transaction(async (tx) => {
+    // Raw: Prisma's deleteMany returns no rows, and the rows deleted are the processes to release.
+    const rows = await tx.$queryRaw<Array<{ id: string; graphile_worker_ids: string[] | null }>>`
+      DELETE FROM worker_processes WHERE heartbeat_at < now() - make_interval(secs => ${staleAfterMs}::double precision / 1000)
+      RETURNING id, graphile_worker_ids`;
+    const dead = rows.map((row) => ({ id: row.id, graphileWorkerIds: row.graphile_worker_ids ?? [] }));
+    if (dead.length === 0) return { dead, resumable: [], failed: [], finished: [] };
+    const released = await releaseWithin(
+      tx,
+      dead.map((process) => process.id),
+      dead.flatMap((process) => process.graphileWorkerIds),
+    );
+    return { dead, ...released };
+  }, RUN_TRANSACTION);
+  return { dead: swept.dead, ...(await announceFinished(db, swept)) };
+}
+
+/** Published after the commit, so a subscriber that re-reads the run sees the final status. */
+async function announceFinished(
+  db: RunDatabase,
+  released: ReleaseResult & { finished: JobRunRecord[] },
+): Promise<ReleaseResult> {
+  for (const run of released.finished) await announceRun(db, run);
+  return { resumable: released.resumable, failed: released.failed };
+}
+
+async function releaseWithin(
+  tx: RunClient,
+  processIds: readonly string[],
+  graphileWorkerIds: readonly string[],
+): Promise<ReleaseResult & { finished: JobRunRecord[] }> {
+  const finished: JobRunRecord[] = [];
+  const resumable: number[] = [];
+  // Row locks taken here hold until COMMIT: no live worker can take a job between unlock and refund.
+  if (graphileWorkerIds.length > 0)
+    await tx.$executeRaw`SELECT graphile_worker.force_unlock_workers(${[...graphileWorkerIds]}::text[])`;
+  const runs = await tx.$queryRaw<Array<{ id: number; workerJobId: string | null }>>`
+    SELECT id, worker_job_id AS "workerJobId" FROM job_runs
+     WHERE status = ANY(${[...ACTIVE_STATUSES]}::job_status[]) AND owner_process_id = ANY(${[...processIds]}::text[])
+     ORDER BY id FOR UPDATE`;
+  for (const run of runs) {
+    if (run.workerJobId === null) {
+      const failed = await finishRunWith(tx, run.id, { status: 'failed', error: ORPHANED_CLI_RUN });
+      if (failed) finished.push(failed);
+      continue;
+    }
+    // reschedule_jobs returns the job when it is unlocked (it is now, unless a live worker holds it).
+    const [job] = await tx.$queryRaw<JobRow[]>`
+      SELECT id::text, attempts, max_attempts, last_error FROM graphile_worker.reschedule_jobs(ARRAY[${run.workerJobId}::bigint])`;
+    if (!job) continue;
+    if (job.attempts === 0) {
+      // Never locked: nothing was spent.
+      resumable.push(run.id);
+      continue;
+    }
+    const [refunded] = await tx.$queryRaw<JobRow[]>`
+      SELECT id::text, attempts, max_attempts, last_error
+        FROM graphile_worker.reschedule_jobs(ARRAY[${job.id}::bigint], run_at => now(), max_attempts => ${job.max_attempts + 1}::int)`;
+    const after = refunded ?? job;
+    if (after.attempts >= after.max_attempts) {
+      const failed = await finishRunWith(tx, run.id, {
+        status: 'failed',
+        error: `gave up after ${after.attempts} attempts: ${after.last_error ?? 'no error recorded'}`,
+      });
+      if (failed) finished.push(failed);
+    } else resumable.push(run.id);
+  }
+  return { resumable, failed: finished.map((run) => run.id), finished };
+}

@@ -1,0 +1,104 @@
+// Starting a run: at most one active run per kind. The check and the insert (and, for a queued run,
+// graphile-worker's job) are one transaction, serialised per kind by an advisory lock, so any number
+// of simultaneous starts make one run.
+import type { Prisma, PrismaClient } from '../../../generated/prisma/client.ts';
+import type { JobKind, JobTrigger } from '../../../types.ts';
+import type { RunClient } from './run-client.ts';
+import { ACTIVE_STATUSES, type JobRunRecord } from './run-fields.ts';
+
+export interface StartRunResult {
+  run: JobRunRecord;
+  /** False when a run of this kind was already queued or running and is returned instead. */
+  created: boolean;
+}
+
+/** Serialises the starts of a kind; any constant namespace works as long as every process uses it. */
+const KIND_LOCK_NAMESPACE = 'linernotes:job-kind:';
+
+// Simultaneous starts of a kind queue for its lock, each holding a pooled connection: under a burst the
+// wait for a connection (Prisma's maxWait, 2 s by default) and the transaction (5 s) run far longer than
+// one start, and a start must wait its turn, not fail, as it did on a plain pg transaction.
+export const RUN_TRANSACTION = { maxWait: 60_000, timeout: 60_000 };
+
+/** A run's options are what a kind's zod schema parsed from JSON-shaped input: JSON again. */
+function asJson(options: Record<string, unknown>): Prisma.InputJsonObject {
+  return options as Prisma.InputJsonObject;
+}
+
+/** Within the start's transaction: takes the kind's lock and returns the active run of that kind, if any. */
+async function lockKind(tx: RunClient, kind: JobKind): Promise<JobRunRecord | null> {
+  // Raw: an advisory lock has no Prisma API.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${KIND_LOCK_NAMESPACE + kind}))`;
+  return await tx.jobRun.findFirst({
+    where: { kind, status: { in: [...ACTIVE_STATUSES] } },
+    orderBy: { id: 'asc' },
+  });
+}
+
+/**
+ * Queues a run through graphile-worker, or returns the active run of that kind. created_at is taken
+ * after the lock (a transaction's now() is its start, before a wait for the lock, and could predate
+ * the end of the run it waited behind).
+ */
+export async function startQueuedRun(
+  prisma: PrismaClient,
+  request: { kind: JobKind; trigger: JobTrigger; options: Record<string, unknown>; maxAttempts?: number },
+): Promise<StartRunResult> {
+  return await prisma.$transaction(async (tx) => {
+    const existing = await lockKind(tx, request.kind);
+    if (existing) return { run: existing, created: false };
+    const inserted = await tx.jobRun.create({
+      data: {
+        kind: request.kind,
+        status: 'queued',
+        trigger: request.trigger,
+        options: asJson(request.options),
+        createdAt: new Date(),
+      },
+      select: { id: true },
+    });
+    // Raw: graphile-worker's public SQL API; the job commits (or not) with the run.
+    const [job] = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id::text AS id FROM graphile_worker.add_job(
+        ${request.kind}, ${JSON.stringify({ runId: inserted.id })}::json,
+        max_attempts => ${request.maxAttempts ?? 5}::int, job_key => ${`run:${request.kind}`})`;
+    const run = await tx.jobRun.update({ where: { id: inserted.id }, data: { workerJobId: job?.id ?? null } });
+    return { run, created: true };
+  }, RUN_TRANSACTION);
+}
+
+/**
+ * A run that starts now in this process (the CLI, or a scheduled occurrence inside a worker): its row
+ * is created `running`. When a run of that kind is already active, that one is returned instead.
+ */
+export async function startImmediateRun(
+  prisma: PrismaClient,
+  request: {
+    kind: JobKind;
+    trigger: JobTrigger;
+    options: Record<string, unknown>;
+    ownerProcessId: string;
+    workerJobId?: string;
+    attempt?: number;
+  },
+): Promise<StartRunResult> {
+  return await prisma.$transaction(async (tx) => {
+    const existing = await lockKind(tx, request.kind);
+    if (existing) return { run: existing, created: false };
+    const now = new Date();
+    const run = await tx.jobRun.create({
+      data: {
+        kind: request.kind,
+        status: 'running',
+        trigger: request.trigger,
+        options: asJson(request.options),
+        createdAt: now,
+        startedAt: now,
+        workerJobId: request.workerJobId ?? null,
+        attempt: request.attempt ?? 1,
+        ownerProcessId: request.ownerProcessId,
+      },
+    });
+    return { run, created: true };
+  }, RUN_TRANSACTION);
+}
