@@ -99,3 +99,24 @@ export async function waitForDatabase(pool: pg.Pool, signal?: AbortSignal): Prom
     pause = Math.min(5_000, pause * 2);
   }
 }
+
+/**
+ * Runs `write` once the pool answers again, and again after each time the database goes away before
+ * the write lands (an outage can come in bursts). Gives up quietly when `signal` aborts (shutdown);
+ * an error that is not an outage is thrown.
+ */
+export async function writeWhenDatabaseIsBack(
+  pool: pg.Pool,
+  signal: AbortSignal | undefined,
+  write: () => Promise<unknown>,
+): Promise<void> {
+  for (;;) {
+    if (!(await waitForDatabase(pool, signal))) return;
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+    }
+  }
+}

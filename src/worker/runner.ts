@@ -6,8 +6,7 @@ import { run, type Runner, type TaskList, type WorkerEvents } from 'graphile-wor
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { type ExpectedError, graphileLogger } from '../db/graphile-logger.ts';
-import { INTERRUPTED_BY_SHUTDOWN } from '../jobs/engine/checkpoint.ts';
-import { INTERRUPTED_BY_DATABASE } from '../jobs/engine/run-task.ts';
+import { INTERRUPTED_BY_DATABASE, INTERRUPTED_BY_SHUTDOWN } from '../jobs/engine/checkpoint.ts';
 import { buildCronItems } from './crontab.ts';
 
 export interface WorkerHandle {

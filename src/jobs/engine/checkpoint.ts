@@ -10,6 +10,9 @@ export class RunCancelledError extends Error {
 /** The failure a task reports when a shutdown interrupted its run; graphile-worker retries it. */
 export const INTERRUPTED_BY_SHUTDOWN = 'interrupted by worker shutdown; the run will resume';
 
+/** The failure a task reports when the database went away under its run; graphile-worker retries it. */
+export const INTERRUPTED_BY_DATABASE = 'interrupted: the database was unavailable; the run will resume';
+
 export class WorkerShutdownError extends Error {
   override name = 'WorkerShutdownError';
   constructor() {

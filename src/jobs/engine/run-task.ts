@@ -4,9 +4,14 @@ import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { CancellationWatcher } from './cancellation-watcher.ts';
 import type { JobDefinition, JobDependencies } from './job-definition.ts';
-import { INTERRUPTED_BY_SHUTDOWN } from './checkpoint.ts';
+import { INTERRUPTED_BY_DATABASE, INTERRUPTED_BY_SHUTDOWN } from './checkpoint.ts';
 import { executeRun, type ExecutionOutcome } from './execute-run.ts';
-import { DatabaseUnavailableError, isDatabaseUnavailable, waitForDatabase } from '../../db/unavailable.ts';
+import {
+  DatabaseUnavailableError,
+  isDatabaseUnavailable,
+  waitForDatabase,
+  writeWhenDatabaseIsBack,
+} from '../../db/unavailable.ts';
 import { requeueRun } from './runs/requeue-run.ts';
 import type { ProgressSnapshot } from './progress.ts';
 import { claimRun } from './runs/claim-run.ts';
@@ -27,9 +32,6 @@ const payloadSchema = z.union([
   z.object({ runId: z.number().int().positive() }),
   z.object({ trigger: z.literal('schedule') }),
 ]);
-
-/** The failure a task reports when the database went away under its run; graphile-worker retries it. */
-export const INTERRUPTED_BY_DATABASE = 'interrupted: the database was unavailable; the run will resume';
 
 export function createRunTask<Options>(
   job: JobDefinition<Options>,
@@ -78,10 +80,27 @@ export function createRunTask<Options>(
       if (isDatabaseUnavailable(error)) {
         // Wait for the database here, so that graphile-worker can record this attempt's end (it has
         // no retry of its own for a refused connection) and the run is back in the queue, not left
-        // `running` by a process that can no longer write.
-        const back = await waitForDatabase(deps.pool, helpers.abortSignal);
-        if (back && runId !== undefined) {
-          await requeueRun(deps.prisma, runId, INTERRUPTED_BY_DATABASE, progressAtOutage).catch(() => undefined);
+        // `running` by a process that can no longer write. The write is tried again if the database
+        // goes away once more before it lands. On the job's last attempt no retry would take the run
+        // up again: it ends as failed rather than waiting in the queue for ever, blocking its kind.
+        if (runId === undefined) await waitForDatabase(deps.pool, helpers.abortSignal);
+        else {
+          const id = runId;
+          const { attempts, max_attempts: maxAttempts } = helpers.job;
+          await writeWhenDatabaseIsBack(deps.pool, helpers.abortSignal, () =>
+            attempts >= maxAttempts
+              ? finishAndAnnounce(deps, id, {
+                  status: 'failed',
+                  error: `gave up after ${attempts} attempts: the database was unavailable`,
+                  progress: progressAtOutage,
+                })
+              : requeueRun(deps.prisma, id, INTERRUPTED_BY_DATABASE, progressAtOutage),
+          ).catch((writeError: unknown) =>
+            deps.logger.warn(
+              { runId: id, error: writeError instanceof Error ? writeError.message : String(writeError) },
+              'could not record the interrupted run',
+            ),
+          );
         }
         throw new Error(INTERRUPTED_BY_DATABASE);
       }

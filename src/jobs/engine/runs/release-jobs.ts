@@ -2,10 +2,12 @@
 // pool died and was restarted). graphile-worker counts an attempt when it locks a job, and only its
 // 4-hour lock expiry frees a job whose worker vanished. So a crash would both wait four hours and
 // spend one of the job's `max_attempts`; five crashes and the job is exhausted while its run stays
-// `running`, blocking its kind. Here, in one transaction, through graphile-worker's public SQL API:
-// the jobs are unlocked (force_unlock_workers), each job that was executing one of those runs gets
-// back the attempt the crash cost (reschedule_jobs raising max_attempts by one), and runs that can
-// never resume end as failed: CLI runs (they have no job) and runs whose job has no attempts left.
+// `running`, blocking its kind. Here, in one transaction, through graphile-worker's public SQL API
+// (its functions and its `jobs` view): the jobs are unlocked (force_unlock_workers), a job whose
+// attempt was spent by an interruption (the crash itself, a shutdown, a lost database) gets that
+// attempt back (reschedule_jobs raising max_attempts by one), and runs that can never resume end as
+// failed: CLI runs (they have no job), runs whose job is gone, and runs whose job used up its
+// attempts on real failures.
 // Raw statements here are graphile-worker's functions and row locks, which Prisma has no API for.
 import type pg from 'pg';
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
@@ -13,14 +15,19 @@ import { announceRun, finishRunWith } from './finish-run.ts';
 import type { RunClient } from './run-client.ts';
 import { RUN_TRANSACTION } from './start-run.ts';
 import { ACTIVE_STATUSES, type JobRunRecord } from './run-fields.ts';
+import { INTERRUPTED_BY_DATABASE, INTERRUPTED_BY_SHUTDOWN } from '../checkpoint.ts';
 
 const ORPHANED_CLI_RUN = 'the process running it stopped without finishing it (killed or lost); start the job again';
+const LOST_JOB = 'its graphile-worker job is gone and the process running it stopped; start the job again';
+/** What a task reports when an interruption, not the run, ended its attempt: that attempt is given back. */
+const INTERRUPTIONS: ReadonlySet<string> = new Set([INTERRUPTED_BY_SHUTDOWN, INTERRUPTED_BY_DATABASE]);
 
 interface JobRow {
   id: string;
   attempts: number;
   max_attempts: number;
   last_error: string | null;
+  locked_by: string | null;
 }
 
 export interface ReleaseResult {
@@ -91,39 +98,57 @@ async function releaseWithin(
 ): Promise<ReleaseResult & { finished: JobRunRecord[] }> {
   const finished: JobRunRecord[] = [];
   const resumable: number[] = [];
-  // Row locks taken here hold until COMMIT: no live worker can take a job between unlock and refund.
-  if (graphileWorkerIds.length > 0)
-    await tx.$executeRaw`SELECT graphile_worker.force_unlock_workers(${[...graphileWorkerIds]}::text[])`;
+  const fail = async (runId: number, error: string) => {
+    const failed = await finishRunWith(tx, runId, { status: 'failed', error });
+    if (failed) finished.push(failed);
+  };
   const runs = await tx.$queryRaw<Array<{ id: number; workerJobId: string | null }>>`
     SELECT id, worker_job_id AS "workerJobId" FROM job_runs
      WHERE status = ANY(${[...ACTIVE_STATUSES]}::job_status[]) AND owner_process_id = ANY(${[...processIds]}::text[])
      ORDER BY id FOR UPDATE`;
+  // Whose lock each job was under before the unlock: only a job one of these pools held was
+  // interrupted by the crash; an unlocked one had its attempt ended by graphile-worker already.
+  const jobIds = runs.flatMap((run) => (run.workerJobId === null ? [] : [run.workerJobId]));
+  const jobs = new Map(
+    (jobIds.length === 0
+      ? []
+      : await tx.$queryRaw<JobRow[]>`
+          SELECT id::text, attempts, max_attempts, last_error, locked_by FROM graphile_worker.jobs
+           WHERE id = ANY(${jobIds}::bigint[])`
+    ).map((job) => [job.id, job]),
+  );
+  // Row locks taken here hold until COMMIT: no live worker can take a job between unlock and refund.
+  if (graphileWorkerIds.length > 0)
+    await tx.$executeRaw`SELECT graphile_worker.force_unlock_workers(${[...graphileWorkerIds]}::text[])`;
   for (const run of runs) {
     if (run.workerJobId === null) {
-      const failed = await finishRunWith(tx, run.id, { status: 'failed', error: ORPHANED_CLI_RUN });
-      if (failed) finished.push(failed);
+      await fail(run.id, ORPHANED_CLI_RUN);
       continue;
     }
-    // reschedule_jobs returns the job when it is unlocked (it is now, unless a live worker holds it).
-    const [job] = await tx.$queryRaw<JobRow[]>`
-      SELECT id::text, attempts, max_attempts, last_error FROM graphile_worker.reschedule_jobs(ARRAY[${run.workerJobId}::bigint])`;
-    if (!job) continue;
+    const job = jobs.get(run.workerJobId);
+    if (!job) {
+      await fail(run.id, LOST_JOB);
+      continue;
+    }
+    // A live worker holds it: that worker claims the run.
+    if (job.locked_by !== null && !graphileWorkerIds.includes(job.locked_by)) continue;
+    const interrupted = job.locked_by !== null || INTERRUPTIONS.has(job.last_error ?? '');
+    if (!interrupted) {
+      // Ended by a real failure: graphile-worker retries it after its backoff, or it has no attempts left.
+      if (job.attempts >= job.max_attempts)
+        await fail(run.id, `gave up after ${job.attempts} attempts: ${job.last_error ?? 'no error recorded'}`);
+      else resumable.push(run.id);
+      continue;
+    }
     if (job.attempts === 0) {
       // Never locked: nothing was spent.
       resumable.push(run.id);
       continue;
     }
-    const [refunded] = await tx.$queryRaw<JobRow[]>`
-      SELECT id::text, attempts, max_attempts, last_error
-        FROM graphile_worker.reschedule_jobs(ARRAY[${job.id}::bigint], run_at => now(), max_attempts => ${job.max_attempts + 1}::int)`;
-    const after = refunded ?? job;
-    if (after.attempts >= after.max_attempts) {
-      const failed = await finishRunWith(tx, run.id, {
-        status: 'failed',
-        error: `gave up after ${after.attempts} attempts: ${after.last_error ?? 'no error recorded'}`,
-      });
-      if (failed) finished.push(failed);
-    } else resumable.push(run.id);
+    // reschedule_jobs returns the job when it is unlocked (it is now: its pool is one of those released).
+    const [refunded] = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id::text FROM graphile_worker.reschedule_jobs(ARRAY[${job.id}::bigint], run_at => now(), max_attempts => ${job.max_attempts + 1}::int)`;
+    if (refunded) resumable.push(run.id);
   }
   return { resumable, failed: finished.map((run) => run.id), finished };
 }
