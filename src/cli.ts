@@ -235,4 +235,42 @@ program
     );
   });
 
+const tokens = program
+  .command('tokens')
+  .description('named app tokens: read, lookup or admin, each with an optional quota');
+
+tokens
+  .command('add')
+  .description('make a token and print it (only this once)')
+  .argument('<name>', 'the app the token is for')
+  .option('--read', 'queries and subscriptions only')
+  .option('--lookup', 'reads, plus lookupArtists and lookupAlbums (which spend provider budget)')
+  .option('--admin', 'everything, as API_TOKEN')
+  .option('--quota <n>', 'requests a minute, across every process', positiveInteger)
+  .action(async (name: string, options: { read?: boolean; lookup?: boolean; admin?: boolean; quota?: number }) => {
+    const scopes = (['read', 'lookup', 'admin'] as const).filter((scope) => options[scope]);
+    const scope = scopes[0];
+    if (scope === undefined || scopes.length > 1) fail('give exactly one of --read, --lookup or --admin', BAD_INPUT);
+    const { tokensAddCommand } = await import('./cli/tokens-command.ts');
+    await exitWith(tokensAddCommand({ name, scope, quotaPerMinute: options.quota }));
+  });
+
+tokens
+  .command('list')
+  .description('the tokens, their scope, quota and last use (never the tokens themselves)')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { tokensListCommand } = await import('./cli/tokens-command.ts');
+    await exitWith(tokensListCommand({ json: options.json ?? false }));
+  });
+
+tokens
+  .command('revoke')
+  .description('delete a token: every process refuses it from its next request')
+  .argument('<name>', 'the token’s name')
+  .action(async (name: string) => {
+    const { tokensRevokeCommand } = await import('./cli/tokens-command.ts');
+    await exitWith(tokensRevokeCommand(name));
+  });
+
 await program.parseAsync(process.argv);

@@ -3,15 +3,23 @@
 // address is the TCP peer's, never a forwarded-for header: a proxy on this machine would otherwise let
 // anyone through, so behind a proxy set API_TOKEN. Queries and subscriptions are open unless READ_TOKEN
 // is set (API_TOKEN reads too).
+// A named app token (`linernotes tokens add`) is judged by its scope alone, wherever it comes from:
+// read (queries and subscriptions), lookup (reads plus lookupArtists and lookupAlbums) or admin
+// (everything). Over its quota, it may do nothing until the minute ends.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { AppTokenCheck } from '../access/app-tokens.ts';
 
-export type AccessDenial = 'missing-token' | 'wrong-token' | 'not-loopback';
+export type AccessDenial = 'missing-token' | 'wrong-token' | 'not-loopback' | 'scope' | 'quota';
 
-export type Access = { allowed: true } | { allowed: false; reason: AccessDenial; message: string };
+export type Access =
+  | { allowed: true }
+  | { allowed: false; reason: AccessDenial; message: string; retryAfterSeconds?: number };
 
 export interface RequestAuth {
   read: Access;
+  /** lookupArtists and lookupAlbums: they spend provider budget. */
+  lookup: Access;
   mutate: Access;
 }
 
@@ -60,13 +68,39 @@ function tokenAccess(token: string | undefined, accepted: ReadonlyArray<string |
   return { allowed: false, reason: 'wrong-token', message: `the bearer token is not valid for ${what}` };
 }
 
+/** What a known app token may do. */
+function appTokenAuth(check: Extract<AppTokenCheck, { known: true }>): RequestAuth {
+  if (check.overQuota) {
+    const denied: Access = {
+      allowed: false,
+      reason: 'quota',
+      message: `the token "${check.name}" made more than its ${check.quotaPerMinute} requests this minute; retry in ${check.retryAfterSeconds} s`,
+      retryAfterSeconds: check.retryAfterSeconds,
+    };
+    return { read: denied, lookup: denied, mutate: denied };
+  }
+  const scopeDenial = (what: string, needs: string): Access => ({
+    allowed: false,
+    reason: 'scope',
+    message: `the token "${check.name}" has the ${check.scope} scope; ${what} need ${needs}`,
+  });
+  return {
+    read: ALLOWED,
+    lookup: check.scope === 'read' ? scopeDenial('lookups', 'the lookup or admin scope') : ALLOWED,
+    mutate: check.scope === 'admin' ? ALLOWED : scopeDenial('mutations', 'the admin scope'),
+  };
+}
+
 export function authorise(request: {
   token: string | undefined;
   peerAddress: string | undefined;
   apiToken: string | undefined;
   readToken: string | undefined;
   isLoopback: (address: string | undefined) => boolean;
+  /** The bearer token's app-token check, when it was one (see isEnvironmentToken). */
+  appToken?: AppTokenCheck;
 }): RequestAuth {
+  if (request.appToken?.known) return appTokenAuth(request.appToken);
   let mutate: Access;
   if (request.apiToken !== undefined) mutate = tokenAccess(request.token, [request.apiToken], 'mutations');
   else if (request.isLoopback(request.peerAddress)) mutate = ALLOWED;
@@ -81,5 +115,14 @@ export function authorise(request: {
     request.readToken === undefined
       ? ALLOWED
       : tokenAccess(request.token, [request.readToken, request.apiToken], 'queries');
-  return { read, mutate };
+  return { read, lookup: mutate, mutate };
+}
+
+/** Whether the bearer token is API_TOKEN or READ_TOKEN: those are never looked up among app tokens. */
+export function isEnvironmentToken(
+  token: string,
+  apiToken: string | undefined,
+  readToken: string | undefined,
+): boolean {
+  return [apiToken, readToken].some((expected) => expected !== undefined && sameToken(token, expected));
 }

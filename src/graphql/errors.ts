@@ -26,9 +26,13 @@ export class NotAllowedError extends ApiError {
   constructor(
     readonly reason: AccessDenial,
     message: string,
+    retryAfterSeconds?: number,
   ) {
-    // reason: MISSING_TOKEN, WRONG_TOKEN or NOT_LOOPBACK.
-    super(message, 'NOT_ALLOWED', { reason: reason.toUpperCase().replace(/-/g, '_') });
+    // reason: MISSING_TOKEN, WRONG_TOKEN, NOT_LOOPBACK, SCOPE or QUOTA (with retryAfterSeconds).
+    super(message, 'NOT_ALLOWED', {
+      reason: reason.toUpperCase().replace(/-/g, '_'),
+      ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+    });
   }
 }
 

@@ -7,7 +7,13 @@ import { ApiError, type InputProblem, InvalidInputError, NotAllowedError } from 
 /** The first thing every mutation does: a request that may not mutate changes nothing and learns why. */
 export function assertCanMutate(context: GraphQLContext): void {
   const access = context.auth.mutate;
-  if (!access.allowed) throw new NotAllowedError(access.reason, access.message);
+  if (!access.allowed) throw new NotAllowedError(access.reason, access.message, access.retryAfterSeconds);
+}
+
+/** The first thing a lookup does: lookups spend provider budget, so they need the lookup scope (or may mutate). */
+export function assertCanLookup(context: GraphQLContext): void {
+  const access = context.auth.lookup;
+  if (!access.allowed) throw new NotAllowedError(access.reason, access.message, access.retryAfterSeconds);
 }
 
 /** What one WebSocket may have open at once, and what the whole process may (graphql-ws and SSE together). */

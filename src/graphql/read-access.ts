@@ -20,8 +20,16 @@ function refusal(
   if (!operation || operation.operation === 'mutation' || context.auth.read.allowed || onlyIntrospection(operation))
     return undefined;
   const access = context.auth.read;
+  const quota = access.reason === 'quota';
   return new GraphQLError(access.message, {
-    extensions: { code: 'NOT_ALLOWED', reason: access.reason.toUpperCase().replace('-', '_'), http: { status: 401 } },
+    extensions: {
+      code: 'NOT_ALLOWED',
+      reason: access.reason.toUpperCase().replace('-', '_'),
+      ...(access.retryAfterSeconds !== undefined && { retryAfterSeconds: access.retryAfterSeconds }),
+      http: quota
+        ? { status: 429, headers: { 'retry-after': String(access.retryAfterSeconds ?? 60) } }
+        : { status: 401 },
+    },
   });
 }
 

@@ -7,7 +7,14 @@ import { armorPlugin } from './armor.ts';
 import { clientErrorCodePlugin } from './client-error-codes.ts';
 import { maskError } from './errors.ts';
 import { nulInputPlugin, SubscriptionGuard } from './guards.ts';
-import { authorise, isLoopbackAddress, tokenFromAuthorization, tokenFromConnectionParams } from './auth.ts';
+import { type AppTokenCheck, checkAppToken, looksLikeAppToken } from '../access/app-tokens.ts';
+import {
+  authorise,
+  isEnvironmentToken,
+  isLoopbackAddress,
+  tokenFromAuthorization,
+  tokenFromConnectionParams,
+} from './auth.ts';
 import type { GraphQLContext, GraphQLServices } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { readAccessPlugin } from './read-access.ts';
@@ -40,6 +47,11 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
   const isLoopback = services.isLoopback ?? isLoopbackAddress;
   const statistics = new SharedCacheStatistics(services.db.pool, config);
   const subscriptionGuard = services.subscriptionGuard ?? new SubscriptionGuard();
+  // Only a token shaped like an app token, and not API_TOKEN or READ_TOKEN, costs a query (which also counts it).
+  const appTokenCheck = async (token: string | undefined): Promise<AppTokenCheck | undefined> =>
+    token !== undefined && looksLikeAppToken(token) && !isEnvironmentToken(token, config.apiToken, config.readToken)
+      ? checkAppToken(services.db.pool, token)
+      : undefined;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -52,22 +64,26 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     maskedErrors: { maskError, isDev: false },
     // clientErrorCodePlugin first: its hooks see every parse, validation and execution result.
     plugins: [clientErrorCodePlugin(), armorPlugin(), readAccessPlugin(), nulInputPlugin()],
-    context: (initial): GraphQLContext => ({
-      ...services,
-      genreSettings,
-      statistics,
-      subscriptionGuard,
-      auth: authorise({
-        token: requestToken(initial),
-        // The TCP peer, never X-Forwarded-For: a header anyone can send proves nothing.
-        peerAddress: initial.req?.socket.remoteAddress,
-        apiToken: config.apiToken,
-        readToken: config.readToken,
-        isLoopback,
-      }),
-      loaders: createLoaders(services.db.pool),
-      now: services.deps.clock(),
-    }),
+    context: async (initial): Promise<GraphQLContext> => {
+      const token = requestToken(initial);
+      return {
+        ...services,
+        genreSettings,
+        statistics,
+        subscriptionGuard,
+        auth: authorise({
+          token,
+          appToken: await appTokenCheck(token),
+          // The TCP peer, never X-Forwarded-For: a header anyone can send proves nothing.
+          peerAddress: initial.req?.socket.remoteAddress,
+          apiToken: config.apiToken,
+          readToken: config.readToken,
+          isLoopback,
+        }),
+        loaders: createLoaders(services.db.pool),
+        now: services.deps.clock(),
+      };
+    },
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
       info: (...args) => logger.info({ yoga: args }, 'yoga'),

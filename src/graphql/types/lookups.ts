@@ -10,7 +10,7 @@ import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/use-cases/looku
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';
-import { assertCanMutate } from '../guards.ts';
+import { assertCanLookup } from '../guards.ts';
 import { AlbumRef, ArtistRef } from './entry-refs.ts';
 
 const AlbumRefInput = builder.inputType('AlbumRefInput', {
@@ -52,7 +52,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, args, context) => {
-      assertCanMutate(context);
+      assertCanLookup(context);
       checkCount(args.names.length, 'names');
       const { pool } = context.db;
       const results = await lookupArtists(
@@ -74,7 +74,7 @@ builder.mutationFields((t) => ({
     description: `Answers up to ${MAX_LOOKUP_NAMES} albums at once, as lookupArtists does.`,
     args: { albums: t.arg({ type: [AlbumRefInput], required: true, description: 'Albums; answered in this order.' }) },
     resolve: async (_root, args, context) => {
-      assertCanMutate(context);
+      assertCanLookup(context);
       checkCount(args.albums.length, 'albums');
       const results = await lookupAlbums(
         {
