@@ -3,7 +3,7 @@
 // strongest first, at most maxGenres. Provider order breaks ties, so the result is deterministic.
 import type { WeightedTag } from '../types.ts';
 import { displayGenre } from './genre-display.ts';
-import { isBlockedGenreKey, type GenreRules } from './genre-rules.ts';
+import { isAllowedGenreKey, isBlockedGenreKey, type GenreRules } from './genre-rules.ts';
 import { ownNameKeys } from './own-names.ts';
 import { genreKey } from './text-keys.ts';
 
@@ -51,6 +51,13 @@ interface Tally<S extends string> {
 class TallyBoard<S extends string> {
   readonly byKey = new Map<string, Tally<S>>();
 
+  /** A parent genre counts with the strength of each child the entry has (see addParentGenres). */
+  addDerived(key: string, spelling: string, score: number, sources: ReadonlySet<S>, order: number): void {
+    for (const source of sources) this.add(key, spelling, 0, source, order);
+    const tally = this.byKey.get(key);
+    if (tally) tally.score += score;
+  }
+
   add(key: string, spelling: string, score: number, source: S, order: number): void {
     let tally = this.byKey.get(key);
     if (tally === undefined) {
@@ -79,6 +86,22 @@ function strength(tag: WeightedTag, list: TagList<string>, top: number): number 
   return Math.max(0, tag.weight) / top;
 }
 
+/**
+ * Each genre's ancestors join the entry with its strength (tech house 1.0 → techno 1.0, house 1.0), so a
+ * playlist of house finds tech house albums. Scores are read before any is added, so an ancestor gets the
+ * sum of its own and each descendant's strength once, however deep. A blocked parent stays out.
+ */
+function addParentGenres<S extends string>(genres: TallyBoard<S>, rules: GenreRules): void {
+  const native = [...genres.byKey.values()].map((tally) => ({ ...tally, sources: new Set(tally.sources) }));
+  for (const child of native) {
+    for (const parent of rules.ancestors.get(child.key) ?? []) {
+      if (isBlockedGenreKey(parent.key, rules)) continue;
+      // Just after the child: on equal strength the more specific genre comes first.
+      genres.addDerived(parent.key, parent.display, child.score, child.sources, child.firstSeen + 0.5);
+    }
+  }
+}
+
 /** Merges provider tag lists, given in priority order, into one entry's genres, styles and moods. */
 export function mergeTags<S extends string>(lists: readonly TagList<S>[], settings: MergeSettings): MergedTags<S> {
   const { rules } = settings;
@@ -102,6 +125,8 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
       if (ownKeys.has(rawKey) || ownKeys.has(key)) continue;
       const isMood =
         list.facet === 'mood' || (list.routeMoods === true && (rules.moodKeys.has(key) || rules.moodKeys.has(rawKey)));
+      // Allow-list mode keeps only the genres it lists; moods are not genres and pass.
+      if (!isMood && !isAllowedGenreKey(key, rules)) continue;
       const score = strength(tag, list, top);
       if (isMood) {
         moods.add(key, spelling, score, list.source, order);
@@ -118,6 +143,7 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
     }
   }
 
+  addParentGenres(genres, rules);
   const contributors = new Set<S>();
   const keptGenres = genres.ranked().slice(0, Math.max(0, settings.maxGenres));
   const keptMoods = moods.ranked();

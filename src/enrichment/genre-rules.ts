@@ -23,6 +23,10 @@ export interface GenreRules {
   readonly uppercaseWords: ReadonlySet<string>;
   /** Words kept in lower case inside a title-cased genre (`and`, `of`). */
   readonly lowercaseWords: ReadonlySet<string>;
+  /** Genre key → its parent genres, every ancestor once, closest first (tech house → techno, house, electronic). */
+  readonly ancestors: ReadonlyMap<string, readonly CanonicalGenre[]>;
+  /** Allow-list mode: only genres with these keys are kept; null keeps every genre that is not blocked. */
+  readonly allowedKeys: ReadonlySet<string> | null;
 }
 
 /** What configuration may add: `config.genres.extraBlocklist` and `config.genres.extraAliases`. */
@@ -31,6 +35,13 @@ export interface GenreRuleExtensions {
   extraBlocklist?: readonly string[];
   /** `from=to` pairs: `from` is read as the genre `to` (which may itself be a built-in canonical genre). */
   extraAliases?: readonly string[];
+  /** Genre → its parent genres; a genre may have several (tech house → techno, house). Cycles are refused. */
+  parents?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Allow-list mode: keep only the genres the rules know (canonical genres of the alias table, genres
+   * and parents of the parent table) and these.
+   */
+  allowList?: { enabled: boolean; genres?: readonly string[] };
 }
 
 export class GenreRulesError extends Error {
@@ -119,8 +130,26 @@ export function buildGenreRules(extensions: GenreRuleExtensions = {}): GenreRule
     else blockedKeys.add(key);
   }
 
+  const ancestors = buildAncestors(extensions.parents ?? {}, canonical, problems);
+  let allowedKeys: Set<string> | null = null;
+  if (extensions.allowList?.enabled === true) {
+    allowedKeys = new Set<string>();
+    for (const target of canonical.values()) allowedKeys.add(target.key);
+    for (const [key, parents] of ancestors) {
+      allowedKeys.add(key);
+      for (const parent of parents) allowedKeys.add(parent.key);
+    }
+    for (const genre of extensions.allowList.genres ?? []) {
+      const key = genreKey(genre);
+      if (key === '') problems.push(`allow-list: ${JSON.stringify(genre)} has no letters or digits`);
+      else allowedKeys.add(canonical.get(key)?.key ?? key);
+    }
+  }
+
   if (problems.length > 0) throw new GenreRulesError(problems);
   return {
+    ancestors,
+    allowedKeys,
     canonical,
     blockedKeys,
     blockedPatterns,
@@ -128,6 +157,59 @@ export function buildGenreRules(extensions: GenreRuleExtensions = {}): GenreRule
     uppercaseWords: new Set(builtInAliases.uppercaseWords.map((word) => word.toLowerCase())),
     lowercaseWords: new Set(builtInAliases.lowercaseWords.map((word) => word.toLowerCase())),
   };
+}
+
+/**
+ * Every genre's ancestors, closest first, each once, with the parent table's spellings read through the
+ * aliases (a parent written `hip-hop` is the canonical Hip Hop). A cycle would make a genre its own
+ * ancestor, so it is a problem, not a loop.
+ */
+function buildAncestors(
+  parents: Readonly<Record<string, readonly string[]>>,
+  canonical: ReadonlyMap<string, CanonicalGenre>,
+  problems: string[],
+): Map<string, CanonicalGenre[]> {
+  const resolve = (name: string): CanonicalGenre | undefined => {
+    const key = genreKey(name);
+    if (key === '') return undefined;
+    return canonical.get(key) ?? { key, display: name.trim() };
+  };
+  const direct = new Map<string, CanonicalGenre[]>();
+  for (const [child, names] of Object.entries(parents)) {
+    const childGenre = resolve(child);
+    if (childGenre === undefined) {
+      problems.push(`parents: ${JSON.stringify(child)} has no letters or digits`);
+      continue;
+    }
+    const list = direct.get(childGenre.key) ?? [];
+    for (const name of names) {
+      const parent = resolve(name);
+      if (parent === undefined)
+        problems.push(`parents of ${JSON.stringify(child)}: ${JSON.stringify(name)} has no letters or digits`);
+      else if (!list.some((known) => known.key === parent.key)) list.push(parent);
+    }
+    direct.set(childGenre.key, list);
+  }
+  const ancestors = new Map<string, CanonicalGenre[]>();
+  for (const key of direct.keys()) {
+    const found: CanonicalGenre[] = [];
+    const seen = new Set<string>();
+    // Breadth first, so a closer parent is listed before a farther one.
+    const queue = [...(direct.get(key) ?? [])];
+    while (queue.length > 0) {
+      const next = queue.shift() as CanonicalGenre;
+      if (next.key === key) {
+        problems.push(`parents: ${JSON.stringify(key)} is its own ancestor (a cycle)`);
+        break;
+      }
+      if (seen.has(next.key)) continue;
+      seen.add(next.key);
+      found.push(next);
+      queue.push(...(direct.get(next.key) ?? []));
+    }
+    ancestors.set(key, found);
+  }
+  return ancestors;
 }
 
 /** The rules with nothing added by configuration. */
@@ -144,4 +226,9 @@ export function canonicalGenreKey(tag: string, rules: GenreRules): string {
 export function isBlockedGenreKey(key: string, rules: GenreRules): boolean {
   if (key === '' || rules.blockedKeys.has(key)) return true;
   return rules.blockedPatterns.some((pattern) => pattern.test(key));
+}
+
+/** False only in allow-list mode, for a canonical genre key the allow-list lacks. */
+export function isAllowedGenreKey(key: string, rules: GenreRules): boolean {
+  return rules.allowedKeys === null || rules.allowedKeys.has(key);
 }

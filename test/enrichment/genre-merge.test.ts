@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeTags, normaliseGenreList, type MergeSettings, type TagList } from '../../src/enrichment/genre-merge.ts';
-import { defaultGenreRules } from '../../src/enrichment/genre-rules.ts';
+import { buildGenreRules, defaultGenreRules } from '../../src/enrichment/genre-rules.ts';
 import type { WeightedTag } from '../../src/types.ts';
 
 type Source = 'plex' | 'lastfm' | 'musicbrainz';
@@ -248,5 +248,76 @@ describe('mergeTags', () => {
       'Hip-Hop',
       'R&B',
     ]);
+  });
+});
+
+describe('parent genres and allow-list mode', () => {
+  const lastfm = (tags: Array<[string, number]>): TagList<'lastfm'> => ({
+    source: 'lastfm',
+    facet: 'genre',
+    weighting: 'relative',
+    tags: tags.map(([name, weight]) => ({ name, weight })),
+  });
+
+  it('adds every ancestor of a genre, closest first, after the genre itself', () => {
+    const rules = buildGenreRules({ parents: { 'tech house': ['techno', 'house'], house: ['electronic'] } });
+    const merged = mergeTags([lastfm([['Tech House', 100]])], { rules, maxGenres: 10, ownNames: [] });
+    expect(merged.genres).toEqual(['Tech House', 'Techno', 'House', 'Electronic']);
+  });
+
+  it('sums a shared parent over its children, so it outranks each of them', () => {
+    const rules = buildGenreRules({ parents: { 'tech house': ['house'], 'deep house': ['house'] } });
+    const merged = mergeTags(
+      [
+        lastfm([
+          ['tech house', 100],
+          ['deep house', 50],
+        ]),
+      ],
+      {
+        rules,
+        maxGenres: 2,
+        ownNames: [],
+      },
+    );
+    expect(merged.genres).toEqual(['House', 'Tech House']);
+  });
+
+  it('refuses a cycle of parents', () => {
+    expect(() => buildGenreRules({ parents: { a: ['b'], b: ['a'] } })).toThrow(/cycle/);
+  });
+
+  it('keeps only known genres in allow-list mode, and moods still', () => {
+    const rules = buildGenreRules({ allowList: { enabled: true, genres: ['shoegaze'] } });
+    const merged = mergeTags(
+      [
+        {
+          ...lastfm([
+            ['shoegaze', 100],
+            ['hip-hop', 90],
+            ['my cat likes it', 80],
+            ['melancholy', 70],
+          ]),
+          routeMoods: true,
+        },
+      ],
+      { rules, maxGenres: 10, ownNames: [] },
+    );
+    expect(merged.genres).toEqual(['Shoegaze', 'Hip-Hop']);
+    expect(merged.moods).toEqual(['Melancholy']);
+    const off = mergeTags(
+      [
+        lastfm([
+          ['shoegaze', 100],
+          ['my cat likes it', 80],
+        ]),
+      ],
+      {
+        rules: buildGenreRules(),
+        maxGenres: 10,
+        ownNames: [],
+      },
+    );
+    expect(off.genres).toContain('My Cat Likes It');
   });
 });
