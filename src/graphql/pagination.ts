@@ -1,13 +1,13 @@
 // Page sizes and cursors of the Relay connections. Cursors are opaque to clients: base64url of the
 // listing's kind and the last item's sort key (keyset pagination, so a page never shifts when rows are
 // added before it). A cursor of another listing, or garbage, is a clear error.
-import { GraphQLError } from 'graphql';
+import { InvalidInputError } from './errors.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+function badInput(message: string): InvalidInputError {
+  return new InvalidInputError(message);
 }
 
 /** `first` as given, or the default; out of 1..500 is an error, not a silent clamp. */
@@ -30,6 +30,7 @@ export function decodeCursor<K>(
   check: (key: unknown) => key is K,
 ): K | null {
   if (cursor === null || cursor === undefined) return null;
+  assertCursorShape(cursor);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -77,4 +78,17 @@ export function pageOf<T>(
     cursorOf,
     totalCount,
   };
+}
+
+/**
+ * Pothos' own cursors (jobRuns) decode a well-formed but wrongly typed key (a string for an Int id) and
+ * hand it to Prisma, whose refusal would be masked as an internal error; checked first, it is bad input.
+ */
+export function checkIntCursorKey(cursor: { id?: unknown } | undefined): void {
+  if (cursor !== undefined && !Number.isInteger(cursor.id)) throw badInput('after/before is not a cursor of this listing');
+}
+
+/** A cursor the server made is base64url; anything else (NUL, spaces) is refused before decoding. */
+function assertCursorShape(cursor: string): void {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(cursor)) throw badInput('after is not a cursor of this listing');
 }

@@ -78,7 +78,13 @@ const CASES: HostileCase[] = [
   { name: 'huge jobRun id', query: '{ jobRun(id: "99999999999999999999999") { id } }', expect: 'any' },
   { name: 'negative page size', query: '{ artists(first: -5) { totalCount } }', expect: 'error' },
   { name: 'enormous page size', query: '{ artists(first: 100000000) { totalCount } }', expect: 'error' },
-  { name: 'garbage cursor', query: '{ artists(after: "%%%not-a-cursor") { totalCount } }', expect: 'error' },
+  { name: 'garbage cursor', query: '{ artists(after: "%%%not-a-cursor") { totalCount } }', expect: 'INVALID_INPUT' },
+  {
+    name: 'jobRuns cursor with a string id',
+    query: 'query($c: String) { jobRuns(after: $c) { totalCount } }',
+    variables: { c: Buffer.from('GPC:S:abc').toString('base64') },
+    expect: 'INVALID_INPUT',
+  },
   {
     name: 'Int overflow in concurrency',
     query: 'mutation { warmArtistCache(input: { concurrency: 99999999999 }) { id } }',

@@ -12,7 +12,7 @@ import type { RunEvent } from '../../jobs/engine/run-events.ts';
 import { isFinal, type RunView, viewOfRun } from '../../jobs/engine/run-view.ts';
 import { redact } from '../../providers/errors.ts';
 import { builder } from '../builder.ts';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from '../pagination.ts';
+import { checkIntCursorKey, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from '../pagination.ts';
 import type { JobKind, JobStatus } from '../../types.ts';
 import { parseRunId } from '../../jobs/engine/runs/run-id.ts';
 import { JobStatusEnum, JobTriggerEnum } from './enums.ts';
@@ -183,6 +183,7 @@ builder.queryFields((t) => ({
       resolve: (query, _root, args, context) => {
         // Pothos clamps `first` to maxSize; out of 1..500 is an error here, not a silently shorter page.
         pageSize(args.first);
+        checkIntCursorKey(query.cursor);
         return context.db.prisma.jobRun.findMany({
           ...query,
           where: runWhere(runFilter(args)),
