@@ -85,7 +85,8 @@ export function pageOf<T>(
  * hand it to Prisma, whose refusal would be masked as an internal error; checked first, it is bad input.
  */
 export function checkIntCursorKey(cursor: { id?: unknown } | undefined): void {
-  if (cursor !== undefined && !Number.isInteger(cursor.id)) throw badInput('after/before is not a cursor of this listing');
+  if (cursor !== undefined && !Number.isInteger(cursor.id))
+    throw badInput('after/before is not a cursor of this listing');
 }
 
 /** A cursor the server made is base64url; anything else (NUL, spaces) is refused before decoding. */
