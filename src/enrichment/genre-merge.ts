@@ -1,8 +1,12 @@
 // Turns the tag lists of several providers into one entry's genres, styles and moods: normalised keys,
 // junk dropped, duplicates merged with their weights summed (a genre two providers agree on ranks higher),
 // strongest first, at most maxGenres. Provider order breaks ties, so the result is deterministic.
+// The same pass writes down why each tag ended where it did (tag-explanation.ts), so the explanation
+// and the result come from one code path and can never disagree.
 import type { WeightedTag } from '../types.ts';
 import { displayGenre } from './genre-display.ts';
+import { applyPins, blockedOverrideKeys, type EntryOverrides } from './entry-overrides.ts';
+import { ExplanationBoard, type TagExplanation, type TagRule } from './tag-explanation.ts';
 import { isAllowedGenreKey, isBlockedGenreKey, type GenreRules } from './genre-rules.ts';
 import { ownNameKeys } from './own-names.ts';
 import { genreKey } from './text-keys.ts';
@@ -30,6 +34,8 @@ export interface MergeSettings {
   maxGenres: number;
   /** The artist's and album's own names: fans tag artists with them, and they are not genres (see own-names.ts). */
   ownNames: readonly string[];
+  /** The user's pins and blocks for this one entry, applied inside the merge so every path honours them. */
+  overrides?: EntryOverrides;
 }
 
 export interface MergedTags<S extends string> {
@@ -38,6 +44,8 @@ export interface MergedTags<S extends string> {
   moods: string[];
   /** Providers with at least one tag in the result. */
   contributors: Set<S>;
+  /** Every tag key the providers gave, kept or dropped, with its contributions and the rules that shaped it. */
+  explanation: TagExplanation<S>[];
 }
 
 interface Tally<S extends string> {
@@ -102,12 +110,29 @@ function addParentGenres<S extends string>(genres: TallyBoard<S>, rules: GenreRu
   }
 }
 
+/** Why a tag is dropped before it is counted, or undefined when it counts. */
+function dropRule(
+  rawKey: string,
+  key: string,
+  settings: MergeSettings,
+  ownKeys: ReadonlySet<string>,
+  overrideKeys: ReadonlySet<string>,
+): TagRule | undefined {
+  const { rules } = settings;
+  if (isBlockedGenreKey(rawKey, rules) || isBlockedGenreKey(key, rules)) return 'blocklist';
+  if (overrideKeys.has(rawKey) || overrideKeys.has(key)) return 'blocked-by-override';
+  if (ownKeys.has(rawKey) || ownKeys.has(key)) return 'own-name';
+  return undefined;
+}
+
 /** Merges provider tag lists, given in priority order, into one entry's genres, styles and moods. */
 export function mergeTags<S extends string>(lists: readonly TagList<S>[], settings: MergeSettings): MergedTags<S> {
   const { rules } = settings;
   const ownKeys = ownNameKeys(settings.ownNames, rules);
+  const overrideKeys = blockedOverrideKeys(settings.overrides, rules);
   const genres = new TallyBoard<S>();
   const moods = new TallyBoard<S>();
+  const board = new ExplanationBoard<S>();
   const styleKeys: string[] = [];
   const styleSources = new Map<string, Set<S>>();
   let order = 0;
@@ -117,17 +142,36 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
     for (const tag of list.tags) {
       order += 1;
       const spelling = tag.name.replace(/\s+/gu, ' ').trim();
-      if (list.minWeight !== undefined && tag.weight !== undefined && tag.weight < list.minWeight) continue;
       const rawKey = genreKey(spelling);
       if (rawKey === '') continue;
       const key = rules.canonical.get(rawKey)?.key ?? rawKey;
-      if (isBlockedGenreKey(rawKey, rules) || isBlockedGenreKey(key, rules)) continue;
-      if (ownKeys.has(rawKey) || ownKeys.has(key)) continue;
       const isMood =
         list.facet === 'mood' || (list.routeMoods === true && (rules.moodKeys.has(key) || rules.moodKeys.has(rawKey)));
+      const shaping: TagRule[] = [];
+      if (key !== rawKey) shaping.push('alias');
+      if (isMood && list.facet !== 'mood') shaping.push('mood-list');
+      const contribution = {
+        source: list.source,
+        facet: list.facet,
+        rawTag: spelling,
+        weight: tag.weight ?? null,
+        strength: 0,
+        counted: false,
+        rules: shaping,
+      };
+      const kind = isMood ? 'mood' : 'genre';
+      const belowWeight = list.minWeight !== undefined && tag.weight !== undefined && tag.weight < list.minWeight;
       // Allow-list mode keeps only the genres it lists; moods are not genres and pass.
-      if (!isMood && !isAllowedGenreKey(key, rules)) continue;
+      const notAllowed = !isMood && !isAllowedGenreKey(key, rules);
+      const dropped = belowWeight
+        ? 'below-min-weight'
+        : (dropRule(rawKey, key, settings, ownKeys, overrideKeys) ?? (notAllowed ? 'not-allowed' : undefined));
+      if (dropped !== undefined) {
+        board.add(kind, key, { ...contribution, rules: [...shaping, dropped] });
+        continue;
+      }
       const score = strength(tag, list, top);
+      board.add(kind, key, { ...contribution, strength: score, counted: true });
       if (isMood) {
         moods.add(key, spelling, score, list.source, order);
         continue;
@@ -145,14 +189,20 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
 
   addParentGenres(genres, rules);
   const contributors = new Set<S>();
-  const keptGenres = genres.ranked().slice(0, Math.max(0, settings.maxGenres));
+  const rankedGenres = genres.ranked();
+  const keptGenres = rankedGenres.slice(0, Math.max(0, settings.maxGenres));
   const keptMoods = moods.ranked();
   for (const tally of [...keptGenres, ...keptMoods]) for (const source of tally.sources) contributors.add(source);
   for (const sources of styleSources.values()) for (const source of sources) contributors.add(source);
 
   const display = (tally: Tally<S>): string => displayGenre(tally.key, tally.spellings, rules);
+  const mergedGenres = keptGenres.map(display);
+  const pinned = applyPins(mergedGenres, settings.overrides, rules);
+  for (const [index, tally] of rankedGenres.entries())
+    board.settle('genre', tally.key, display(tally), tally.score, index < keptGenres.length ? [] : ['over-limit']);
+  for (const tally of keptMoods) board.settle('mood', tally.key, display(tally), tally.score, []);
   return {
-    genres: keptGenres.map(display),
+    genres: pinned.genres,
     // A style is displayed exactly as the same genre is, so the two lists never disagree on spelling.
     styles: styleKeys.map((key) => {
       const tally = genres.byKey.get(key);
@@ -160,6 +210,7 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
     }),
     moods: keptMoods.map(display),
     contributors,
+    explanation: board.explain(pinned, (key, spellings) => displayGenre(key, spellings, rules)),
   };
 }
 
