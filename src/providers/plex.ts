@@ -25,10 +25,12 @@ export interface PlexPage<T> {
 export interface PlexListOptions {
   /** Items asked per page; the server may send fewer (it is allowed to cap pages). */
   pageSize?: number;
+  /** Position to list from (X-Plex-Container-Start), e.g. where an interrupted warm stopped; default 0. */
+  start?: number;
   signal?: AbortSignal;
 }
 
-export interface PlexConcurrentListOptions extends PlexListOptions {
+export interface PlexConcurrentListOptions extends Omit<PlexListOptions, 'start'> {
   /** Pages in flight at once (the limiter's PLEX_CONCURRENCY bounds all Plex requests on top of this). */
   concurrency: number;
 }
@@ -563,7 +565,7 @@ export class PlexClient {
     map: (item: Metadata, container: Container) => T,
   ): AsyncGenerator<PlexPage<T>> {
     const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PLEX_PAGE_SIZE));
-    let start = 0;
+    let start = Math.max(0, Math.floor(options.start ?? 0));
     for (;;) {
       const { items, container, offset, totalSize } = await this.listPage(
         sectionKey,

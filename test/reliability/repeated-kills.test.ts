@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config.ts';
 import { normaliseNameKey } from '../../src/enrichment/text-keys.ts';
 import { runJobNow } from '../../src/jobs/start-job.ts';
 import { getRun } from '../../src/jobs/engine/runs/get-run.ts';
+import { runResumePoint } from '../../src/jobs/engine/resume-point.ts';
 import { startQueuedRun } from '../../src/jobs/engine/runs/start-run.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startProcessRuntime } from '../../src/process-runtime.ts';
@@ -69,7 +70,7 @@ describe('a warm whose worker is killed five times', () => {
       trigger: 'api',
       options: { concurrency: CONCURRENCY },
     });
-    const killedAt: Array<{ attempt: number; progress: number; cached: number }> = [];
+    const killedAt: Array<{ attempt: number; progress: number; cached: number; resumeAt: number }> = [];
 
     for (let kill = 1; kill <= KILLS; kill += 1) {
       const worker = fleet.start();
@@ -82,7 +83,8 @@ describe('a warm whose worker is killed five times', () => {
       await fleet.kill(worker);
       const state = await getRun(harness.db.prisma, run.id);
       const cached = Number((await harness.db.pool.query('SELECT count(*) FROM artist_cache')).rows[0].count);
-      killedAt.push({ attempt: state?.attempt ?? 0, progress: state?.progressCurrent ?? 0, cached });
+      const resumeAt = state ? (runResumePoint(state)?.offset ?? 0) : 0;
+      killedAt.push({ attempt: state?.attempt ?? 0, progress: state?.progressCurrent ?? 0, cached, resumeAt });
       expect(state?.status).not.toBe('succeeded');
     }
 
@@ -112,6 +114,16 @@ describe('a warm whose worker is killed five times', () => {
     expect(asked.size).toBe(ARTISTS);
     expect(repeated).toBeLessThanOrEqual(CONCURRENCY * KILLS);
 
+    // Each resumed attempt listed Plex from the resume point its predecessor left, not from page 1,
+    // and the progress at the kills never went back.
+    const listingStarts = harness.sims.log
+      .filter({ provider: 'plex', path: /\/all$/, query: { type: '8' } })
+      .map((entry) => Number(entry.query['X-Plex-Container-Start'] ?? 0));
+    for (const kill of killedAt) expect(listingStarts).toContain(kill.resumeAt);
+    expect(killedAt.filter((kill) => kill.resumeAt > 0).length).toBeGreaterThanOrEqual(2);
+    const progressAtKills = killedAt.map((kill) => kill.progress);
+    expect(progressAtKills).toEqual([...progressAtKills].sort((a, b) => a - b));
+
     // The right data: what a warm without kills stores from the same simulators.
     const killedData = (await harness.db.pool.query<StoredArtist>(STORED)).rows;
     const reference = await openTestDatabase();
@@ -136,6 +148,8 @@ describe('a warm whose worker is killed five times', () => {
       kills: KILLS,
       attempts: finished?.attempt ?? 0,
       progressAtKills: killedAt.map((kill) => kill.progress).join('/'),
+      resumedAt: killedAt.map((kill) => kill.resumeAt).join('/'),
+      listedFrom: listingStarts.join('/'),
       storedAtKills: killedAt.map((kill) => kill.cached).join('/'),
       artistsAskedAgain: repeated,
       seconds: Math.round((Date.now() - startedAt) / 1000),

@@ -15,16 +15,22 @@ export async function countEntryFetch(
   context: Pick<JobContext, 'progress' | 'signal'>,
   label: string,
   fetch: () => Promise<{ source: string; status: EntryStatus }>,
+  /** Called just before the entity is counted (stored or failed), to move the run's resume point with the count. */
+  onFinished: () => void = () => undefined,
 ): Promise<void> {
   const { progress, signal } = context;
   checkpoint(signal);
   try {
     const written = await fetch();
-    progress.advance(1, written.source === 'none' ? ['none'] : written.source.split(','));
-    if (written.status === 'partial' || written.status === 'error') progress.count('partial');
+    onFinished();
+    const sources = written.source === 'none' ? ['none'] : written.source.split(',');
+    // One count for the entity and its `partial`, so a persisted snapshot holds both or neither.
+    if (written.status === 'partial' || written.status === 'error') sources.push('partial');
+    progress.advance(1, sources);
   } catch (error) {
     // A database outage is not this entity's failure: the attempt ends and is retried.
     if (signal.aborted || isDatabaseUnavailable(error)) throw error;
+    onFinished();
     progress.fail(label, describeFailure(error));
   }
 }

@@ -10,6 +10,7 @@ import { countEntryFetch } from './count-entry-fetch.ts';
 import type { PlexAlbum } from '../../types.ts';
 import type { JobContext, JobResult } from '../engine/job-definition.ts';
 import { checkpoint } from '../engine/checkpoint.ts';
+import { ListingCursor } from '../engine/listing-cursor.ts';
 import type { WarmAlbumsOptions } from './job-options.ts';
 
 export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions): Promise<JobResult> {
@@ -19,32 +20,39 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
   checkpoint(signal);
   const section = await plex.musicSection(signal);
   const queue = new PQueue({ concurrency: options.concurrency });
+  // A resumed attempt lists from where the last one stopped, passing by what it finished past there.
+  const cursor = new ListingCursor(context.resumeFrom);
+  progress.trackResumePoint(() => cursor.position());
   // The fresh entries will be skipped: the ETA counts only what is left to fetch.
   if (options.skipCached) {
-    progress.expectSkips(
-      await countAlbums(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }),
-    );
+    const fresh = await countAlbums(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh });
+    progress.expectSkips(Math.max(0, fresh - progress.fetchedBefore));
   }
-  // Keys already handled in this run: the same album can be listed twice (editions, duplicates).
+  // Keys already handled in this attempt: the same album can be listed twice (editions, duplicates).
+  // A resumed attempt finds the twin of one listed before its start stored, and skips it as cached.
   const seen = new Set<string>();
   let wouldFetch = 0;
 
-  for await (const page of plex.albumPages(section.key, { signal })) {
+  for await (const page of plex.albumPages(section.key, { signal, start: cursor.start })) {
     checkpoint(signal);
     if (page.totalSize !== undefined) progress.setTotal(page.totalSize);
-    const unique: Array<{ album: PlexAlbum; key: AlbumKey }> = [];
-    for (const album of page.items) {
+    const unique: Array<{ album: PlexAlbum; key: AlbumKey; position: number }> = [];
+    for (const [index, album] of page.items.entries()) {
+      const position = page.offset + index;
+      if (cursor.finishedEarlier(position, album.ratingKey)) continue;
       const key = albumKeyOf(album.artistName, album.title);
       if (key === null) {
+        cursor.finish(position, album.ratingKey);
         progress.fail(`${album.artistName} - ${album.title}`, 'the artist or title has no letters or digits');
         continue;
       }
       if (seen.has(albumKeyString(key))) {
+        cursor.finish(position, album.ratingKey);
         progress.skip(1, ['duplicate']);
         continue;
       }
       seen.add(albumKeyString(key));
-      unique.push({ album, key });
+      unique.push({ album, key, position });
     }
 
     const stored = await getAlbumsByKeys(
@@ -56,9 +64,11 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
       const entry = stored.get(albumKeyString(key));
       return !options.skipCached || !entry || entry.expiresAt <= now;
     });
+    for (const item of unique) if (!toFetch.includes(item)) cursor.finish(item.position, item.album.ratingKey);
     progress.skip(unique.length - toFetch.length, ['cached']);
     if (options.dryRun) {
       wouldFetch += toFetch.length;
+      for (const { album, position } of toFetch) cursor.finish(position, album.ratingKey);
       progress.skip(toFetch.length, ['would-fetch']);
       continue;
     }
@@ -70,19 +80,23 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
       signal,
     );
     await Promise.all(
-      toFetch.map(({ album, key }) =>
+      toFetch.map(({ album, key, position }) =>
         queue.add(() =>
-          countEntryFetch(context, `${album.artistName} - ${album.title}`, () =>
-            refresher.refreshAlbum(
-              {
-                artistName: album.artistName,
-                title: album.title,
-                plexRatingKey: album.ratingKey,
-                musicbrainzId: album.musicbrainzId,
-                plex: plexDetails(album.ratingKey),
-              },
-              { signal, previousRawTags: stored.get(albumKeyString(key))?.rawTags },
-            ),
+          countEntryFetch(
+            context,
+            `${album.artistName} - ${album.title}`,
+            () =>
+              refresher.refreshAlbum(
+                {
+                  artistName: album.artistName,
+                  title: album.title,
+                  plexRatingKey: album.ratingKey,
+                  musicbrainzId: album.musicbrainzId,
+                  plex: plexDetails(album.ratingKey),
+                },
+                { signal, previousRawTags: stored.get(albumKeyString(key))?.rawTags },
+              ),
+            () => cursor.finish(position, album.ratingKey),
           ),
         ),
       ),

@@ -12,7 +12,15 @@ import { EntitySlots } from '../engine/entity-slots.ts';
 import type { PlexArtist } from '../../types.ts';
 import type { JobContext, JobResult } from '../engine/job-definition.ts';
 import { checkpoint } from '../engine/checkpoint.ts';
+import { ListingCursor } from '../engine/listing-cursor.ts';
 import type { WarmArtistsOptions } from './job-options.ts';
+
+interface Listed {
+  artist: PlexArtist;
+  key: string | null;
+  /** Position in the Plex listing, for the run's resume point. */
+  position: number;
+}
 
 // Artists read ahead of the ones being fetched: enough that a page boundary never idles the providers.
 const PAGE_OVERLAP = 100;
@@ -23,11 +31,13 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   const plex = deps.providers.require('plex');
   checkpoint(signal);
   const section = await plex.musicSection(signal);
+  // A resumed attempt lists from where the last one stopped, passing by what it finished past there.
+  const cursor = new ListingCursor(context.resumeFrom);
+  progress.trackResumePoint(() => cursor.position());
   // The fresh entries will be skipped: the ETA counts only what is left to fetch.
   if (options.skipCached) {
-    progress.expectSkips(
-      await countArtists(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh }),
-    );
+    const fresh = await countArtists(deps.pool, { expired: false }, { now: deps.clock(), tiers: deps.config.refresh });
+    progress.expectSkips(Math.max(0, fresh - progress.fetchedBefore));
   }
   // Slots follow Last.fm's rate (every artist asks it once) up to the configured concurrency.
   const slots = new EntitySlots(options.concurrency, () => deps.providers.limiter('lastfm')?.currentRate);
@@ -38,13 +48,18 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   setMaxListeners(Math.max(maxPending, defaultMaxListeners) * 4, signal);
   let wouldFetch = 0;
 
-  for await (const page of plex.artistPages(section.key, { signal })) {
+  for await (const page of plex.artistPages(section.key, { signal, start: cursor.start })) {
     checkpoint(signal);
     if (page.totalSize !== undefined) progress.setTotal(page.totalSize);
-    const keyed = page.items.map((artist) => ({ artist, key: normaliseNameKey(artist.name) }));
-    for (const { artist, key } of keyed)
-      if (key === null) progress.fail(artist.name, 'the name has no letters or digits');
-    const valid = keyed.filter((item): item is { artist: PlexArtist; key: string } => item.key !== null);
+    const keyed = page.items
+      .map((artist, index) => ({ artist, key: normaliseNameKey(artist.name), position: page.offset + index }))
+      .filter(({ artist, position }) => !cursor.finishedEarlier(position, artist.ratingKey));
+    for (const { artist, key, position } of keyed) {
+      if (key !== null) continue;
+      cursor.finish(position, artist.ratingKey);
+      progress.fail(artist.name, 'the name has no letters or digits');
+    }
+    const valid = keyed.filter((item): item is Listed & { key: string } => item.key !== null);
 
     // One query for the page: what the cache holds, to skip what is fresh and still the same artist.
     const stored = await getArtistsByKeys(
@@ -52,20 +67,26 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
       valid.map((item) => item.key),
     );
     const now = deps.clock();
-    const toFetch = valid.filter(({ artist, key }) => {
-      const entry = stored.get(key);
-      if (!options.skipCached || !entry) return true;
-      const reason = needsRecheck(
-        { status: entry.status, name: entry.name, musicbrainzId: entry.musicbrainzId, expiresAt: entry.expiresAt },
-        { name: artist.name, musicbrainzId: artist.musicbrainzId, plexGenres: [...artist.genres, ...artist.styles] },
-        now,
-      );
-      return reason !== null;
-    });
+    const toFetch: Array<Listed & { key: string }> = [];
+    for (const item of valid) {
+      const entry = stored.get(item.key);
+      const { artist } = item;
+      const fetch =
+        !options.skipCached ||
+        !entry ||
+        needsRecheck(
+          { status: entry.status, name: entry.name, musicbrainzId: entry.musicbrainzId, expiresAt: entry.expiresAt },
+          { name: artist.name, musicbrainzId: artist.musicbrainzId, plexGenres: [...artist.genres, ...artist.styles] },
+          now,
+        ) !== null;
+      if (fetch) toFetch.push(item);
+      else cursor.finish(item.position, artist.ratingKey);
+    }
     progress.skip(valid.length - toFetch.length, ['cached']);
 
     if (options.dryRun) {
       wouldFetch += toFetch.length;
+      for (const { artist, position } of toFetch) cursor.finish(position, artist.ratingKey);
       progress.skip(toFetch.length, ['would-fetch']);
       continue;
     }
@@ -76,7 +97,7 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
       toFetch.map(({ artist }) => artist.ratingKey),
       signal,
     );
-    for (const { artist, key } of toFetch) {
+    for (const { artist, key, position } of toFetch) {
       const work = (async () => {
         const release = await slots.acquire();
         try {
@@ -85,20 +106,25 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
           if (options.skipCached) {
             const latest = (await getArtistsByKeys(deps.pool, [key])).get(key);
             if (latest && latest.expiresAt > deps.clock() && latest.fetchedAt > now) {
+              cursor.finish(position, artist.ratingKey);
               progress.skip(1, ['cached']);
               return;
             }
           }
-          await countEntryFetch(context, artist.name, () =>
-            refresher.refreshArtist(
-              {
-                name: artist.name,
-                plexRatingKey: artist.ratingKey,
-                musicbrainzId: artist.musicbrainzId,
-                plex: plexDetails(artist.ratingKey),
-              },
-              { signal, previousRawTags: stored.get(key)?.rawTags, onFallback: release },
-            ),
+          await countEntryFetch(
+            context,
+            artist.name,
+            () =>
+              refresher.refreshArtist(
+                {
+                  name: artist.name,
+                  plexRatingKey: artist.ratingKey,
+                  musicbrainzId: artist.musicbrainzId,
+                  plex: plexDetails(artist.ratingKey),
+                },
+                { signal, previousRawTags: stored.get(key)?.rawTags, onFallback: release },
+              ),
+            () => cursor.finish(position, artist.ratingKey),
           );
         } finally {
           release();

@@ -10,7 +10,8 @@ import { ProgressReporter, type ProgressSnapshot } from './progress.ts';
 import { announceRun, finishAndAnnounce } from './runs/finish-run.ts';
 import { persistProgress } from './runs/persist-progress.ts';
 import { requeueRun } from './runs/requeue-run.ts';
-import type { JobRunRecord } from './runs/run-fields.ts';
+import { type JobRunRecord, runFailures, runSourceCounts } from './runs/run-fields.ts';
+import { runResumePoint } from './resume-point.ts';
 
 export type ExecutionOutcome =
   | { outcome: 'finished'; run: JobRunRecord }
@@ -100,11 +101,32 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
     return { outcome: 'finished', run: finished } as const;
   };
 
+  // A resumed attempt goes on from where the last one's resume point says, with the counts written with it.
+  const resumePoint = run.attempt > 1 ? runResumePoint(run) : undefined;
+  if (resumePoint) {
+    progress.carryOver({
+      current: run.progressCurrent,
+      total: run.progressTotal,
+      sourceCounts: runSourceCounts(run),
+      failures: runFailures(run),
+      skipped: resumePoint.skipped,
+    });
+  }
+
   try {
-    logger.info({ attempt: run.attempt }, 'run started');
+    logger.info({ attempt: run.attempt, resumeAt: resumePoint?.offset }, 'run started');
     // Keeps "resuming after an interrupted attempt" visible while the run goes on.
     if (run.message) progress.setMessage(run.message);
-    const result = await job.run({ deps, progress, signal: controller.signal, logger }, params.options);
+    const result = await job.run(
+      {
+        deps,
+        progress,
+        signal: controller.signal,
+        logger,
+        ...(resumePoint ? { resumeFrom: { offset: resumePoint.offset, doneAhead: resumePoint.doneAhead } } : {}),
+      },
+      params.options,
+    );
     // A job may notice the abort and return early instead of throwing.
     if (controller.signal.aborted) throw controller.signal.reason;
     return await finish('succeeded', result.message ?? null, null);

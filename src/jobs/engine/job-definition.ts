@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.ts';
 import type { Providers } from '../../providers/create-providers.ts';
 import type { Clock, JobKind, ProviderName } from '../../types.ts';
 import type { ProgressReporter } from './progress.ts';
+import type { ListingPosition } from './resume-point.ts';
 
 /** What every job receives besides its options. */
 export interface JobDependencies {
@@ -30,6 +31,11 @@ export interface JobContext {
   /** Aborted on cancel and on worker shutdown; jobs call `checkpoint(signal)` between units of work. */
   signal: AbortSignal;
   logger: Logger;
+  /**
+   * In a resumed attempt of a job that keeps a resume point: where the last attempt stopped. The
+   * progress already holds the counts written with it.
+   */
+  resumeFrom?: ListingPosition;
 }
 
 export interface JobResult {

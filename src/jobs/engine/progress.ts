@@ -6,6 +6,7 @@
 // cache costs nothing, and counting it made an early ETA several times too optimistic. The rate is
 // over a moving window, so it settles again soon after a provider's pause (a 429) ends.
 import type { Clock, JobKind, JobStatus } from '../../types.ts';
+import type { ListingPosition, ResumePoint } from './resume-point.ts';
 import type { RunFailure, SourceCounts } from './runs/run-fields.ts';
 
 export interface ProgressSnapshot {
@@ -26,6 +27,17 @@ export interface ProgressSnapshot {
   message: string | null;
   startedAt: Date;
   updatedAt: Date;
+  /** Where a resumed attempt would start, taken with these counts; absent for a job that keeps none. */
+  resumePoint?: ResumePoint;
+}
+
+/** What an earlier attempt of the run had counted when its resume point was written. */
+export interface CarriedProgress {
+  current: number;
+  total: number;
+  sourceCounts: SourceCounts;
+  failures: RunFailure[];
+  skipped: number;
 }
 
 export interface ProgressSink {
@@ -54,6 +66,11 @@ export interface ProgressOptions {
   persistIntervalMs?: number;
   /** Persist whenever progress crosses another multiple of this fraction of the total. */
   persistFraction?: number;
+  /**
+   * While a resume point is tracked, persist at least this often (trailing, while items get done): a
+   * kill then costs a resumed attempt at most this much listing and re-checking.
+   */
+  resumePointIntervalMs?: number;
 }
 
 export class ProgressReporter {
@@ -75,7 +92,12 @@ export class ProgressReporter {
   private lastPersistAt: number;
   private lastPersistStep = 0;
   private persisting: Promise<void> = Promise.resolve();
+  private persistTimer: NodeJS.Timeout | undefined;
+  private readPosition: (() => ListingPosition) | undefined;
+  /** Items an earlier attempt fetched (or failed): stored now, behind this attempt's listing. */
+  private carriedWork = 0;
   private readonly publishIntervalMs: number;
+  private readonly resumePointIntervalMs: number;
   private readonly persistIntervalMs: number;
   private readonly persistFraction: number;
 
@@ -90,6 +112,39 @@ export class ProgressReporter {
     this.publishIntervalMs = options.publishIntervalMs ?? 250;
     this.persistIntervalMs = options.persistIntervalMs ?? 30_000;
     this.persistFraction = options.persistFraction ?? 0.1;
+    this.resumePointIntervalMs = options.resumePointIntervalMs ?? 1_000;
+  }
+
+  /**
+   * A resumed attempt goes on from the counts of the one before (written with its resume point), so
+   * the bar and the totals do not start over; the rate starts afresh with this attempt's own work.
+   */
+  carryOver(previous: CarriedProgress): void {
+    this.current = previous.current;
+    this.total = previous.total;
+    Object.assign(this.sourceCounts, previous.sourceCounts);
+    this.failures.push(...previous.failures.slice(0, FAILURE_SAMPLE_SIZE));
+    this.skipped = previous.skipped;
+    this.worked = Math.max(0, previous.current - previous.skipped);
+    this.carriedWork = this.worked;
+    this.samples.splice(0, this.samples.length, { at: this.startedAt.getTime(), worked: this.worked });
+    this.lastPersistStep = this.step();
+  }
+
+  /**
+   * Items earlier attempts of this run fetched or failed. A warm that counts the fresh entries of the
+   * cache to estimate its skips subtracts these: they are fresh now, but behind the resumed listing.
+   */
+  get fetchedBefore(): number {
+    return this.carriedWork;
+  }
+
+  /**
+   * The job keeps a resume point: `read` gives its listing position, taken with every persisted
+   * snapshot. The job must update what `read` returns in the same synchronous step as the counts.
+   */
+  trackResumePoint(read: () => ListingPosition): void {
+    this.readPosition = read;
   }
 
   setTotal(total: number): void {
@@ -169,6 +224,7 @@ export class ProgressReporter {
       message: this.message,
       startedAt: this.startedAt,
       updatedAt: now,
+      ...(this.readPosition ? { resumePoint: { ...this.readPosition(), skipped: this.skipped } } : {}),
     };
   }
 
@@ -187,6 +243,7 @@ export class ProgressReporter {
    */
   async dispose(): Promise<void> {
     this.clearTimer();
+    this.clearPersistTimer();
     await this.persisting;
   }
 
@@ -231,8 +288,20 @@ export class ProgressReporter {
         this.publishNow();
       }, this.publishIntervalMs - sinceLast);
     }
-    const step = this.total > 0 ? Math.floor(this.current / (this.total * this.persistFraction)) : 0;
-    if (step > this.lastPersistStep || now - this.lastPersistAt >= this.persistIntervalMs) this.persistNow();
+    const sincePersist = now - this.lastPersistAt;
+    if (this.step() > this.lastPersistStep || sincePersist >= this.persistIntervalMs) this.persistNow();
+    else if (this.readPosition) {
+      if (sincePersist >= this.resumePointIntervalMs) this.persistNow();
+      else
+        this.persistTimer ??= setTimeout(() => {
+          this.persistTimer = undefined;
+          this.persistNow();
+        }, this.resumePointIntervalMs - sincePersist);
+    }
+  }
+
+  private step(): number {
+    return this.total > 0 ? Math.floor(this.current / (this.total * this.persistFraction)) : 0;
   }
 
   private publishNow(): void {
@@ -241,9 +310,10 @@ export class ProgressReporter {
   }
 
   private persistNow(): void {
+    this.clearPersistTimer();
     const snapshot = this.snapshot();
     this.lastPersistAt = snapshot.updatedAt.getTime();
-    this.lastPersistStep = this.total > 0 ? Math.floor(this.current / (this.total * this.persistFraction)) : 0;
+    this.lastPersistStep = this.step();
     // Writes are chained so they land in order; a failed write is the sink's to report.
     this.persisting = this.persisting.then(() => this.options.sink.persist(snapshot)).catch(() => undefined);
   }
@@ -251,5 +321,10 @@ export class ProgressReporter {
   private clearTimer(): void {
     if (this.publishTimer) clearTimeout(this.publishTimer);
     this.publishTimer = undefined;
+  }
+
+  private clearPersistTimer(): void {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
   }
 }

@@ -21,6 +21,8 @@ export function progressColumns(progress: ProgressSnapshot | undefined) {
     progressTotal: progress.total,
     sourceCounts: progress.sourceCounts,
     failures: progress.failures,
+    // Only with the counts it was taken with, so a resumed attempt never counts an item twice.
+    ...(progress.resumePoint ? { resumePoint: progress.resumePoint } : {}),
   };
 }
 

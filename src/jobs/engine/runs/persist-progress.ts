@@ -16,6 +16,8 @@ export async function persistProgress(
       sourceCounts: progress.sourceCounts,
       failures: progress.failures,
       message: progress.message,
+      // With the counts it matches, or not at all: a snapshot without one leaves the last one in place.
+      ...(progress.resumePoint ? { resumePoint: progress.resumePoint } : {}),
     },
     select: { cancelRequestedAt: true },
   });
