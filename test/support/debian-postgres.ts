@@ -1,4 +1,4 @@
-// Debian's PostgreSQL 15 server binaries, started by hand as a second target (stack notes): proves
+// Debian's PostgreSQL 15 server binaries, started by hand as a second target: proves
 // linernotes works with DATABASE_URL on another major version than the embedded 18.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
