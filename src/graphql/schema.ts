@@ -16,5 +16,6 @@ import './types/subscriptions.ts';
 import './types/schedules.ts';
 import './types/provider-stats.ts';
 import './types/cache-stats.ts';
+import './types/warm-estimate.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

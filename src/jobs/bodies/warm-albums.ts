@@ -11,6 +11,8 @@ import type { PlexAlbum } from '../../types.ts';
 import type { JobContext, JobResult } from '../engine/job-definition.ts';
 import { checkpoint } from '../engine/checkpoint.ts';
 import type { WarmAlbumsOptions } from './job-options.ts';
+import { askedProviders, dryRunResult } from '../estimate/warm-estimate.ts';
+import { ASSUMED_FALLBACK_SHARES, WarmRequestTally } from './warm-plan.ts';
 
 export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions): Promise<JobResult> {
   const { deps, progress, signal } = context;
@@ -27,7 +29,8 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
   }
   // Keys already handled in this run: the same album can be listed twice (editions, duplicates).
   const seen = new Set<string>();
-  let wouldFetch = 0;
+  // A dry run counts the requests the warm would send with the warm's own plan (albums have no fallbacks).
+  const tally = options.dryRun ? new WarmRequestTally(askedProviders(deps), ASSUMED_FALLBACK_SHARES) : undefined;
 
   for await (const page of plex.albumPages(section.key, { signal })) {
     checkpoint(signal);
@@ -57,8 +60,9 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
       return !options.skipCached || !entry || entry.expiresAt <= now;
     });
     progress.skip(unique.length - toFetch.length, ['cached']);
-    if (options.dryRun) {
-      wouldFetch += toFetch.length;
+    if (tally !== undefined) {
+      tally.page(toFetch.length);
+      tally.albums(toFetch.length);
       progress.skip(toFetch.length, ['would-fetch']);
       continue;
     }
@@ -89,7 +93,7 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
     );
   }
   const done = progress.snapshot();
-  if (options.dryRun) return { message: `dry run: ${wouldFetch} of ${done.total} albums would be fetched` };
+  if (tally !== undefined) return dryRunResult(deps, 'cache-warm-albums', tally, done);
   const skipped = (done.sourceCounts.cached ?? 0) + (done.sourceCounts.duplicate ?? 0);
   const failed = done.sourceCounts.failed ?? 0;
   return {
