@@ -12,7 +12,7 @@ import {
   type ProviderHealthQuery,
   WarmArtistCacheDocument,
 } from '../../src/generated/graphql.ts';
-import { type RunningCli, startCli } from '../support/cli.ts';
+import { type RunningCli, runCli, startCli } from '../support/cli.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { type ApiServer, startApiServer } from './support/api-server.ts';
 import { dataOf, request } from './support/operations.ts';
@@ -142,5 +142,15 @@ describe('providerHealth for the whole installation', () => {
     expect(countedHere).toBeLessThan(sent);
     await expect.poll(async () => (await health('LASTFM')).lastHour.requests, { timeout: 10_000 }).toBe(sent);
     expect(await health('LASTFM')).toMatchObject({ status: 'OK', breaker: 'CLOSED', processes: 1 });
+
+    // The CLI reads the same records: a third process, with no provider client of its own.
+    const cli = await runCli(['providers', 'health'], { env: harness.env, cwd: workDir });
+    expect(cli.code, cli.stderr).toBe(0);
+    const [header, ...rows] = cli.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^PROVIDER +STATUS +BREAKER +REQ\/S +BUDGET\/S +REQUESTS 1H +429 1H +ERRORS 1H +RESUMES$/);
+    const lastfm = rows.find((row) => row.startsWith('lastfm '))?.split(/ {2,}/);
+    expect(lastfm?.slice(0, 3)).toEqual(['lastfm', 'ok', 'closed']);
+    expect(lastfm?.[5]).toBe(String(sent));
+    expect(rows.some((row) => row.startsWith('spotify genres: available (probed '))).toBe(true);
   }, 180_000);
 });

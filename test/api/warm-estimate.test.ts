@@ -1,6 +1,9 @@
 // warmEstimate through the API against the simulators: the requests it expects per provider are set
 // against the requests the warm then sends (counted in the simulators' own request log), and a dry run
 // of the same warm reports the same figures.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   JobRunDocument,
@@ -11,6 +14,7 @@ import {
 } from '../../src/generated/graphql.ts';
 import type { ProviderName } from '../../src/types.ts';
 import type { WorkerHandle } from '../../src/worker/runner.ts';
+import { runCli } from '../support/cli.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { type ApiServer, startApiServer } from './support/api-server.ts';
 import { dataOf, request } from './support/operations.ts';
@@ -28,8 +32,11 @@ describe('warmEstimate against the requests the warm then sends', () => {
   let harness: Harness;
   let api: ApiServer;
   let worker: WorkerHandle;
+  let workDir: string;
 
   beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'linernotes-estimate-'));
+    await chmod(workDir, 0o755);
     // The simulators' limits lifted and the rates raised, so that warming the library takes seconds.
     const generous = { limit: 200, windowMs: 1_000 };
     harness = await startHarness({
@@ -52,6 +59,7 @@ describe('warmEstimate against the requests the warm then sends', () => {
     await worker?.stop();
     await api?.close();
     await harness?.close();
+    await rm(workDir, { recursive: true, force: true });
   });
 
   async function estimate(kind: 'CACHE_WARM' | 'CACHE_WARM_ALBUMS' = 'CACHE_WARM'): Promise<Estimate> {
@@ -128,6 +136,17 @@ describe('warmEstimate against the requests the warm then sends', () => {
     const dry = await warmAndCount('artists', { dryRun: true });
     expect(dry.message).toBe(`dry run: ${before.summary}`);
     expect([...dry.sent.keys()]).toEqual(['plex']);
+    // The CLI's `warm --estimate`, from another process, plans the same requests.
+    const cli = await runCli(['warm', '--estimate', '--json'], { env: harness.env, cwd: workDir });
+    expect(cli.code, cli.stderr).toBe(0);
+    const fromCli = JSON.parse(cli.stdout) as {
+      toFetch: number;
+      requests: Array<{ provider: string; requests: number }>;
+    };
+    expect(fromCli.toFetch).toBe(before.toFetch);
+    expect(Object.fromEntries(fromCli.requests.map((entry) => [entry.provider, entry.requests]))).toEqual(
+      estimated(before),
+    );
 
     const { sent } = await warmAndCount('artists');
     const planned = estimated(before);
