@@ -4,10 +4,11 @@
 // this process's breaker, pauses and rate replace its previous ones. A write that fails (the database
 // away) is not lost: the next one carries its counts too.
 //
-// Raw SQL, one statement for both tables: Prisma would need an upsert per provider and table (ten
-// statements in a transaction, as bench/provider-health-flush.bench.ts measures), on the heartbeat
-// connection that must stay quick.
+// Raw SQL, one statement for both tables: Prisma needs an upsert per provider and table (ten statements
+// in a transaction), which took 9 × as long per batch (bench/provider-health-flush.bench.ts), on the
+// heartbeat connection that must stay quick.
 import type pg from 'pg';
+import type { Queryable } from '../db/queryable.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock, ProviderName } from '../types.ts';
 import type { ProviderCountersSnapshot } from './counters.ts';
@@ -37,6 +38,60 @@ function totalsOf(counters: ProviderCountersSnapshot): Totals {
     rateLimited: counters.rateLimited,
     errors: counters.errorsTotal - errors['not-found'] - errors['not-configured'] - counters.heldBack,
   };
+}
+
+/** One process's write: counts to add to a minute's rows, and its states of the providers. */
+export interface ProviderHealthBatch {
+  minute: Date;
+  processId: string;
+  at: Date;
+  counts: Array<{ provider: ProviderName } & Totals>;
+  states: Array<{
+    provider: ProviderName;
+    breaker: string;
+    breakerRetryAt: Date | null;
+    rateLimitedUntil: Date | null;
+    unavailableUntil: Date | null;
+    requestsPerSecond: number | null;
+  }>;
+}
+
+/** The batch in one statement: the counts added to their minute's rows, the states replaced. */
+export async function writeProviderHealth(db: Queryable, batch: ProviderHealthBatch): Promise<void> {
+  const { counts, states } = batch;
+  await db.query(
+    `WITH counted AS (
+       INSERT INTO provider_request_minutes AS m (provider, minute, requests, rate_limited, errors)
+       SELECT c.provider, $2, c.requests, c.rate_limited, c.errors
+         FROM unnest($1::text[], $3::int[], $4::int[], $5::int[]) AS c(provider, requests, rate_limited, errors)
+       ON CONFLICT (provider, minute) DO UPDATE SET requests = m.requests + EXCLUDED.requests,
+         rate_limited = m.rate_limited + EXCLUDED.rate_limited, errors = m.errors + EXCLUDED.errors
+     )
+     INSERT INTO provider_process_states AS s (process_id, provider, breaker, breaker_retry_at, rate_limited_until,
+       unavailable_until, requests_per_second, updated_at)
+     SELECT $6, p.provider, p.breaker, p.breaker_retry_at, p.rate_limited_until, p.unavailable_until, p.rps, $12
+       FROM unnest($7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $13::float8[])
+         AS p(provider, breaker, breaker_retry_at, rate_limited_until, unavailable_until, rps)
+     ON CONFLICT (process_id, provider) DO UPDATE SET breaker = EXCLUDED.breaker,
+       breaker_retry_at = EXCLUDED.breaker_retry_at, rate_limited_until = EXCLUDED.rate_limited_until,
+       unavailable_until = EXCLUDED.unavailable_until, requests_per_second = EXCLUDED.requests_per_second,
+       updated_at = EXCLUDED.updated_at`,
+    [
+      counts.map((entry) => entry.provider),
+      batch.minute,
+      counts.map((entry) => entry.requests),
+      counts.map((entry) => entry.rateLimited),
+      counts.map((entry) => entry.errors),
+      batch.processId,
+      states.map((entry) => entry.provider),
+      states.map((entry) => entry.breaker),
+      states.map((entry) => entry.breakerRetryAt),
+      states.map((entry) => entry.rateLimitedUntil),
+      states.map((entry) => entry.unavailableUntil),
+      batch.at,
+      states.map((entry) => entry.requestsPerSecond),
+    ],
+  );
 }
 
 export class ProviderHealthRecorder {
@@ -90,40 +145,20 @@ export class ProviderHealthRecorder {
         counted.push({ provider: status.provider, totals, delta });
     }
     if (states.length === 0) return;
-    const at = (date: Date | null) => date?.toISOString() ?? null;
-    await pool.query(
-      `WITH counted AS (
-         INSERT INTO provider_request_minutes AS m (provider, minute, requests, rate_limited, errors)
-         SELECT c.provider, $2, c.requests, c.rate_limited, c.errors
-           FROM unnest($1::text[], $3::int[], $4::int[], $5::int[]) AS c(provider, requests, rate_limited, errors)
-         ON CONFLICT (provider, minute) DO UPDATE SET requests = m.requests + EXCLUDED.requests,
-           rate_limited = m.rate_limited + EXCLUDED.rate_limited, errors = m.errors + EXCLUDED.errors
-       )
-       INSERT INTO provider_process_states AS s (process_id, provider, breaker, breaker_retry_at, rate_limited_until,
-         unavailable_until, requests_per_second, updated_at)
-       SELECT $6, p.provider, p.breaker, p.breaker_retry_at, p.rate_limited_until, p.unavailable_until, p.rps, $12
-         FROM unnest($7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $13::float8[])
-           AS p(provider, breaker, breaker_retry_at, rate_limited_until, unavailable_until, rps)
-       ON CONFLICT (process_id, provider) DO UPDATE SET breaker = EXCLUDED.breaker,
-         breaker_retry_at = EXCLUDED.breaker_retry_at, rate_limited_until = EXCLUDED.rate_limited_until,
-         unavailable_until = EXCLUDED.unavailable_until, requests_per_second = EXCLUDED.requests_per_second,
-         updated_at = EXCLUDED.updated_at`,
-      [
-        counted.map((entry) => entry.provider),
-        minute,
-        counted.map((entry) => entry.delta.requests),
-        counted.map((entry) => entry.delta.rateLimited),
-        counted.map((entry) => entry.delta.errors),
-        processId,
-        states.map((entry) => entry.provider),
-        states.map((entry) => entry.counters.breaker),
-        states.map((entry) => at(entry.counters.breakerRetryAt)),
-        states.map((entry) => at(entry.counters.pausedUntil)),
-        states.map((entry) => at(entry.counters.unavailableUntil)),
-        now,
-        states.map((entry) => entry.counters.currentRate),
-      ],
-    );
+    await writeProviderHealth(pool, {
+      minute,
+      processId,
+      at: now,
+      counts: counted.map((entry) => ({ provider: entry.provider, ...entry.delta })),
+      states: states.map(({ provider, counters }) => ({
+        provider,
+        breaker: counters.breaker,
+        breakerRetryAt: counters.breakerRetryAt,
+        rateLimitedUntil: counters.pausedUntil,
+        unavailableUntil: counters.unavailableUntil,
+        requestsPerSecond: counters.currentRate,
+      })),
+    });
     for (const entry of counted) this.written.set(entry.provider, entry.totals);
     // Once a minute, whichever process gets there: rows older than a day go.
     if (minute.getTime() !== this.prunedMinute) {
