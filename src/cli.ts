@@ -126,12 +126,29 @@ program
   .option('--concurrency <n>', 'entities in flight (1-16)', positiveInteger)
   .option('--dry-run', 'count what would be fetched; no provider calls beyond Plex, no writes')
   .option('--force', 'fetch every entity again, even fresh ones')
-  .action((options: { albums?: boolean; concurrency?: number; dryRun?: boolean; force?: boolean }) =>
-    runJob(options.albums ? 'cache-warm-albums' : 'cache-warm', {
-      ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
-      ...(options.dryRun && { dryRun: true }),
-      ...(options.force && { skipCached: false }),
-    }),
+  .option('--estimate', 'print what the warm would cost (requests per provider, duration) without running it')
+  .option('--json', 'with --estimate: print JSON')
+  .action(
+    async (options: {
+      albums?: boolean;
+      concurrency?: number;
+      dryRun?: boolean;
+      force?: boolean;
+      estimate?: boolean;
+      json?: boolean;
+    }) => {
+      const kind = options.albums ? 'cache-warm-albums' : 'cache-warm';
+      if (options.estimate) {
+        const { warmEstimateCommand } = await import('./cli/warm-estimate-command.ts');
+        await exitWith(warmEstimateCommand(kind, { skipCached: !options.force, json: options.json ?? false }));
+        return;
+      }
+      await runJob(kind, {
+        ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+        ...(options.dryRun && { dryRun: true }),
+        ...(options.force && { skipCached: false }),
+      });
+    },
   );
 
 program
@@ -200,9 +217,20 @@ program
       ),
   );
 
-program
-  .command('providers')
-  .description('provider pauses')
+const providers = program.command('providers').description('provider health and pauses');
+
+providers
+  .command('health')
+  .description(
+    'every provider for the whole installation: status, breaker, rate, the last hour’s requests, 429s and errors',
+  )
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { providerHealthCommand } = await import('./cli/provider-health-command.ts');
+    await exitWith(providerHealthCommand({ json: options.json ?? false }));
+  });
+
+providers
   .command('resume')
   .description('end the pause of a provider that refused our credentials (after fixing the key or the subscription)')
   .addArgument(new Argument('<provider>', 'the paused provider').choices(['lastfm', 'spotify']))

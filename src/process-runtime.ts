@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import { createProviders, type Providers } from './providers/create-providers.ts';
 import { followProviderPauses } from './providers/pause-sync.ts';
 import { ensureSpotifyCapabilities } from './providers/capability-store.ts';
+import { ProviderHealthRecorder } from './providers/health-recorder.ts';
 import { systemClock, type Clock } from './types.ts';
 import { ProcessRegistry } from './worker/process-registry.ts';
 import { ProviderRateShare } from './worker/rate-share.ts';
@@ -65,7 +66,10 @@ export async function startProcessRuntime(options: {
   const registry: ProcessRegistry = new ProcessRegistry({ pool: heartbeatPool, prisma: heartbeatPrisma }, logger, {
     staleAfterMs: config.workerStaleMs,
     intervalMs: Math.max(500, Math.floor(config.workerStaleMs / 6)),
-    onBeat: (): Promise<void> => rateShare.beat(),
+    onBeat: async (): Promise<void> => {
+      await rateShare.beat();
+      await healthRecorder.flush();
+    },
   });
   // A process stops counting as a caller of a provider once it asked for no slot for half the stale period.
   const rateShare = new ProviderRateShare({
@@ -77,6 +81,14 @@ export async function startProcessRuntime(options: {
     processId: registry.id,
     idleAfterMs: config.workerStaleMs / 2,
     staleAfterMs: config.workerStaleMs,
+  });
+  // This process's provider counts and states, written at every heartbeat for the installation's health view.
+  const healthRecorder = new ProviderHealthRecorder({
+    pool: heartbeatPool,
+    providers,
+    processId: registry.id,
+    clock,
+    logger,
   });
   await registry.start();
   await rateShare.start();
@@ -91,6 +103,8 @@ export async function startProcessRuntime(options: {
       stopFollowingPauses();
       cancellation.stop();
       await rateShare.stop();
+      // The last counts, while this process's row (which its states hang on) still exists.
+      await healthRecorder.flush();
       await registry.stop();
       await heartbeatPrisma.$disconnect();
       await heartbeatPool.end();

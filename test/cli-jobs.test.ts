@@ -204,9 +204,17 @@ describe('linernotes job commands', () => {
     const runsBefore = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
     const result = await runCli(['warm', '--dry-run'], { env: harness.env, cwd: workDir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(
-      `cache-warm dry run: 4 of ${ARTISTS} artists would be fetched (nothing recorded)\nsources: cached ${ARTISTS - 4}, would-fetch 4\n`,
+    const [summary, sources, header, ...providers] = result.stdout.trimEnd().split('\n');
+    expect(summary).toMatch(
+      new RegExp(
+        `^cache-warm dry run: ${ARTISTS} artists, 80% fresh, 4 to fetch: ≈ 4 Last\\.fm requests at 4/s.* \\(nothing recorded\\)$`,
+      ),
     );
+    expect(sources).toBe(`sources: cached ${ARTISTS - 4}, would-fetch 4`);
+    // Then the estimate per provider: Last.fm once per artist, Plex's section list, listing page and details.
+    expect(header).toMatch(/^PROVIDER +REQUESTS +RATE +TIME +PAUSED UNTIL$/);
+    expect(providers).toContainEqual(expect.stringMatching(/^lastfm +4 +4\/s +1 s +-$/));
+    expect(providers).toContainEqual(expect.stringMatching(/^plex +3 +- +- +-$/));
     expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0]).toEqual(runsBefore);
     expect((await harness.db.pool.query('SELECT count(*)::int AS count FROM artist_cache')).rows[0]).toEqual({
       count: ARTISTS - 4,

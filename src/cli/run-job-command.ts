@@ -9,6 +9,7 @@ import { runFailures, runSourceCounts } from '../jobs/engine/runs/run-fields.ts'
 import type { JobKind } from '../types.ts';
 import { openCommandContext } from './command-context.ts';
 import { createProgressDisplay, formatSources } from './progress-display.ts';
+import { formatEstimate } from './estimate-table.ts';
 
 const EXIT_CODES = { succeeded: 0, failed: 1, cancelled: 130 } as const;
 
@@ -44,6 +45,7 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
       process.stdout.write(
         `${kind} ${outcome.message ?? `dry run ${outcome.status}`} (nothing recorded)\n${sources ? `sources: ${sources}\n` : ''}`,
       );
+      if (outcome.estimate !== undefined) process.stdout.write(`${formatEstimate(outcome.estimate)}\n`);
       return EXIT_CODES[outcome.status];
     }
     if (outcome.outcome !== 'finished') {

@@ -12,6 +12,7 @@ import {
   RUN_PROGRESS_SUBSCRIPTION,
 } from './operations.js';
 import { renderHistory, runCard } from './render-runs.js';
+import { renderHealth } from './render-health.js';
 import { renderCards, renderGenres, renderProviders, renderSources } from './render-stats.js';
 import { askForToken, forgetToken, storedToken } from './token.js';
 
@@ -33,6 +34,7 @@ const elements = {
   genreTabs: document.getElementById('genre-tabs'),
   sources: document.getElementById('sources'),
   providers: document.getElementById('providers-body'),
+  health: document.getElementById('health-body'),
   history: document.getElementById('history-body'),
 };
 
@@ -94,6 +96,7 @@ async function refresh() {
   renderGenres(elements.genres, state.stats, state.genreTable);
   renderSources(elements.sources, state.stats);
   renderProviders(elements.providers, state.stats);
+  renderHealth(elements.health, data.providerHealth);
   renderHistory(elements.history, state.history);
   elements.updated.textContent = `updated ${new Date(state.stats.at).toLocaleTimeString()}`;
   elements.updated.dateTime = state.stats.at;

@@ -32,7 +32,7 @@ const TABLE_FIELDS = /* GraphQL */ `
   }
 `;
 
-/** The cards, the genre chart, the providers and the job history, in one round trip. */
+/** The cards, the genre chart, the providers, their health and the job history, in one round trip. */
 export const DASHBOARD_QUERY = /* GraphQL */ `
   query Dashboard($topGenres: Int!, $history: Int!) {
     cacheStats(topGenres: $topGenres) {
@@ -61,6 +61,20 @@ export const DASHBOARD_QUERY = /* GraphQL */ `
         pause { reason since retryAt }
       }
       reads { sinceStart { reads hitRate } }
+    }
+    providerHealth {
+      provider
+      configured
+      status
+      breaker
+      failingProcesses
+      processes
+      genres
+      pause { reason retryAt }
+      resumesAt
+      requestsPerSecond
+      budgetPerSecond
+      lastHour { requests rateLimited errors }
     }
     jobRuns(first: $history) {
       totalCount

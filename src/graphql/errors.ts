@@ -83,6 +83,17 @@ export class NotConfiguredError extends ApiError {
   }
 }
 
+/** A provider the answer needs (Plex, for an estimate) did not answer: nothing was done; try again later. */
+export class ProviderUnavailableError extends ApiError {
+  override name = 'ProviderUnavailableError';
+  constructor(
+    readonly provider: ProviderName,
+    message: string,
+  ) {
+    super(message, 'UNAVAILABLE', { provider: provider.toUpperCase() });
+  }
+}
+
 /** Seconds a client should wait before retrying after UNAVAILABLE: about what a PostgreSQL restart takes. */
 const RETRY_AFTER_SECONDS = 5;
 

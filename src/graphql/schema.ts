@@ -16,5 +16,7 @@ import './types/subscriptions.ts';
 import './types/schedules.ts';
 import './types/provider-stats.ts';
 import './types/cache-stats.ts';
+import './types/warm-estimate.ts';
+import './types/provider-health.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -60,6 +60,11 @@ export class CircuitBreaker {
     return this.current;
   }
 
+  /** While open: when the next probe is let through; null while closed or half-open. */
+  get retryAt(): Date | null {
+    return this.state === 'open' ? new Date(this.openedAt + this.options.openMs) : null;
+  }
+
   async execute<T>(operation: () => Promise<T>): Promise<T> {
     const isProbe = this.admit();
     let outcome: Outcome = 'neutral';

@@ -20,9 +20,16 @@ export interface ProviderCountersSnapshot {
   /** Calls that ended in an error, by kind. */
   errors: Record<ProviderErrorKind, number>;
   errorsTotal: number;
+  /**
+   * Of the errors, calls this process refused without sending anything: the breaker open, the provider
+   * paused, or its quota known to be spent.
+   */
+  heldBack: number;
   /** Latency of the most recent attempts (a window, so an old slow spell does not linger). */
   latency: LatencySummary;
   breaker: BreakerState;
+  /** While the breaker is open: when it lets the next probe through. */
+  breakerRetryAt: Date | null;
   /** Requests per second the limiter currently allows; null when only concurrency bounds it. */
   currentRate: number | null;
   pausedUntil: Date | null;
@@ -32,6 +39,7 @@ export interface ProviderCountersSnapshot {
 /** What the counters ask of the limiter and the breaker when a snapshot is taken. */
 export interface CounterSources {
   breakerState(): BreakerState;
+  breakerRetryAt(): Date | null;
   currentRate(): number | null;
   pausedUntil(): Date | null;
   unavailableUntil(): Date | null;
@@ -61,6 +69,7 @@ export class ProviderCounters {
   private retries = 0;
   private rateLimited = 0;
   private readonly errors = emptyErrors();
+  private heldBack = 0;
   // A ring buffer: percentiles over a bounded window cost nothing per request.
   private readonly latencies: number[] = [];
   private latencyCursor = 0;
@@ -88,6 +97,11 @@ export class ProviderCounters {
     this.errors[kind] += 1;
   }
 
+  /** A call refused here before any request (also counted by `recordError`). */
+  recordHeldBack(): void {
+    this.heldBack += 1;
+  }
+
   recordLatency(milliseconds: number): void {
     if (!Number.isFinite(milliseconds) || milliseconds < 0) return;
     if (this.latencies.length < LATENCY_WINDOW) {
@@ -109,6 +123,7 @@ export class ProviderCounters {
       rateLimited: this.rateLimited,
       errors: { ...this.errors },
       errorsTotal: Object.values(this.errors).reduce((sum, value) => sum + value, 0),
+      heldBack: this.heldBack,
       latency: {
         samples: sorted.length,
         averageMs: round(sorted.length === 0 ? null : total / sorted.length),
@@ -117,6 +132,7 @@ export class ProviderCounters {
         maxMs: round(sorted.at(-1) ?? null),
       },
       breaker: this.sources?.breakerState() ?? 'closed',
+      breakerRetryAt: this.sources?.breakerRetryAt() ?? null,
       currentRate: this.sources?.currentRate() ?? null,
       pausedUntil: this.sources?.pausedUntil() ?? null,
       unavailableUntil: this.sources?.unavailableUntil() ?? null,

@@ -161,6 +161,7 @@ export function createProviders(config: ProvidersConfig, dependencies: ProviderD
     const breaker = new CircuitBreaker(provider, { ...DEFAULT_BREAKER_OPTIONS, ...tuning.breaker }, clock, logger);
     counters.attach({
       breakerState: () => breaker.state,
+      breakerRetryAt: () => breaker.retryAt,
       currentRate: () => limiter.currentRate ?? null,
       pausedUntil: () => limiter.pausedUntilDate ?? null,
       unavailableUntil: () => limiter.unavailableUntilDate ?? null,

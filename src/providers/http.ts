@@ -179,6 +179,9 @@ function kindForStatus(status: number): { kind: ProviderErrorKind; code: Provide
   return { kind: 'bad-response', code: 'http-status' };
 }
 
+/** Refusals of this process's own (no request went out): the breaker open, a pause, a quota known spent. */
+const HELD_BACK_CODES: ReadonlySet<ProviderErrorCode> = new Set(['circuit-open', 'paused', 'quota']);
+
 export class HttpClient {
   readonly provider: ProviderName;
   private readonly options: HttpClientOptions;
@@ -209,7 +212,11 @@ export class HttpClient {
         spec.rateLimit === false ? () => this.send(spec) : () => limiter.schedule(() => this.send(spec), spec.signal);
       return spec.breaker === false ? await run() : await breaker.execute(run);
     } catch (error) {
-      if (error instanceof ProviderError) counters.recordError(error.kind);
+      if (error instanceof ProviderError) {
+        counters.recordError(error.kind);
+        if (error.status === undefined && error.code !== undefined && HELD_BACK_CODES.has(error.code))
+          counters.recordHeldBack();
+      }
       throw error;
     }
   }

@@ -128,6 +128,11 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
       })
       .toBeGreaterThanOrEqual(12);
     await text(page, '[data-table="albums"] [data-stat="total"]', /^[1-9]/).waitFor();
+    // Provider health, for every process: the artist warm's Last.fm requests are in the last hour's count.
+    const lastfmHealth = page.locator('#health-body tr[data-provider="lastfm"]');
+    await lastfmHealth.locator('[data-label="requests"]', { hasText: /^[1-9]/ }).waitFor({ timeout: 30_000 });
+    expect(await lastfmHealth.locator('[data-label="status"]').textContent()).toBe('ok');
+    expect(await lastfmHealth.locator('[data-label="breaker"]').textContent()).toBe('closed');
     await mkdir(docs, { recursive: true });
     await page.screenshot({ path: path.join(docs, 'dashboard.png'), fullPage: true });
     expect((await stat(path.join(docs, 'dashboard.png'))).size).toBeGreaterThan(10_000);

@@ -99,9 +99,19 @@ describe('cache-warm against the simulators', () => {
     const runsBefore = (await harness.db.pool.query('SELECT count(*)::int AS count FROM job_runs')).rows[0];
     const before = harness.sims.log.entries.length;
     const outcome = await runJobNow(harness.runtime, 'cache-warm', { dryRun: true });
-    expect(outcome.outcome === 'dry-run' && outcome.message).toBe(
-      `dry run: 5 of ${artists.length} artists would be fetched`,
+    // The message is the warm's estimate from its listing: five artists to fetch, one Last.fm request each.
+    const fresh = Math.round((100 * (artists.length - 5)) / artists.length);
+    expect(outcome.outcome === 'dry-run' && outcome.message).toMatch(
+      new RegExp(`^dry run: ${artists.length} artists, ${fresh}% fresh, 5 to fetch: ≈ 5 Last\\.fm requests at 4/s`),
     );
+    expect(outcome.outcome === 'dry-run' && outcome.estimate).toMatchObject({
+      kind: 'cache-warm',
+      entities: artists.length,
+      fresh: artists.length - 5,
+      toFetch: 5,
+      listed: true,
+      assumedFallbackShare: false,
+    });
     expect(outcome.outcome === 'dry-run' && outcome.progress.sourceCounts).toEqual({
       cached: artists.length - 5,
       'would-fetch': 5,

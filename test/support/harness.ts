@@ -3,6 +3,7 @@
 import { parseConfig, type Config } from '../../src/config.ts';
 import { startProcessRuntime, type ProcessRuntime } from '../../src/process-runtime.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { createProviders, type ProviderDependencies } from '../../src/providers/create-providers.ts';
 import { startSimulators, type Simulators, type SimulatorsOptions } from '../../src/simulators/index.ts';
 import { openTestDatabase } from './database.ts';
 
@@ -16,13 +17,23 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { sims?: SimulatorsOptions; env?: Record<string, string> } = {},
+  options: {
+    sims?: SimulatorsOptions;
+    env?: Record<string, string>;
+    /** Provider knobs beyond the environment (small timeouts, fast breakers) for this process's clients. */
+    providerTuning?: Pick<ProviderDependencies, 'tuning' | 'perProvider'>;
+  } = {},
 ): Promise<Harness> {
   const sims = await startSimulators(options.sims ?? {});
   const db = await openTestDatabase();
   const env: Record<string, string> = { ...sims.env, DATABASE_URL: db.url, ...options.env };
   const config = parseConfig(env);
-  const runtime = await startProcessRuntime({ config, db, logger: silentLogger() });
+  const logger = silentLogger();
+  const providers =
+    options.providerTuning === undefined
+      ? undefined
+      : createProviders(config.providers, { logger, contact: config.providers.contact, ...options.providerTuning });
+  const runtime = await startProcessRuntime({ config, db, logger, providers });
   return {
     sims,
     db,

@@ -5,7 +5,7 @@ import type { ProviderPause } from '../../providers/rate-limiter.ts';
 import { builder } from '../builder.ts';
 import { ProviderEnum } from './enums.ts';
 
-const BreakerStateEnum = builder.enumType('BreakerState', {
+export const BreakerStateEnum = builder.enumType('BreakerState', {
   description: 'The circuit breaker in front of a provider: whether requests are sent to it.',
   values: {
     CLOSED: { value: 'closed', description: 'Requests flow.' },
@@ -55,7 +55,7 @@ const Latency = builder
     }),
   });
 
-const ProviderPauseRef = builder.objectRef<ProviderPause>('ProviderPause').implement({
+export const ProviderPauseRef = builder.objectRef<ProviderPause>('ProviderPause').implement({
   description:
     'The provider refused our credentials for good (Last.fm: invalid or suspended API key; Spotify: the app owner has no Premium), so no process asks it; runs finish without it and the entries it would have served stay partial, to be retried once it answers again.',
   fields: (t) => ({

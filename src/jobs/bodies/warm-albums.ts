@@ -12,6 +12,8 @@ import type { JobContext, JobResult } from '../engine/job-definition.ts';
 import { checkpoint } from '../engine/checkpoint.ts';
 import { ListingCursor } from '../engine/listing-cursor.ts';
 import type { WarmAlbumsOptions } from './job-options.ts';
+import { askedProviders, dryRunResult } from '../estimate/warm-estimate.ts';
+import { ASSUMED_FALLBACK_SHARES, WarmRequestTally } from './warm-plan.ts';
 
 export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions): Promise<JobResult> {
   const { deps, progress, signal } = context;
@@ -31,7 +33,8 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
   // Keys already handled in this attempt: the same album can be listed twice (editions, duplicates).
   // A resumed attempt finds the twin of one listed before its start stored, and skips it as cached.
   const seen = new Set<string>();
-  let wouldFetch = 0;
+  // A dry run counts the requests the warm would send with the warm's own plan (albums have no fallbacks).
+  const tally = options.dryRun ? new WarmRequestTally(askedProviders(deps), ASSUMED_FALLBACK_SHARES) : undefined;
 
   for await (const page of plex.albumPages(section.key, { signal, start: cursor.start })) {
     checkpoint(signal);
@@ -66,8 +69,9 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
     });
     for (const item of unique) if (!toFetch.includes(item)) cursor.finish(item.position, item.album.ratingKey);
     progress.skip(unique.length - toFetch.length, ['cached']);
-    if (options.dryRun) {
-      wouldFetch += toFetch.length;
+    if (tally !== undefined) {
+      tally.page(toFetch.length);
+      tally.albums(toFetch.length);
       for (const { album, position } of toFetch) cursor.finish(position, album.ratingKey);
       progress.skip(toFetch.length, ['would-fetch']);
       continue;
@@ -103,7 +107,7 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
     );
   }
   const done = progress.snapshot();
-  if (options.dryRun) return { message: `dry run: ${wouldFetch} of ${done.total} albums would be fetched` };
+  if (tally !== undefined) return dryRunResult(deps, 'cache-warm-albums', tally, done);
   const skipped = (done.sourceCounts.cached ?? 0) + (done.sourceCounts.duplicate ?? 0);
   const failed = done.sourceCounts.failed ?? 0;
   return {

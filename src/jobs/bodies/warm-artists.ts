@@ -14,6 +14,8 @@ import type { JobContext, JobResult } from '../engine/job-definition.ts';
 import { checkpoint } from '../engine/checkpoint.ts';
 import { ListingCursor } from '../engine/listing-cursor.ts';
 import type { WarmArtistsOptions } from './job-options.ts';
+import { dryRunResult, loadArtistPlan } from '../estimate/warm-estimate.ts';
+import { WarmRequestTally, previousAsksOf } from './warm-plan.ts';
 
 interface Listed {
   artist: PlexArtist;
@@ -46,7 +48,9 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   const pending = new Set<Promise<void>>();
   // Every request waiting at a provider's limiter listens to the run's signal: that many, not Node's default ten.
   setMaxListeners(Math.max(maxPending, defaultMaxListeners) * 4, signal);
-  let wouldFetch = 0;
+  // A dry run counts the requests the warm would send, entity by entity, with the warm's own plan.
+  const plan = options.dryRun ? await loadArtistPlan(deps) : undefined;
+  const tally = plan && new WarmRequestTally(plan.asked, plan.shares);
 
   for await (const page of plex.artistPages(section.key, { signal, start: cursor.start })) {
     checkpoint(signal);
@@ -84,8 +88,15 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
     }
     progress.skip(valid.length - toFetch.length, ['cached']);
 
-    if (options.dryRun) {
-      wouldFetch += toFetch.length;
+    if (tally !== undefined) {
+      tally.page(toFetch.length);
+      for (const { artist, key } of toFetch) {
+        tally.artist({
+          previous: previousAsksOf(stored.get(key)?.rawTags),
+          plexGenres: artist.genres.length + artist.styles.length > 0,
+          musicbrainzId: artist.musicbrainzId !== undefined,
+        });
+      }
       for (const { artist, position } of toFetch) cursor.finish(position, artist.ratingKey);
       progress.skip(toFetch.length, ['would-fetch']);
       continue;
@@ -141,7 +152,7 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
   await Promise.all(pending);
 
   const done = progress.snapshot();
-  if (options.dryRun) return { message: `dry run: ${wouldFetch} of ${done.total} artists would be fetched` };
+  if (tally !== undefined) return dryRunResult(deps, 'cache-warm', tally, done);
   const cached = done.sourceCounts.cached ?? 0;
   const failed = done.sourceCounts.failed ?? 0;
   return {

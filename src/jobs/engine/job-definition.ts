@@ -8,6 +8,7 @@ import type { Providers } from '../../providers/create-providers.ts';
 import type { Clock, JobKind, ProviderName } from '../../types.ts';
 import type { ProgressReporter } from './progress.ts';
 import type { ListingPosition } from './resume-point.ts';
+import type { WarmEstimate } from '../estimate/warm-estimate.ts';
 
 /** What every job receives besides its options. */
 export interface JobDependencies {
@@ -41,6 +42,8 @@ export interface JobContext {
 export interface JobResult {
   /** Shown with the run, e.g. "AudioMuse is not configured (AUDIOMUSE_URL unset); nothing to do". */
   message?: string;
+  /** A warm's dry run: the requests it would send and how long they would take (its message summarises it). */
+  estimate?: WarmEstimate;
 }
 
 export interface JobDefinition<Options> {

@@ -12,6 +12,7 @@ import { startImmediateRun } from './runs/start-run.ts';
 import { claimRun } from './runs/claim-run.ts';
 import { DatabaseUnavailableError, waitForDatabase } from '../../db/unavailable.ts';
 import type { JobKind } from '../../types.ts';
+import type { WarmEstimate } from '../estimate/warm-estimate.ts';
 
 export class RunAlreadyActiveError extends Error {
   override name = 'RunAlreadyActiveError';
@@ -26,6 +27,8 @@ export interface DryRunOutcome {
   status: 'succeeded' | 'cancelled';
   message: string | null;
   progress: ProgressSnapshot;
+  /** A warm's: the requests it would send per provider and how long they would take. */
+  estimate?: WarmEstimate;
 }
 
 interface RunHooks {
@@ -107,7 +110,13 @@ async function dryRun(
     const final = { ...progress.snapshot(), status: 'succeeded' as const };
     // The last counts, which the throttle may have held back: a bar ends full.
     hooks.onProgress?.(final);
-    return { outcome: 'dry-run', status: 'succeeded', message: result.message ?? null, progress: final };
+    return {
+      outcome: 'dry-run',
+      status: 'succeeded',
+      message: result.message ?? null,
+      progress: final,
+      estimate: result.estimate,
+    };
   } catch (error) {
     await progress.dispose();
     if (controller.signal.aborted && controller.signal.reason instanceof RunCancelledError) {
