@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EntryRefresher } from '../../src/cache/use-cases/entry-refresher.ts';
 import { parseConfig } from '../../src/config.ts';
@@ -143,5 +144,36 @@ describe('job runs', () => {
     const stored = await getRun(db.prisma, run.id);
     expect(stored?.status).toBe('cancelled');
     expect(stored?.progressCurrent).toBeLessThan(100);
+  });
+
+  it('dates a run that waited for another session from after the wait, not from its transaction start', async () => {
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE job_runs IN ACCESS EXCLUSIVE MODE');
+      const starting = startQueuedRun(db.prisma, { kind: 'audio-features-sync', trigger: 'api', options: {} });
+      // The start has begun its transaction and waits on the lock (seen from another session: within a
+      // transaction pg_stat_activity is a snapshot). Its findFirst is the waiting query with a LIMIT.
+      await expect
+        .poll(
+          async () =>
+            (
+              await db.pool.query<{ count: number }>(
+                `SELECT count(*)::int AS count FROM pg_stat_activity
+                  WHERE wait_event_type = 'Lock' AND query ILIKE '%job_runs%' AND query ILIKE '%LIMIT%'`,
+              )
+            ).rows[0]?.count,
+          { timeout: 20_000, interval: 50 },
+        )
+        .toBeGreaterThanOrEqual(1);
+      const released = new Date();
+      await locker.query('COMMIT');
+      const { run, created } = await starting;
+      expect(created).toBe(true);
+      expect(run.createdAt.getTime()).toBeGreaterThanOrEqual(released.getTime());
+    } finally {
+      await locker.end();
+    }
   });
 });

@@ -37,8 +37,8 @@ async function lockKind(tx: RunClient, kind: JobKind): Promise<JobRunRecord | nu
 
 /**
  * Queues a run through graphile-worker, or returns the active run of that kind. created_at is taken
- * after the lock (a transaction's now() is its start, before a wait for the lock, and could predate
- * the end of the run it waited behind).
+ * after the lock, in this process: the column's SQL default, now(), is the transaction's start, before
+ * a wait for the lock, and could predate the end of the run it waited behind.
  */
 export async function startQueuedRun(
   prisma: PrismaClient,
