@@ -40,12 +40,15 @@ export interface RunningCli {
   exited: Promise<CliResult>;
 }
 
-/** `ownProcessGroup` lets a test send a signal to the whole group, as a terminal's Ctrl-C does. */
+/**
+ * `ownProcessGroup` lets a test send a signal to the whole group, as a terminal's Ctrl-C does. `script`
+ * runs another entry point than the CLI (Node's arguments before `args`, e.g. a loader and a file).
+ */
 export function startCli(
   args: string[],
-  options: { env: Record<string, string>; cwd: string; ownProcessGroup?: boolean },
+  options: { env: Record<string, string>; cwd: string; ownProcessGroup?: boolean; script?: string[] },
 ): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.script ?? [BIN]), ...args], {
     cwd: options.cwd,
     env: cliEnv(options.env),
     detached: options.ownProcessGroup ?? false,
