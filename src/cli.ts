@@ -263,6 +263,28 @@ program
     );
   });
 
+program
+  .command('export')
+  .description(
+    'write the cache (entries, raw tags, timestamps, expiries; no secrets or job history) to a gzip snapshot',
+  )
+  .argument('<file>', 'the snapshot to write (replaced once complete)')
+  .option('--json', 'print JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    const { exportCommand } = await import('./cli/snapshot-commands.ts');
+    await exitWith(exportCommand(file, { json: options.json ?? false }));
+  });
+
+program
+  .command('import')
+  .description('load a snapshot into the cache: newer entries win, expiries kept, nothing fetched')
+  .argument('<file>', 'a snapshot written by `linernotes export` (any format version up to this one)')
+  .option('--json', 'print JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    const { importCommand } = await import('./cli/snapshot-commands.ts');
+    await exitWith(importCommand(file, { json: options.json ?? false }));
+  });
+
 const tokens = program
   .command('tokens')
   .description('named app tokens: read, lookup or admin, each with an optional quota');
