@@ -44,7 +44,7 @@ export function renderCoverage(container, coverage) {
         ...tables.map(([name, table]) =>
           h(
             'tr',
-            { 'data-table': name },
+            { 'data-coverage': name },
             h('th', { scope: 'row' }, `${name} (${count(table.total)})`),
             ...COLUMNS.map(([field, label]) => h('td', { 'data-label': label }, shareText(table[field]))),
           ),

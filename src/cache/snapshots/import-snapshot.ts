@@ -20,7 +20,7 @@ import {
   type SnapshotRecord,
   type SnapshotRow,
 } from './snapshot-format.ts';
-import { type UpsertCounts, upsertSnapshotRows, upsertStatement } from './snapshot-rows.ts';
+import { createStagingTable, stageRows, type UpsertCounts, upsertStagedRows } from './snapshot-rows.ts';
 import { SNAPSHOT_ENTITIES, SNAPSHOT_TABLES, type SnapshotEntity, snapshotColumns } from './snapshot-tables.ts';
 import { upgradeFormat1Record } from './upgrade-format-1.ts';
 
@@ -83,7 +83,6 @@ export async function importSnapshot(pool: pg.Pool, file: string): Promise<Impor
   const counts = Object.fromEntries(
     SNAPSHOT_ENTITIES.map((entity) => [entity, { inserted: 0, updated: 0, kept: 0 }]),
   ) as Record<SnapshotEntity, UpsertCounts>;
-  const statements = new Map<SnapshotEntity, string>();
   const read = emptyCounts();
   let closing: SnapshotCounts | null = null;
   let batch: SnapshotRow[] = [];
@@ -93,31 +92,13 @@ export async function importSnapshot(pool: pg.Pool, file: string): Promise<Impor
   const client = await pool.connect();
   const flush = async () => {
     if (batchEntity === null || batch.length === 0) return;
-    const entity = batchEntity;
-    let statement = statements.get(entity);
-    if (statement === undefined) {
-      statement = upsertStatement(SNAPSHOT_TABLES[entity]);
-      statements.set(entity, statement);
-    }
-    const result = await upsertSnapshotRows(client, statement, batch).catch((error: unknown) => {
-      // A value PostgreSQL cannot store (a malformed date, a wrong type) is the file's fault.
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && /^(22|23)/.test(code)) {
-        throw new SnapshotError(
-          `the ${entity} records before line ${lineNumber + 1} were refused: ${(error as Error).message}`,
-        );
-      }
-      throw error;
-    });
-    const total = counts[entity];
-    total.inserted += result.inserted;
-    total.updated += result.updated;
-    total.kept += result.kept;
+    await stageRows(client, batchEntity, batch);
     batch = [];
   };
 
   try {
     await client.query('BEGIN');
+    await createStagingTable(client);
     for await (const line of lines) {
       lineNumber += 1;
       if (closing !== null) throw new SnapshotError(`line ${lineNumber} follows the closing line`);
@@ -151,6 +132,16 @@ export async function importSnapshot(pool: pg.Pool, file: string): Promise<Impor
           );
         }
       }
+    }
+    for (const entity of SNAPSHOT_ENTITIES) {
+      counts[entity] = await upsertStagedRows(client, entity, SNAPSHOT_TABLES[entity]).catch((error: unknown) => {
+        // A value PostgreSQL cannot store (a malformed date, a wrong type) is the file's fault.
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && /^(22|23)/.test(code)) {
+          throw new SnapshotError(`the ${entity} records were refused: ${(error as Error).message}`);
+        }
+        throw error;
+      });
     }
     await client.query('COMMIT');
     return { header, upgraded: header.version < CURRENT_FORMAT_VERSION, counts };

@@ -1,6 +1,6 @@
 // Reading and writing snapshot rows. Raw SQL: PostgreSQL renders each page as JSON text (no per-row
-// mapping in Node), and one statement upserts a whole batch with a per-tier "newer wins" rule, which
-// Prisma's upsert (one row, unconditional) cannot express.
+// mapping in Node), and one statement upserts a whole table's staged rows with a per-tier "newer wins"
+// rule, which Prisma's upsert (one row, unconditional) cannot express.
 import type { Queryable } from '../../db/queryable.ts';
 import { type SnapshotTable, snapshotColumns } from './snapshot-tables.ts';
 
@@ -38,14 +38,35 @@ export interface UpsertCounts {
   kept: number;
 }
 
-/** The statement that upserts one batch, given as a JSON array of rows in $1. */
-export function upsertStatement(table: SnapshotTable): string {
+/**
+ * The import's staging table, gone at commit. Rows land here batch by batch and reach the cache tables
+ * in one statement per table: the statistics triggers then run once per table, not once per batch
+ * (in one long transaction every batch's counter update would add a row version the next must step over).
+ */
+export async function createStagingTable(db: Queryable): Promise<void> {
+  await db.query(`CREATE TEMPORARY TABLE snapshot_staging (entity text NOT NULL, row jsonb NOT NULL) ON COMMIT DROP`);
+}
+
+export async function stageRows(
+  db: Queryable,
+  entity: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  await db.query(`INSERT INTO snapshot_staging (entity, row) SELECT $1, value FROM jsonb_array_elements($2::jsonb)`, [
+    entity,
+    JSON.stringify(rows),
+  ]);
+}
+
+/** Upserts every staged row of one entity; returns what happened to them. */
+export async function upsertStagedRows(db: Queryable, entity: string, table: SnapshotTable): Promise<UpsertCounts> {
   const columns = snapshotColumns(table);
   const target = quote(table.table);
   const list = columns.map(quote).join(', ');
-  const source = `jsonb_populate_recordset(NULL::${target}, $1::jsonb) AS incoming`;
+  const key = table.conflictKey.map((column) => `incoming.${quote(column)}`).join(', ');
+  const firstTier = table.tiers[0]?.fetchedAt ?? 'fetched_at';
   const requires = table.requires
-    ? `WHERE EXISTS (SELECT 1 FROM ${quote(table.requires.table)} parent WHERE parent.${quote(table.requires.references)} = incoming.${quote(table.requires.column)})`
+    ? `AND EXISTS (SELECT 1 FROM ${quote(table.requires.table)} parent WHERE parent.${quote(table.requires.references)} = incoming.${quote(table.requires.column)})`
     : '';
   const isNewer = (fetchedAt: string) => `${target}.${quote(fetchedAt)} < EXCLUDED.${quote(fetchedAt)}`;
   const assignments = [
@@ -62,22 +83,27 @@ export function upsertStatement(table: SnapshotTable): string {
     ),
   ];
   const anyNewer = table.tiers.map((tier) => isNewer(tier.fetchedAt)).join(' OR ');
-  return `INSERT INTO ${target} (${list})
-    SELECT ${list} FROM ${source} ${requires}
-    ON CONFLICT (${table.conflictKey.map(quote).join(', ')}) DO UPDATE SET ${assignments.join(', ')}
-    WHERE ${anyNewer}
-    RETURNING (xmax = 0) AS inserted`;
-}
-
-export async function upsertSnapshotRows(
-  db: Queryable,
-  statement: string,
-  rows: readonly Record<string, unknown>[],
-): Promise<UpsertCounts> {
-  const result = await db.query<{ inserted: boolean }>(statement, [JSON.stringify(rows)]);
-  const inserted = result.rows.filter((row) => row.inserted).length;
-  const updated = result.rows.length - inserted;
-  return { inserted, updated, kept: rows.length - result.rows.length };
+  // A key twice in one file (hand-made, or concatenated) keeps its latest copy: one statement may not
+  // update a row twice.
+  const { rows } = await db.query<{ staged: number; inserted: number; written: number }>(
+    `WITH incoming AS (
+       SELECT DISTINCT ON (${key}) incoming.*
+         FROM snapshot_staging staged, jsonb_populate_record(NULL::${target}, staged.row) AS incoming
+        WHERE staged.entity = $1 ${requires}
+        ORDER BY ${key}, incoming.${quote(firstTier)} DESC
+     ), written AS (
+       INSERT INTO ${target} (${list}) SELECT ${list} FROM incoming
+       ON CONFLICT (${table.conflictKey.map(quote).join(', ')}) DO UPDATE SET ${assignments.join(', ')}
+       WHERE ${anyNewer}
+       RETURNING (xmax = 0) AS inserted
+     )
+     SELECT (SELECT count(*)::int FROM snapshot_staging WHERE entity = $1) AS staged,
+            (SELECT count(*) FILTER (WHERE inserted)::int FROM written) AS inserted,
+            (SELECT count(*)::int FROM written) AS written`,
+    [entity],
+  );
+  const counts = rows[0] ?? { staged: 0, inserted: 0, written: 0 };
+  return { inserted: counts.inserted, updated: counts.written - counts.inserted, kept: counts.staged - counts.written };
 }
 
 /** The last migration applied: a snapshot names the schema it was written from. */
