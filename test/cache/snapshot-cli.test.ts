@@ -163,6 +163,35 @@ describe('linernotes export and import', () => {
     expect(after.rows.find((row) => row.name_key === older)?.genres).toEqual(original.rows[0]?.genres);
   }, 60_000);
 
+  it('replaces every entry with a snapshot fetched later, counters included', async () => {
+    const target = await emptyInstall();
+    expect((await runCli(['import', snapshot], { env: target.env, cwd: workDir })).code).toBe(0);
+    // The same entries fetched a day later (every fetch time moved on): each one is replaced.
+    const later = gunzipSync(await readFile(snapshot))
+      .toString('utf8')
+      .replace(
+        /"((?:static_|stats_)?fetched_at)" ?: ?"(\d{4}-\d\d-\d\dT[^"]+)"/g,
+        (_match, column: string, at: string) => `"${column}":"${new Date(Date.parse(at) + 86_400_000).toISOString()}"`,
+      );
+    const file = path.join(workDir, 'later.gz');
+    await writeFile(file, gzipSync(later));
+    const result = await runCli(['import', file, '--json'], { env: target.env, cwd: workDir });
+    expect(result.code, result.stderr).toBe(0);
+    const counts = (
+      JSON.parse(result.stdout) as { counts: Record<string, { inserted: number; updated: number; kept: number }> }
+    ).counts;
+    const [artists, albums, tracks, features] = await rowCounts(harness.db.pool);
+    expect(counts).toEqual({
+      artist: { inserted: 0, updated: artists, kept: 0 },
+      album: { inserted: 0, updated: albums, kept: 0 },
+      track: { inserted: 0, updated: tracks, kept: 0 },
+      audioFeatures: { inserted: 0, updated: features, kept: 0 },
+    });
+    // The statistics counters the triggers keep still agree with the tables.
+    const stats = await runCli(['stats', '--json'], { env: target.env, cwd: workDir });
+    expect((JSON.parse(stats.stdout) as { totals: { artists: number } }).totals.artists).toBe(artists);
+  }, 60_000);
+
   it('imports a format 1 snapshot through its upgrade step', async () => {
     const target = await emptyInstall();
     const result = await runCli(['import', FORMAT_1_FIXTURE], { env: target.env, cwd: workDir });
