@@ -68,6 +68,8 @@ const TABLE: readonly [string, readonly string[], Outcome][] = [
   ['Contemporary R&B', [], { genre: 'Contemporary R&B' }],
   ['rnb', [], { genre: 'R&B' }],
   ['Mandopop', [], { genre: 'Mandopop' }],
+  ['Film Score', [], { genre: 'Film Score' }],
+  ['original soundtrack', [], { genre: 'Soundtrack' }],
   // Genres that sound like facets stay genres.
   ['celtic', [], { genre: 'Celtic' }],
   ['latin', [], { genre: 'Latin' }],
