@@ -88,6 +88,9 @@ const TABLE: readonly [string, readonly string[], Outcome][] = [
   ['paperclip people', ['Carl Craig pres. Paperclip People'], { dropped: 'own-name' }],
   ['jah wobble', ['Jah Wobble meets Evan Parker'], { dropped: 'own-name' }],
   ['chicago', ['Chicago'], { dropped: 'own-name' }],
+  ['lobos', ['Los Lobos'], { dropped: 'own-name' }],
+  ['bad seeds', ['Nick Cave & the Bad Seeds'], { dropped: 'own-name' }],
+  ['beatles', ['Beatles, The'], { dropped: 'own-name' }],
   // Eras.
   ['80s', [], { facet: 'era', name: '1980s' }],
   ["80's", [], { facet: 'era', name: '1980s' }],
