@@ -215,6 +215,11 @@ const environmentSchema = z.object({
 
   LASTFM_MIN_TAG_WEIGHT: integer(0, 100, 10),
   MAX_GENRES: integer(1, 100, 10),
+  MAX_ERAS: integer(0, 100, 2),
+  MAX_PLACES: integer(0, 100, 3),
+  MAX_INSTRUMENTS: integer(0, 100, 3),
+  MAX_LABELS: integer(0, 100, 2),
+  MAX_RELEASE_TYPES: integer(0, 100, 3),
   GENRE_BLOCKLIST: list(),
   GENRE_ALIASES: list(),
 
@@ -298,6 +303,13 @@ function buildConfig(env: z.output<typeof environmentSchema>, cwd: string) {
     genres: {
       lastfmMinTagWeight: env.LASTFM_MIN_TAG_WEIGHT,
       maxGenres: env.MAX_GENRES,
+      facetLimits: {
+        eras: env.MAX_ERAS,
+        places: env.MAX_PLACES,
+        instruments: env.MAX_INSTRUMENTS,
+        labels: env.MAX_LABELS,
+        releaseTypes: env.MAX_RELEASE_TYPES,
+      },
       extraBlocklist: env.GENRE_BLOCKLIST,
       extraAliases: env.GENRE_ALIASES,
     },

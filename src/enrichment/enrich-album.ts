@@ -52,7 +52,13 @@ export const ALBUM_PRIORITY: readonly AlbumSource[] = ['lastfm', 'plex', 'artist
 export function albumListSpec(source: AlbumSource, settings: EnrichmentSettings): ListSpec<AlbumSource> {
   switch (source) {
     case 'lastfm':
-      return { source, weighting: 'relative', minWeight: settings.lastfmMinTagWeight, routeMoods: true };
+      return {
+        source,
+        weighting: 'relative',
+        minWeight: settings.lastfmMinTagWeight,
+        routeMoods: true,
+        routeFacets: true,
+      };
     case 'plex':
     case 'artist':
       return { source, weighting: 'flat' };
@@ -80,6 +86,7 @@ export async function enrichAlbum(
     rules: settings.rules,
     maxGenres: settings.maxGenres,
     ownNames: [input.artistName, input.title],
+    facetLimits: settings.facetLimits,
   };
   const rawTags: RawTags<AlbumSource> = {};
   const listsOf = (source: AlbumSource): TagList<AlbumSource>[] =>

@@ -56,12 +56,18 @@ export function artistListSpec(source: ArtistSource, settings: EnrichmentSetting
     case 'plex':
       return { source, weighting: 'flat' };
     case 'lastfm':
-      return { source, weighting: 'relative', minWeight: settings.lastfmMinTagWeight, routeMoods: true };
+      return {
+        source,
+        weighting: 'relative',
+        minWeight: settings.lastfmMinTagWeight,
+        routeMoods: true,
+        routeFacets: true,
+      };
     case 'musicbrainz':
       // A vote count of zero or less is MusicBrainz saying "not really".
-      return { source, weighting: 'relative', minWeight: 1, routeMoods: true };
+      return { source, weighting: 'relative', minWeight: 1, routeMoods: true, routeFacets: true };
     case 'spotify':
-      return { source, weighting: 'flat', routeMoods: true };
+      return { source, weighting: 'flat', routeMoods: true, routeFacets: true };
   }
 }
 
@@ -104,7 +110,12 @@ export async function enrichArtist(
     plexRatingKey: input.plexRatingKey,
     musicbrainzId: input.musicbrainzId,
   };
-  const merge: MergeSettings = { rules: settings.rules, maxGenres: settings.maxGenres, ownNames: [input.name] };
+  const merge: MergeSettings = {
+    rules: settings.rules,
+    maxGenres: settings.maxGenres,
+    ownNames: [input.name],
+    facetLimits: settings.facetLimits,
+  };
   const rawTags: RawTags<ArtistSource> = {};
   const lists: TagList<ArtistSource>[] = [];
   const hasGenres = (candidate: readonly TagList<ArtistSource>[]) => mergeTags(candidate, merge).genres.length > 0;

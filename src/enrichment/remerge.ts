@@ -14,7 +14,12 @@ export function remergeArtist(
   fetchedAt: Date,
 ): EnrichedEntry<ArtistSource> {
   const lists = GENRE_SOURCE_ORDER.flatMap((source) => tagLists(rawTags[source], artistListSpec(source, settings)));
-  const merged = mergeTags(lists, { rules: settings.rules, maxGenres: settings.maxGenres, ownNames: [name] });
+  const merged = mergeTags(lists, {
+    rules: settings.rules,
+    maxGenres: settings.maxGenres,
+    ownNames: [name],
+    facetLimits: settings.facetLimits,
+  });
   return buildEntry(merged, rawTags, GENRE_SOURCE_ORDER, fetchedAt);
 }
 
@@ -30,6 +35,7 @@ export function remergeAlbum(
     rules: settings.rules,
     maxGenres: settings.maxGenres,
     ownNames: [artistName, title],
+    facetLimits: settings.facetLimits,
   });
   return buildEntry(merged, rawTags, ALBUM_GENRE_SOURCE_ORDER, fetchedAt);
 }

@@ -1,6 +1,7 @@
 // The enrichment's knobs, taken from configuration once at start.
 import type { Config } from '../config.ts';
 import { buildGenreRules, type GenreRules } from './genre-rules.ts';
+import type { FacetLimits } from './tag-facets.ts';
 
 export interface EnrichmentSettings {
   rules: GenreRules;
@@ -8,6 +9,8 @@ export interface EnrichmentSettings {
   maxGenres: number;
   /** LASTFM_MIN_TAG_WEIGHT: Last.fm tags under this count (0-100 of the top tag) are dropped. */
   lastfmMinTagWeight: number;
+  /** MAX_ERAS, MAX_PLACES, MAX_INSTRUMENTS, MAX_LABELS, MAX_RELEASE_TYPES: facet tags kept per entry, strongest first. */
+  facetLimits?: FacetLimits;
 }
 
 /** Throws GenreRulesError when GENRE_BLOCKLIST or GENRE_ALIASES hold malformed entries. */
@@ -16,5 +19,6 @@ export function enrichmentSettingsFromConfig(genres: Config['genres']): Enrichme
     rules: buildGenreRules({ extraBlocklist: genres.extraBlocklist, extraAliases: genres.extraAliases }),
     maxGenres: genres.maxGenres,
     lastfmMinTagWeight: genres.lastfmMinTagWeight,
+    facetLimits: genres.facetLimits,
   };
 }

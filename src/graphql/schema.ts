@@ -6,6 +6,7 @@ import './types/enums.ts';
 import './types/cache-entry.ts';
 import './types/artist.ts';
 import './types/album.ts';
+import './types/facets.ts';
 import './types/track.ts';
 import './types/audio-features.ts';
 import './types/job-run.ts';

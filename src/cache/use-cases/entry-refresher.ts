@@ -124,6 +124,7 @@ function storedFields<S extends string>(
     genres: entry.genres,
     styles: entry.styles,
     moods: entry.moods,
+    facets: entry.facets,
     source: entry.source,
     status: entry.status,
     rawTags: entry.rawTags,
