@@ -8,7 +8,7 @@ import blocklistData from './data/genre-blocklist.json' with { type: 'json' };
 import { genreKey } from './text-keys.ts';
 
 /** Bumped when the document's shape changes in a way an older linernotes could not read. */
-export const GENRE_RULES_FORMAT = 1;
+const GENRE_RULES_FORMAT = 1;
 
 // Bounds keep a hostile or mistaken file from costing more than a real vocabulary ever needs.
 const name = z.string().max(200);
@@ -72,7 +72,7 @@ function clone(document: GenreRulesDocument): GenreRulesDocument {
 }
 
 /** The shipped data files as a document, with no parents and allow-list mode off. */
-export function shippedGenreRulesDocument(): GenreRulesDocument {
+function shippedGenreRulesDocument(): GenreRulesDocument {
   return {
     format: GENRE_RULES_FORMAT,
     aliases: structuredClone(aliasData.canonical),
