@@ -189,7 +189,7 @@ describe('genre rules: propose, preview, apply, remerge', () => {
     expect(changedBetween(before.albums, after.albums)).toBe(proposal.albums.changed);
     const moved = [...before.albums].filter(([id, entry]) => {
       const now = after.albums.get(id);
-      return entry.genres.includes(genre) && now !== undefined && now.genres.includes(target);
+      return entry.genres.includes(genre) && now?.genres.includes(target) === true;
     });
     expect(moved.length).toBe(relabel?.albums);
     expect(having(after.albums, target)).toBeGreaterThanOrEqual(relabel?.albums ?? 0);
