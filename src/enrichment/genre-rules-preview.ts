@@ -13,6 +13,8 @@ export interface MergedFields {
   styles: readonly string[];
   moods: readonly string[];
   source: readonly string[];
+  /** ok, empty, partial or error: an entry left with no genre may change status. */
+  status: string;
 }
 
 export interface PreviewExample {
@@ -49,8 +51,10 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
-function sameFields(a: MergedFields, b: MergedFields): boolean {
+/** True when a re-merge leaves the entry as stored: nothing to write. */
+export function sameMergedFields(a: MergedFields, b: MergedFields): boolean {
   return (
+    a.status === b.status &&
     sameList(a.genres, b.genres) &&
     sameList(a.styles, b.styles) &&
     sameList(a.moods, b.moods) &&
@@ -91,7 +95,7 @@ export class GenreRulesPreviewTally {
 
   add(kind: PreviewEntryKind, identity: { artist: string; title?: string }, before: MergedFields, after: MergedFields) {
     this.examined[kind]++;
-    if (sameFields(before, after)) return;
+    if (sameMergedFields(before, after)) return;
     this.changed[kind]++;
     const kept = new Set(before.genres.filter((genre) => after.genres.includes(genre)));
     const afterByKey = new Map(after.genres.map((genre) => [genreKey(genre), genre]));

@@ -28,6 +28,7 @@ import { NO_SCHEDULES, startTestWorker } from './support/worker.ts';
 
 interface Merged {
   name: string;
+  status: string;
   genres: string[];
   styles: string[];
   moods: string[];
@@ -89,8 +90,8 @@ describe('genre rules: propose, preview, apply, remerge', () => {
     const read = async (sql: string) =>
       new Map((await harness.db.pool.query<Merged & { id: number }>(sql)).rows.map((row) => [row.id, row]));
     return {
-      artists: await read('SELECT id, name, genres, styles, moods, source FROM artist_cache'),
-      albums: await read('SELECT id, title AS name, genres, styles, moods, source FROM album_cache'),
+      artists: await read('SELECT id, name, genres, styles, moods, source, status FROM artist_cache'),
+      albums: await read('SELECT id, title AS name, genres, styles, moods, source, status FROM album_cache'),
     };
   }
 

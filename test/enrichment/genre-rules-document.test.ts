@@ -88,7 +88,7 @@ describe('the rules document', () => {
 
 describe('the preview tally', () => {
   const rules = buildGenreRulesFromDocument({ ...empty, aliases: { 'Alternative Rock': ['rock'] } });
-  const fields = (genres: string[]) => ({ genres, styles: [], moods: [], source: ['lastfm'] });
+  const fields = (genres: string[]) => ({ genres, styles: [], moods: [], source: ['lastfm'], status: 'ok' });
 
   it('tells relabels from genres gained and lost, and counts artists and albums apart', () => {
     const tally = new GenreRulesPreviewTally(rules);

@@ -5,11 +5,9 @@
 // entry has the version active then.
 import { remergeStoredEntry, walkMergedEntries } from '../../cache/use-cases/genre-rules-changes.ts';
 import { countMergedEntries, type MergedFieldsWrite, writeMergedFields } from '../../cache/storage/merged-fields.ts';
+import { sameMergedFields } from '../../enrichment/genre-rules-preview.ts';
 import type { JobContext, JobResult } from '../engine/job-definition.ts';
 import { checkpoint } from '../engine/checkpoint.ts';
-
-const sameList = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((value, index) => value === b[index]);
 
 /** Passes over the cache at most: versions applied one after another during a run must not keep it going. */
 const MAX_PASSES = 3;
@@ -31,13 +29,7 @@ export async function remergeCache(context: JobContext): Promise<JobResult> {
       const writes: MergedFieldsWrite[] = [];
       for (const entry of batch) {
         const after = remergeStoredEntry(kind, entry, settings);
-        const same =
-          sameList(entry.genres, after.genres) &&
-          sameList(entry.styles, after.styles) &&
-          sameList(entry.moods, after.moods) &&
-          sameList(entry.source, after.source) &&
-          entry.status === after.status;
-        if (!same) writes.push(after);
+        if (!sameMergedFields(entry, after)) writes.push(after);
       }
       await writeMergedFields(deps.pool, kind === 'artist' ? 'artist_cache' : 'album_cache', writes);
       changed += writes.length;
