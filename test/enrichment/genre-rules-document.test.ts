@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, genreRuleExtensions, parseConfig } from '../../src/config.ts';
+import { enrichmentSettingsFromConfig } from '../../src/enrichment/settings.ts';
 import { buildGenreRules, buildGenreRulesFromDocument, canonicalGenreKey } from '../../src/enrichment/genre-rules.ts';
 import {
   applyGenreRulesChange,
@@ -112,5 +114,30 @@ describe('the preview tally', () => {
     const tally = new GenreRulesPreviewTally(rules);
     tally.add('artist', { artist: 'C' }, fields(['Pop']), fields(['Pop']));
     expect(tally.result()).toMatchObject({ summary: 'would change no entry', examples: [] });
+  });
+});
+
+describe('GENRE_PARENTS and allow-list mode from configuration', () => {
+  it('seeds parents and allow-list mode from the environment', () => {
+    const config = parseConfig({
+      GENRE_PARENTS: 'tech house=techno|house, house=electronic',
+      GENRE_ALLOWLIST_MODE: 'true',
+      GENRE_ALLOWLIST: 'shoegaze',
+    });
+    const document = seedGenreRulesDocument(genreRuleExtensions(config.genres));
+    expect(document.parents).toEqual({ 'tech house': ['techno', 'house'], house: ['electronic'] });
+    expect(document.allowList).toEqual({ enabled: true, genres: ['shoegaze'] });
+    const rules = enrichmentSettingsFromConfig(config.genres).rules;
+    expect(rules.ancestors.get('techhouse')?.map((genre) => genre.key)).toEqual(['techno', 'house', 'electronic']);
+    expect(rules.allowedKeys?.has('shoegaze')).toBe(true);
+  });
+
+  it.each([
+    [{ GENRE_PARENTS: 'no separator' }, /GENRE_PARENTS: "no separator" must be written genre=parent\|parent/],
+    [{ GENRE_PARENTS: 'a=b, b=a' }, /cycle/],
+    [{ GENRE_ALLOWLIST_MODE: 'perhaps' }, /GENRE_ALLOWLIST_MODE/],
+  ])('refuses %j at start', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(message);
   });
 });
