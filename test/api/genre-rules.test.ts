@@ -12,6 +12,7 @@ import {
   GenreRulesDocument,
   JobRunDocument,
   ProposeGenreRulesDocument,
+  RemergeCacheDocument,
   WarmAlbumCacheDocument,
   WarmArtistCacheDocument,
 } from '../../src/generated/graphql.ts';
@@ -242,6 +243,33 @@ describe('genre rules: propose, preview, apply, remerge', () => {
     expect(changedBetween(before.albums, after.albums)).toBe(preview.albums.changed);
     expect(dataOf(await request(api.url, GenreRulesDocument)).genreRules.origin).toBe('import');
   }, 240_000);
+
+  it('remergeCache and `linernotes remerge` recompute entries from their raw tags, with no provider request', async () => {
+    const { rows } = await harness.db.pool.query<{ id: number; genres: string[] }>(
+      'SELECT id, genres FROM album_cache WHERE cardinality(genres) > 0 ORDER BY id LIMIT 2',
+    );
+    const [first, second] = rows;
+    if (first === undefined || second === undefined) throw new Error('the warm stored too few albums with genres');
+    const spoil = (id: number) =>
+      harness.db.pool.query(`UPDATE album_cache SET genres = '{Spoilt}' WHERE id = $1`, [id]);
+    const genresOf = async (id: number) =>
+      (await harness.db.pool.query<{ genres: string[] }>('SELECT genres FROM album_cache WHERE id = $1', [id])).rows[0]
+        ?.genres;
+    const sent = harness.sims.log.entries.length;
+
+    await spoil(first.id);
+    const run = dataOf(await request(api.url, RemergeCacheDocument)).remergeCache;
+    await waitForRun(run.id);
+    expect(await genresOf(first.id)).toEqual(first.genres);
+    const finished = dataOf(await request(api.url, JobRunDocument, { id: run.id })).jobRun;
+    expect(finished?.message).toMatch(/: 1 entries changed$/);
+
+    await spoil(second.id);
+    const cli = await runCli(['remerge'], { env: harness.env, cwd: workDir });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(await genresOf(second.id)).toEqual(second.genres);
+    expect(harness.sims.log.entries.length).toBe(sent);
+  }, 120_000);
 
   it.each([
     ['not JSON', '{"format": 1,', /not JSON/],
