@@ -1,5 +1,6 @@
 // genre_rules_versions through Prisma: the active version (the applied one applied last), proposals, and
 // applying one, which tells every process over NOTIFY so that their merges switch to it.
+// Raw SQL inside the Prisma transactions: the advisory lock and pg_notify have no Prisma API.
 import type { GenreRulesDocument } from '../../enrichment/genre-rules-document.ts';
 import type { GenreRulesVersion, Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 

@@ -1,5 +1,6 @@
 // The merged fields of artist and album entries, read in id order a batch at a time (Prisma) for a
 // preview or a remerge, and written back for the entries a remerge changed.
+// Raw SQL for the write: Prisma has no bulk update of different values per row (see writeMergedFields).
 import type { Queryable } from '../../db/queryable.ts';
 import type { EntryStatus, Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 
