@@ -1,5 +1,7 @@
 // The genre rules this process merges with: the active rules version, read at start (seeded on a new
-// database) and again whenever any process applies a version (NOTIFY), so a merge costs no query.
+// database) and again whenever any process applies a version (NOTIFY), so a merge costs no query. A
+// notification sent while this process's LISTEN connection was down is lost, so the version is also
+// re-read once a minute: one indexed query, and at worst a minute on the old rules.
 import { genreRuleExtensions, type Config } from '../../config.ts';
 import type { NotificationListener } from '../../db/notification-listener.ts';
 import { buildGenreRulesFromDocument, type GenreRules } from '../../enrichment/genre-rules.ts';
@@ -33,9 +35,13 @@ function loadGenreRulesVersion(version: GenreRulesVersion, genres: Config['genre
   };
 }
 
+/** How often the active version is re-read besides the notifications. */
+const RECHECK_MS = 60_000;
+
 export class ActiveGenreRules {
   private loaded: LoadedGenreRules;
   private unsubscribe: (() => void) | undefined;
+  private recheck: NodeJS.Timeout | undefined;
   private reloading: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -62,7 +68,12 @@ export class ActiveGenreRules {
     const active = new ActiveGenreRules(deps, await read());
     // Subscribed before the second read, so a version applied in between is not missed.
     active.unsubscribe = await deps.listener?.subscribe(GENRE_RULES_CHANNEL, () => void active.reload());
-    if (deps.listener !== undefined) await active.reload();
+    if (deps.listener !== undefined) {
+      await active.reload();
+      active.recheck = setInterval(() => void active.reload(), RECHECK_MS);
+      // The re-read alone never keeps a process alive.
+      active.recheck.unref();
+    }
     return active;
   }
 
@@ -102,6 +113,7 @@ export class ActiveGenreRules {
   }
 
   stop(): void {
+    clearInterval(this.recheck);
     this.unsubscribe?.();
   }
 }
