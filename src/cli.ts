@@ -298,6 +298,33 @@ program
     await exitWith(importCommand(file, { json: options.json ?? false }));
   });
 
+program
+  .command('remerge')
+  .description('recompute every artist and album from stored raw tags under the active genre rules (cache-remerge)')
+  .action(() => runJob('cache-remerge', {}));
+
+const rules = program.command('rules').description('the genre rules: export the active version, import a file');
+
+rules
+  .command('export')
+  .description('write the active genre rules version to a JSON file')
+  .argument('<file>', 'where to write it')
+  .action(async (file: string) => {
+    const { rulesExportCommand } = await import('./cli/rules-command.ts');
+    await exitWith(rulesExportCommand(file));
+  });
+
+rules
+  .command('import')
+  .description('propose the rules of a JSON file and print the preview; --apply applies them and re-merges the cache')
+  .argument('<file>', 'a file `rules export` wrote (edited or not)')
+  .option('--apply', 'apply the proposal, then run cache-remerge in the foreground')
+  .option('--json', 'print the preview as JSON')
+  .action(async (file: string, options: { apply?: boolean; json?: boolean }) => {
+    const { rulesImportCommand } = await import('./cli/rules-command.ts');
+    await exitWith(rulesImportCommand(file, { apply: options.apply ?? false, json: options.json ?? false }));
+  });
+
 const tokens = program
   .command('tokens')
   .description('named app tokens: read, lookup or admin, each with an optional quota');

@@ -20,5 +20,6 @@ import './types/cache-stats.ts';
 import './types/warm-estimate.ts';
 import './types/provider-health.ts';
 import './types/coverage.ts';
+import './types/genre-rules.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

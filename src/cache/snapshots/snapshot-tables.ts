@@ -36,6 +36,7 @@ const ENTRY_TIER_COLUMNS = [
   'genres',
   'styles',
   'moods',
+  'facets',
   'source',
   'status',
   'raw_tags',
