@@ -13,6 +13,8 @@ import './types/job-run.ts';
 import './types/job-mutations.ts';
 import './types/cache-mutations.ts';
 import './types/lookups.ts';
+import './types/lookup-waits.ts';
+import './types/stale-sources.ts';
 import './types/subscriptions.ts';
 import './types/schedules.ts';
 import './types/provider-stats.ts';

@@ -16,6 +16,7 @@ import PQueue from 'p-queue';
 import type { Logger } from '../logger.ts';
 import type { Clock, ProviderName } from '../types.ts';
 import { ProviderError } from './errors.ts';
+import { currentLane, inCallerLane, lanePriority, noteWait, type RequestLane } from './request-lane.ts';
 
 export interface AdaptiveRateOptions {
   /** Never slower than this, however many 429s arrive. */
@@ -71,6 +72,9 @@ class RecentSamples {
     return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
   }
 }
+
+/** The gate priority of a background caller that gave its place at the head up to an interactive one. */
+const YIELDED_PRIORITY = 0.5;
 
 /** Longest a slot waits for the previous slot's request to leave before going anyway. */
 const MAX_SEND_WAIT_MS = 10_000;
@@ -162,6 +166,8 @@ export class RateLimiter {
   private lastSent = Number.NEGATIVE_INFINITY;
   private unsent: PendingSend | undefined;
   private acquireListener: (() => void) | undefined;
+  /** Wakes the background caller sleeping at the head of the gate, so an interactive one goes first. */
+  private yieldHead: (() => void) | undefined;
 
   constructor(options: RateLimiterOptions) {
     this.provider = options.provider;
@@ -184,11 +190,24 @@ export class RateLimiter {
     this.lastAdjustment = this.clock().getTime();
   }
 
-  /** Runs a whole call within the concurrency bound. */
+  /**
+   * Runs a whole call within the concurrency bound. Interactive calls (request-lane.ts) take the next
+   * free place before background ones; the call runs in its caller's lane wherever the queue starts it.
+   */
   async schedule<T>(operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     this.assertAvailable();
     if (this.inFlight === undefined) return operation();
-    return this.inFlight.add(() => operation(), { signal });
+    const queuedAt = performance.now();
+    let startedAt = queuedAt;
+    const run = inCallerLane(() => {
+      startedAt = performance.now();
+      return operation();
+    });
+    try {
+      return await this.inFlight.add(run, { signal, priority: lanePriority() });
+    } finally {
+      noteWait(this.provider, 'concurrency', startedAt - queuedAt);
+    }
   }
 
   /**
@@ -200,35 +219,97 @@ export class RateLimiter {
     this.lastAcquireAt = performance.now();
     this.acquireListener?.();
     this.assertAvailable();
-    await this.gate.add(
-      async () => {
-        for (;;) {
-          this.assertAvailable();
-          this.creepUp();
-          const unsent = this.unsent;
-          if (unsent !== undefined) {
-            // The last slot's request has not left yet (a token fetch, a new connection): it arrives late,
-            // so the next slot is spaced from when it does leave. Bounded, in case a send is never seen.
-            await waitForSend(unsent, signal);
-            if (this.unsent === unsent) this.unsent = undefined;
-            continue;
-          }
-          const now = performance.now();
-          // From the later of the last slot and the moment its request really left (see noteSent). The
-          // margin stays on top of a late send: dropping it there brought refusals back under load.
-          const next = Math.max(this.pausedUntil, Math.max(this.lastGrant, this.lastSent) + this.spacingMs);
-          if (next <= now) {
-            this.lastGrant = now;
-            if (options.untilSent) this.unsent = pendingSend();
-            return;
-          }
-          await sleep(next - now, undefined, { signal });
-          this.lateTimers.add(performance.now() - next);
-          // Look again rather than go: a 429 may have moved the pause, or the last request left late.
-        }
-      },
-      { signal },
-    );
+    const lane = currentLane();
+    // A background caller sleeping at the head of the gate gives its place up to an interactive one: the
+    // lookup takes the very slot being waited for, and the background caller the one after.
+    if (lane === 'interactive') this.yieldHead?.();
+    // Where the wait went, for the interactive caller's answer (request-lane.ts).
+    const queuedAt = performance.now();
+    let startedAt = queuedAt;
+    const spent = { budgetMs: 0, pauseMs: 0 };
+    let priority = lanePriority(lane);
+    try {
+      for (;;) {
+        const granted = await this.gate.add(
+          async () => {
+            startedAt = performance.now();
+            return this.waitForSlot(lane, signal, options, spent);
+          },
+          // The gate serves interactive callers first; a background caller that gave its place up goes
+          // before the other background ones (between the two lanes), so background order is kept.
+          { signal, priority },
+        );
+        if (granted) return;
+        priority = YIELDED_PRIORITY;
+      }
+    } finally {
+      noteWait(this.provider, 'queued', startedAt - queuedAt - spent.budgetMs - spent.pauseMs);
+      noteWait(this.provider, 'rate-budget', spent.budgetMs);
+      noteWait(this.provider, 'provider-pause', spent.pauseMs);
+    }
+  }
+
+  /** At the head of the gate: waits for the next slot; false when a background caller gave its place up. */
+  private async waitForSlot(
+    lane: RequestLane,
+    signal: AbortSignal | undefined,
+    options: { untilSent?: boolean },
+    spent: { budgetMs: number; pauseMs: number },
+  ): Promise<boolean> {
+    for (;;) {
+      this.assertAvailable();
+      this.creepUp();
+      const unsent = this.unsent;
+      if (unsent !== undefined) {
+        // The last slot's request has not left yet (a token fetch, a new connection): it arrives late,
+        // so the next slot is spaced from when it does leave. Bounded, in case a send is never seen.
+        const since = performance.now();
+        await waitForSend(unsent, signal);
+        spent.budgetMs += performance.now() - since;
+        if (this.unsent === unsent) this.unsent = undefined;
+        continue;
+      }
+      const now = performance.now();
+      // From the later of the last slot and the moment its request really left (see noteSent). The
+      // margin stays on top of a late send: dropping it there brought refusals back under load.
+      const spaced = Math.max(this.lastGrant, this.lastSent) + this.spacingMs;
+      const next = Math.max(this.pausedUntil, spaced);
+      if (next <= now) {
+        this.lastGrant = now;
+        if (options.untilSent) this.unsent = pendingSend();
+        return true;
+      }
+      const yielded = await this.sleepAtHead(next - now, lane, signal);
+      const slept = performance.now() - now;
+      if (this.pausedUntil > spaced) spent.pauseMs += slept;
+      else spent.budgetMs += slept;
+      if (yielded) return false;
+      this.lateTimers.add(performance.now() - next);
+      // Look again rather than go: a 429 may have moved the pause, or the last request left late.
+    }
+  }
+
+  /** Sleeps at the head of the gate; a background sleeper wakes early (true) when an interactive caller arrives. */
+  private async sleepAtHead(ms: number, lane: RequestLane, signal: AbortSignal | undefined): Promise<boolean> {
+    if (lane === 'interactive') {
+      await sleep(ms, undefined, { signal });
+      return false;
+    }
+    const wake = new AbortController();
+    this.yieldHead = () => wake.abort();
+    try {
+      await sleep(ms, undefined, {
+        signal: signal === undefined ? wake.signal : AbortSignal.any([signal, wake.signal]),
+      });
+      return false;
+    } catch (error) {
+      if (signal?.aborted || !wake.signal.aborted) throw error;
+      return true;
+    } finally {
+      this.yieldHead = undefined;
+      // Ends the timer when the sleep was woken.
+      wake.abort();
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import type { GraphQLContext } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';
 import { assertCanLookup } from '../guards.ts';
 import { AlbumRef, ArtistRef } from './entry-refs.ts';
+import { rememberWaits } from './lookup-waits.ts';
 
 const AlbumRefInput = builder.inputType('AlbumRefInput', {
   description: 'An album to look up, by its artist and title as any app spells them.',
@@ -29,14 +30,17 @@ function checkCount(count: number, field: string): void {
   }
 }
 
-function noteLookups<Row>(
+function noteLookups<Row extends object>(
   context: GraphQLContext,
   results: Array<LookupResult<Row>>,
   record: (row: Row) => void,
 ): void {
   for (const result of results) {
     if (result.read !== null) context.usage?.recordRead(result.read);
-    if (result.entry !== null) record(result.entry);
+    if (result.entry !== null) {
+      record(result.entry);
+      rememberWaits(result.entry, result.waits);
+    }
   }
 }
 

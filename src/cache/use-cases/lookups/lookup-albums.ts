@@ -1,6 +1,7 @@
 // The read-through lookup of albums (the API's lookupAlbums): as lookupArtists, keyed by (artist, title).
 import PQueue from 'p-queue';
 import { redact } from '../../../providers/errors.ts';
+import { type ProviderWait, runInteractive } from '../../../providers/request-lane.ts';
 import { type AlbumEntry, albumKeyString } from '../../storage/album-cache.ts';
 import { getAlbumsByKeys } from '../../storage/album-cache.ts';
 import { albumKeyOf } from '../../policy/entry-keys.ts';
@@ -38,23 +39,30 @@ export async function lookupAlbums(
   }
   const queue = new PQueue({ concurrency: deps.concurrency });
   const failures = new Map<string, string>();
+  const waits = new Map<string, ProviderWait[]>();
   await Promise.all(
     [...toFetch].map(([keyString, album]) =>
       queue.add(async () => {
         const previous = stored.get(keyString);
-        try {
-          await deps.refresher.refreshAlbum(
-            {
-              artistName: previous?.artistName ?? album.artist,
-              title: previous?.title ?? album.title,
-              plexRatingKey: previous?.plexRatingKey ?? undefined,
-              musicbrainzId: previous?.musicbrainzId ?? undefined,
-            },
-            { previousRawTags: previous?.rawTags },
-          );
-        } catch (error) {
-          failures.set(keyString, redact(error instanceof Error ? error.message : String(error)));
-        }
+        // In the interactive lane: these requests go ahead of a running warm's (request-lane.ts).
+        const { value: failure, waits: waited } = await runInteractive(async () => {
+          try {
+            await deps.refresher.refreshAlbum(
+              {
+                artistName: previous?.artistName ?? album.artist,
+                title: previous?.title ?? album.title,
+                plexRatingKey: previous?.plexRatingKey ?? undefined,
+                musicbrainzId: previous?.musicbrainzId ?? undefined,
+              },
+              { previousRawTags: previous?.rawTags },
+            );
+            return undefined;
+          } catch (error) {
+            return redact(error instanceof Error ? error.message : String(error));
+          }
+        });
+        if (failure !== undefined) failures.set(keyString, failure);
+        waits.set(keyString, waited);
       }),
     ),
   );
@@ -67,7 +75,7 @@ export async function lookupAlbums(
   const fetched = fetchedKeys.length > 0 ? await getAlbumsByKeys(deps.db, fetchedKeys) : new Map<string, AlbumEntry>();
   const results = settleLookups(
     keyed.map(({ album, keyString }) => ({ name: `${album.artist} - ${album.title}`, key: keyString })),
-    { stored, fetched, failures, now },
+    { stored, fetched, failures, waits, now },
   );
   return results.map((result, index) => ({
     ...result,

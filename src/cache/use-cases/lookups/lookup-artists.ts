@@ -4,6 +4,7 @@
 import PQueue from 'p-queue';
 import { normaliseNameKey } from '../../../enrichment/text-keys.ts';
 import { redact } from '../../../providers/errors.ts';
+import { type ProviderWait, runInteractive } from '../../../providers/request-lane.ts';
 import type { Clock } from '../../../types.ts';
 import type { ArtistEntry } from '../../storage/artist-cache.ts';
 import { getArtistsByKeys } from '../../storage/artist-cache.ts';
@@ -38,22 +39,29 @@ export async function lookupArtists(
   }
   const queue = new PQueue({ concurrency: deps.concurrency });
   const failures = new Map<string, string>();
+  const waits = new Map<string, ProviderWait[]>();
   await Promise.all(
     [...toFetch].map(([key, name]) =>
       queue.add(async () => {
         const previous = stored.get(key);
-        try {
-          await deps.refresher.refreshArtist(
-            {
-              name: previous?.name ?? name,
-              plexRatingKey: previous?.plexRatingKey ?? undefined,
-              musicbrainzId: previous?.musicbrainzId ?? undefined,
-            },
-            { previousRawTags: previous?.rawTags },
-          );
-        } catch (error) {
-          failures.set(key, redact(error instanceof Error ? error.message : String(error)));
-        }
+        // In the interactive lane: these requests go ahead of a running warm's (request-lane.ts).
+        const { value: failure, waits: waited } = await runInteractive(async () => {
+          try {
+            await deps.refresher.refreshArtist(
+              {
+                name: previous?.name ?? name,
+                plexRatingKey: previous?.plexRatingKey ?? undefined,
+                musicbrainzId: previous?.musicbrainzId ?? undefined,
+              },
+              { previousRawTags: previous?.rawTags },
+            );
+            return undefined;
+          } catch (error) {
+            return redact(error instanceof Error ? error.message : String(error));
+          }
+        });
+        if (failure !== undefined) failures.set(key, failure);
+        waits.set(key, waited);
       }),
     ),
   );
@@ -64,5 +72,5 @@ export async function lookupArtists(
           [...toFetch.keys()].filter((key) => !failures.has(key)),
         )
       : new Map<string, ArtistEntry>();
-  return settleLookups(keyed, { stored, fetched, failures, now });
+  return settleLookups(keyed, { stored, fetched, failures, waits, now });
 }

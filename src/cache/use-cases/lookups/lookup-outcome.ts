@@ -1,3 +1,4 @@
+import type { ProviderWait } from '../../../providers/request-lane.ts';
 import type { ReadOutcome } from '../../policy/freshness.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface LookupResult<Row> {
   entry: Row | null;
   /** Why fetching failed (secrets redacted); null otherwise. */
   error: string | null;
+  /** How long the fetch's provider requests waited for slots, per provider; empty when nothing was fetched or waited. */
+  waits: ProviderWait[];
 }
 
 /** Largest number of names one lookup may ask for. */

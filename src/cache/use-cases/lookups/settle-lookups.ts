@@ -1,3 +1,4 @@
+import type { ProviderWait } from '../../../providers/request-lane.ts';
 import { readOutcome } from '../../policy/freshness.ts';
 import type { CacheReadKind, LookupResult } from './lookup-outcome.ts';
 
@@ -8,10 +9,17 @@ export function settleLookups<Row extends { expiresAt: Date }>(
     stored: ReadonlyMap<string, Row>;
     fetched: ReadonlyMap<string, Row>;
     failures: ReadonlyMap<string, string>;
+    /** Per key fetched: how long its provider requests waited. */
+    waits?: ReadonlyMap<string, ProviderWait[]>;
     now: Date;
   },
 ): Array<LookupResult<Row>> {
-  return asked.map(({ name, key }): LookupResult<Row> => {
+  return asked.map(({ name, key }) => {
+    const settled = settle(name, key);
+    return { ...settled, waits: (key !== null && found.waits?.get(key)) || [] };
+  });
+
+  function settle(name: string, key: string | null): Omit<LookupResult<Row>, 'waits'> {
     if (key === null)
       return {
         name,
@@ -36,5 +44,5 @@ export function settleLookups<Row extends { expiresAt: Date }>(
         ? { name, outcome: 'stale', read, entry: before, error: null }
         : { name, outcome: 'failed', read, entry: null, error: 'the entry was removed while it was fetched' };
     return { name, outcome: read === 'miss' ? 'fetched' : 'refreshed', read, entry: after, error: null };
-  });
+  }
 }
