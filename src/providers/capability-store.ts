@@ -2,13 +2,8 @@
 // so that every process start does not spend a request, and a share of a small daily quota, to find out
 // again what another process found an hour ago. A finding belongs to the credentials it was made with.
 import type { Queryable } from '../db/queryable.ts';
+import type { ProviderCapability } from '../generated/prisma/client.ts';
 import type { Providers } from './create-providers.ts';
-
-interface CapabilityRow {
-  credential_digest: string;
-  genres: string;
-  checked_at: Date;
-}
 
 /**
  * Gives the Spotify client a stored finding about the same credentials while it is fresh, or probes
@@ -22,16 +17,17 @@ export async function ensureSpotifyCapabilities(
   const spotify = providers.spotify;
   const digest = providers.credentialDigest('spotify');
   if (spotify === undefined || digest === undefined || providers.pause('spotify') !== undefined) return 'skipped';
-  const { rows } = await db.query<CapabilityRow>(
-    `SELECT credential_digest, genres, checked_at FROM provider_capabilities WHERE provider = 'spotify'`,
+  const { rows } = await db.query<Pick<ProviderCapability, 'credentialDigest' | 'genres' | 'checkedAt'>>(
+    `SELECT credential_digest AS "credentialDigest", genres, checked_at AS "checkedAt"
+       FROM provider_capabilities WHERE provider = 'spotify'`,
   );
   const stored = rows[0];
   if (
     stored !== undefined &&
-    stored.credential_digest === digest &&
+    stored.credentialDigest === digest &&
     (stored.genres === 'available' || stored.genres === 'unavailable')
   ) {
-    if (spotify.restoreCapabilities({ genres: stored.genres, checkedAt: stored.checked_at })) return 'restored';
+    if (spotify.restoreCapabilities({ genres: stored.genres, checkedAt: stored.checkedAt })) return 'restored';
   }
   const found = await spotify.probeCapabilities();
   if (found.genres !== 'unknown' && found.checkedAt !== undefined) {

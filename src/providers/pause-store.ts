@@ -2,6 +2,7 @@
 // refused our credentials for good, and so that a restart does not send the refused key again at once.
 // Each change is announced on a channel; processes apply what the table says, not what the payload says.
 import type { Queryable } from '../db/queryable.ts';
+import type { ProviderPause as PauseRecord } from '../generated/prisma/client.ts';
 import type { ProviderName } from '../types.ts';
 import type { ProviderPause } from './rate-limiter.ts';
 
@@ -12,27 +13,21 @@ export interface StoredPause extends ProviderPause {
   credentialDigest: string;
 }
 
-interface PauseRow {
-  provider: ProviderName;
-  reason: string;
-  credential_digest: string;
-  paused_at: Date;
-  retry_at: Date;
-}
-
-function fromRow(row: PauseRow): StoredPause {
+function fromRow(row: PauseRecord): StoredPause {
   return {
-    provider: row.provider,
+    // Only savePause writes this table, and only with a ProviderName.
+    provider: row.provider as ProviderName,
     reason: row.reason,
-    credentialDigest: row.credential_digest,
-    since: row.paused_at,
-    retryAt: row.retry_at,
+    credentialDigest: row.credentialDigest,
+    since: row.pausedAt,
+    retryAt: row.retryAt,
   };
 }
 
 export async function readPauses(db: Queryable, provider?: ProviderName): Promise<StoredPause[]> {
-  const { rows } = await db.query<PauseRow>(
-    `SELECT provider, reason, credential_digest, paused_at, retry_at FROM provider_pauses
+  const { rows } = await db.query<PauseRecord>(
+    `SELECT provider, reason, credential_digest AS "credentialDigest", paused_at AS "pausedAt", retry_at AS "retryAt"
+       FROM provider_pauses
       WHERE $1::text IS NULL OR provider = $1 ORDER BY provider`,
     [provider ?? null],
   );

@@ -270,6 +270,23 @@ describe('entry queries', () => {
     expect(byGenre.every((album) => album.genres.includes(genre))).toBe(true);
   });
 
+  it('answers null for the artist of an album whose artist has no entry, in a listing and by name', async () => {
+    await harness.db.pool.query(
+      `INSERT INTO album_cache (artist_key, title_key, artist_name, title, expires_at)
+       VALUES ('zz nobody cached', 'lonely', 'ZZ Nobody Cached', 'Lonely', now() + interval '1 day')`,
+    );
+    try {
+      const listed = dataOf(
+        await request(api.url, AlbumsDocument, { first: 5, filter: { artist: 'zz nobody cached' } }),
+      ).albums.nodes;
+      expect(listed.map((album) => [album.title, album.artist])).toEqual([['Lonely', null]]);
+      const byName = dataOf(await request(api.url, AlbumDocument, { artist: 'ZZ Nobody Cached', title: 'Lonely' }));
+      expect(byName.album).toMatchObject({ title: 'Lonely', artist: null, tracks: [] });
+    } finally {
+      await harness.db.pool.query(`DELETE FROM album_cache WHERE artist_key = 'zz nobody cached'`);
+    }
+  });
+
   it('answers a track with both tiers, borrowed genres, derived fields and audio features', async () => {
     const truth = harness.sims.library.track(0);
     const track = dataOf(await request(api.url, TrackDocument, { ratingKey: truth.ratingKey })).track;
