@@ -99,4 +99,13 @@ describe('a page of 500 albums with their artists', () => {
     // features of no tracks too, in one statement, rather than looking whether the level is empty).
     expect(statements).toHaveLength(6);
   });
+
+  it('counts without reading a page when only totalCount is asked for', async () => {
+    for (const listing of ['artists', 'albums']) {
+      const { result, statements } = await cacheStatements(() => httpQuery(api.url, `{ ${listing} { totalCount } }`));
+      expect(result.errors).toBeUndefined();
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/COUNT/i);
+    }
+  });
 });
