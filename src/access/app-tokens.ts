@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { prismaOf } from '../db/prisma.ts';
-import type { AppTokenScope } from '../generated/prisma/client.ts';
+import type { AppToken, AppTokenScope } from '../generated/prisma/client.ts';
 
 export type { AppTokenScope };
 
@@ -92,13 +92,8 @@ export type AppTokenCheck =
       retryAfterSeconds: number;
     };
 
-interface CheckRow {
-  name: string;
-  scope: AppTokenScope;
-  quota_per_minute: number | null;
-  minute_requests: number;
-  seconds_left: number;
-}
+/** The token's columns as the generated model names them, and the seconds left of its quota minute. */
+type TokenCheck = Pick<AppToken, 'name' | 'scope' | 'quotaPerMinute' | 'minuteRequests'> & { secondsLeft: number };
 
 // Raw SQL: finding the token, counting the request in its minute and noting its last use are one atomic
 // statement on the database's clock (the same for every process); Prisma's update cannot compute the count.
@@ -108,23 +103,23 @@ UPDATE app_tokens
        minute_requests = CASE WHEN quota_minute = date_trunc('minute', now()) THEN minute_requests + 1 ELSE 1 END,
        quota_minute = date_trunc('minute', now())
  WHERE token_hash = $1
-RETURNING name, scope, quota_per_minute, minute_requests,
-          ceil(extract(epoch FROM date_trunc('minute', now()) + interval '1 minute' - now()))::int AS seconds_left`;
+RETURNING name, scope, quota_per_minute AS "quotaPerMinute", minute_requests AS "minuteRequests",
+          ceil(extract(epoch FROM date_trunc('minute', now()) + interval '1 minute' - now()))::int AS "secondsLeft"`;
 
 /** Finds the token and counts this request against its quota. */
 export async function checkAppToken(pool: pg.Pool, token: string): Promise<AppTokenCheck> {
-  const { rows } = await pool.query<CheckRow>(CHECK_SQL, [digest(token)]);
+  const { rows } = await pool.query<TokenCheck>(CHECK_SQL, [digest(token)]);
   const row = rows[0];
   if (row === undefined) return { known: false };
-  const quota = row.quota_per_minute;
-  if (quota !== null && row.minute_requests > quota) {
+  const quota = row.quotaPerMinute;
+  if (quota !== null && row.minuteRequests > quota) {
     return {
       known: true,
       name: row.name,
       scope: row.scope,
       overQuota: true,
       quotaPerMinute: quota,
-      retryAfterSeconds: Math.max(1, row.seconds_left),
+      retryAfterSeconds: Math.max(1, row.secondsLeft),
     };
   }
   return { known: true, name: row.name, scope: row.scope, overQuota: false };

@@ -7,7 +7,6 @@ import type { JobDependencies } from '../jobs/engine/job-definition.ts';
 import type { Logger } from '../logger.ts';
 import type { RequestAuth } from './auth.ts';
 import type { SubscriptionGuard } from './guards.ts';
-import type { Loaders } from './loaders.ts';
 import type { RunEventPubSub } from './pubsub.ts';
 
 /** What the process gives the API once: the same for every request. */
@@ -30,13 +29,12 @@ export interface GraphQLServices {
 }
 
 /**
- * What every resolver receives: the services, plus what belongs to one request (who is asking, the
- * batch loaders, and one `now` so every entry in a response is judged against the same instant).
+ * What every resolver receives: the services, plus what belongs to one request (who is asking, and one
+ * `now` so every entry in a response is judged against the same instant).
  * Resolvers only translate: the logic they call lives in src/cache and src/jobs.
  */
 export interface GraphQLContext extends GraphQLServices {
   auth: RequestAuth;
-  loaders: Loaders;
   subscriptionGuard: SubscriptionGuard;
   now: Date;
   /** The active genre rules version's settings at the request's start: a track without album or artist genres normalises its own tags. */

@@ -81,6 +81,30 @@ export function pageOf<T>(
 }
 
 /**
+ * The sort key Pothos decoded from `after`, checked to be this listing's kind (a cursor of another listing
+ * decodes to another shape); a client's mistake, not an internal error.
+ */
+export function afterKey<K>(listing: string, key: unknown, check: (key: unknown) => key is K): K {
+  if (!check(key)) throw badInput(`after is not a cursor of this ${listing} listing`);
+  return key;
+}
+
+/**
+ * Pothos' page query for a forward page after a cursor, without Prisma's cursor: the listing says "after
+ * this key" in its where instead. Prisma's cursor looks the cursor's row up again, so a page after a row
+ * deleted meanwhile would come back empty; a key comparison pages on from where the last page ended.
+ * Backward pages (`before`, `last`) keep Prisma's cursor.
+ */
+export function forwardPage<Q extends { cursor?: unknown; skip?: number }>(
+  query: Q,
+  after: unknown,
+): Omit<Q, 'cursor' | 'skip'> | Q {
+  if (after === null) return query;
+  const { cursor: _cursor, skip: _skip, ...page } = query;
+  return page;
+}
+
+/**
  * Pothos' own cursors (jobRuns) decode a well-formed but wrongly typed key (a string for an Int id) and
  * hand it to Prisma, whose refusal would be masked as an internal error; checked first, it is bad input.
  */

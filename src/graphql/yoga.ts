@@ -15,7 +15,6 @@ import {
   tokenFromConnectionParams,
 } from './auth.ts';
 import type { GraphQLContext, GraphQLServices } from './context.ts';
-import { createLoaders } from './loaders.ts';
 import { readAccessPlugin } from './read-access.ts';
 import { schema } from './schema.ts';
 
@@ -78,7 +77,6 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
           readToken: config.readToken,
           isLoopback,
         }),
-        loaders: createLoaders(services.db.pool),
         now: services.deps.clock(),
       };
     },

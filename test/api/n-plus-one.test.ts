@@ -95,7 +95,17 @@ describe('a page of 500 albums with their artists', () => {
     );
     expect(result.errors).toBeUndefined();
     // The page, its count, every artist's albums at once, the albums' artists at once, every album's
-    // tracks at once (there are none, so no audio features are asked for).
-    expect(statements).toHaveLength(5);
+    // tracks at once, and their audio features at once: one statement per level (Prisma asks for the
+    // features of no tracks too, in one statement, rather than looking whether the level is empty).
+    expect(statements).toHaveLength(6);
+  });
+
+  it('counts without reading a page when only totalCount is asked for', async () => {
+    for (const listing of ['artists', 'albums']) {
+      const { result, statements } = await cacheStatements(() => httpQuery(api.url, `{ ${listing} { totalCount } }`));
+      expect(result.errors).toBeUndefined();
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/COUNT/i);
+    }
   });
 });

@@ -56,21 +56,6 @@ export async function getAlbumsByKeys(db: Queryable, keys: readonly AlbumKey[]):
   return new Map(rows.map((row) => [albumKeyString(row), row]));
 }
 
-/** Every stored album of these artists, by artist key, in title-key order: one query for a whole page of artists. */
-export async function getAlbumsByArtistKeys(
-  pool: pg.Pool,
-  artistKeys: readonly string[],
-): Promise<Map<string, AlbumEntry[]>> {
-  const result = new Map<string, AlbumEntry[]>(artistKeys.map((key) => [key, []]));
-  if (artistKeys.length === 0) return result;
-  const rows = await prismaOf(pool).albumCache.findMany({
-    where: { artistKey: { in: [...artistKeys] } },
-    orderBy: [{ artistKey: 'asc' }, { titleKey: 'asc' }],
-  });
-  for (const row of rows) result.get(row.artistKey)?.push(row);
-  return result;
-}
-
 // Enough titles to recognise an artist among namesakes; a discography is rarely longer.
 const MAX_TITLES = 200;
 
@@ -112,33 +97,24 @@ function albumWhere(filter: AlbumFilter, context: { now: Date; tiers: TierSettin
   return { AND: conditions };
 }
 
-export interface AlbumPageRequest {
-  filter: AlbumFilter;
-  /** The key of the last album of the previous page (keyset pagination: stable under inserts and deletes). */
-  after: AlbumKey | null;
-  limit: number;
-  now: Date;
-  tiers: TierSettings;
-}
+/** The album listing's order: by artist key, then title key, which together are unique. */
+export const ALBUM_LISTING_ORDER = [
+  { artistKey: 'asc' },
+  { titleKey: 'asc' },
+] as const satisfies Prisma.AlbumCacheOrderByWithRelationInput[];
 
-/** One page of albums in (artist key, title key) order; one row more than `limit` when there is a next page. */
-export function listAlbums(pool: pg.Pool, request: AlbumPageRequest): Promise<AlbumEntry[]> {
-  const where = albumWhere(request.filter, request);
-  const { after } = request;
-  const afterCondition: Prisma.AlbumCacheWhereInput | null =
-    after === null
-      ? null
-      : {
-          OR: [
-            { artistKey: { gt: after.artistKey } },
-            { artistKey: after.artistKey, titleKey: { gt: after.titleKey } },
-          ],
-        };
-  return prismaOf(pool).albumCache.findMany({
-    where: afterCondition === null ? where : { AND: [where, afterCondition] },
-    orderBy: [{ artistKey: 'asc' }, { titleKey: 'asc' }],
-    take: request.limit + 1,
-  });
+/** The albums a listing page answers: the filter, and after `after` (as artistListingWhere: a key comparison). */
+export function albumListingWhere(
+  filter: AlbumFilter,
+  after: AlbumKey | null,
+  context: { now: Date; tiers: TierSettings },
+): Prisma.AlbumCacheWhereInput {
+  const where = albumWhere(filter, context);
+  if (after === null) return where;
+  const afterCondition: Prisma.AlbumCacheWhereInput = {
+    OR: [{ artistKey: { gt: after.artistKey } }, { artistKey: after.artistKey, titleKey: { gt: after.titleKey } }],
+  };
+  return { AND: [where, afterCondition] };
 }
 
 /** How many albums match the filter (a listing's totalCount). */

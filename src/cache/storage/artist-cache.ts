@@ -66,23 +66,21 @@ function artistWhere(filter: EntryFilter, context: { now: Date; tiers: TierSetti
   return where;
 }
 
-export interface ArtistPageRequest {
-  filter: EntryFilter;
-  /** The name key of the last artist of the previous page (keyset pagination: stable under inserts and deletes). */
-  afterKey: string | null;
-  limit: number;
-  now: Date;
-  tiers: TierSettings;
-}
+/** The artist listing's order: by normalised name, which is unique, so a name key is a position in it. */
+export const ARTIST_LISTING_ORDER = { nameKey: 'asc' } as const satisfies Prisma.ArtistCacheOrderByWithRelationInput;
 
-/** One page of artists in name-key order; one row more than `limit` when there is a next page. */
-export function listArtists(pool: pg.Pool, request: ArtistPageRequest): Promise<ArtistEntry[]> {
-  const where = artistWhere(request.filter, request);
-  return prismaOf(pool).artistCache.findMany({
-    where: request.afterKey === null ? where : { AND: [where, { nameKey: { gt: request.afterKey } }] },
-    orderBy: { nameKey: 'asc' },
-    take: request.limit + 1,
-  });
+/**
+ * The artists a listing page answers: the filter, and after `afterKey` (the name key of the previous page's
+ * last artist) when paging on. A key comparison rather than Prisma's cursor, which looks the cursor's row
+ * up again: a page after an artist deleted meanwhile still starts where the previous one ended.
+ */
+export function artistListingWhere(
+  filter: EntryFilter,
+  afterKey: string | null,
+  context: { now: Date; tiers: TierSettings },
+): Prisma.ArtistCacheWhereInput {
+  const where = artistWhere(filter, context);
+  return afterKey === null ? where : { AND: [where, { nameKey: { gt: afterKey } }] };
 }
 
 /** How many artists match the filter (a listing's totalCount). */

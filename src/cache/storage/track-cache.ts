@@ -1,12 +1,13 @@
-// track_cache; entries are the generated TrackCache type. An album's tracks and the identities go through
-// Prisma. Raw SQL: the point read (hot, as getArtistsByKeys), the listing (it orders by COALESCE expressions and matches genres case-insensitively
-// inside an array, which Prisma's query API cannot say), the bulk page upsert and stats update (one
-// statement per page of 500), the usage batching, and the AudioMuse sync's page selection.
+// track_cache; entries are the generated TrackCache type. The identities go through Prisma, and an
+// album's tracks are its Prisma relation (ordered by ALBUM_TRACK_ORDER). Raw SQL: the point read (hot, as
+// getArtistsByKeys), the listing (it orders by COALESCE expressions and matches genres case-insensitively
+// inside an array, which Prisma's query API cannot say; and Prisma's cursor over its five sort keys is
+// an OR of 24 subqueries), the bulk page upsert and stats update (one statement per page of 500), the
+// usage batching, and the AudioMuse sync's page selection.
 import type pg from 'pg';
 import { prismaOf } from '../../db/prisma.ts';
 import type { Queryable } from '../../db/queryable.ts';
 import { Prisma, type TrackCache } from '../../generated/prisma/client.ts';
-import { type AlbumKey, albumKeyString } from '../policy/entry-keys.ts';
 import { modelColumns } from './model-columns.ts';
 import type { PlexTrackIdentity } from '../../enrichment/audio-features-match.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
@@ -26,7 +27,7 @@ const TRACK_COLUMNS = modelColumns(Prisma.TrackCacheScalarFieldEnum);
 const TRACK_ORDER_COLUMNS = `artist_key, COALESCE(album_key, ''), COALESCE(disc_number, 0), COALESCE(track_number, 0), rating_key`;
 
 /** The same order within one album, as Prisma says it (a missing disc or track number sorts as 0: first). */
-const ALBUM_TRACK_ORDER: Prisma.TrackCacheOrderByWithRelationInput[] = [
+export const ALBUM_TRACK_ORDER: Prisma.TrackCacheOrderByWithRelationInput[] = [
   { discNumber: { sort: 'asc', nulls: 'first' } },
   { trackNumber: { sort: 'asc', nulls: 'first' } },
   { ratingKey: 'asc' },
@@ -56,24 +57,6 @@ export async function getTracksByRatingKeys(
     [ratingKeys],
   );
   return new Map(rows.map((row) => [row.ratingKey, row]));
-}
-
-/** The tracks of these albums in disc and track order, by albumKeyString: one query for a whole page of albums. */
-export async function getTracksByAlbumKeys(
-  pool: pg.Pool,
-  keys: readonly AlbumKey[],
-): Promise<Map<string, TrackEntry[]>> {
-  const result = new Map<string, TrackEntry[]>(keys.map((key) => [albumKeyString(key), []]));
-  if (keys.length === 0) return result;
-  const rows = await prismaOf(pool).trackCache.findMany({
-    where: { OR: keys.map((key) => ({ artistKey: key.artistKey, albumKey: key.titleKey })) },
-    orderBy: ALBUM_TRACK_ORDER,
-  });
-  for (const row of rows) {
-    if (row.albumKey !== null)
-      result.get(albumKeyString({ artistKey: row.artistKey, titleKey: row.albumKey }))?.push(row);
-  }
-  return result;
 }
 
 /** Title and album artist of these cached tracks, keyed by ratingKey (to check what a provider returns). */

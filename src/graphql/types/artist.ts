@@ -1,9 +1,13 @@
-import { countArtists, getArtistsByKeys, listArtists } from '../../cache/storage/artist-cache.ts';
+import {
+  ARTIST_LISTING_ORDER,
+  artistListingWhere,
+  countArtists,
+  getArtistsByKeys,
+} from '../../cache/storage/artist-cache.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { builder } from '../builder.ts';
-import { decodeCursor, encodeCursor, isString, pageOf, pageSize } from '../pagination.ts';
+import { afterKey, DEFAULT_PAGE_SIZE, forwardPage, isString, MAX_PAGE_SIZE, pageSize } from '../pagination.ts';
 import { noteArtistRead } from '../read-usage.ts';
-import { connectionType } from './connection.ts';
 import { ArtistFilterInput, entryFilterOf } from './entry-filters.ts';
 import { AlbumRef, ArtistRef } from './entry-refs.ts';
 
@@ -12,14 +16,12 @@ builder.prismaObjectFields(ArtistRef, (t) => ({
   nameKey: t.exposeString('nameKey', {
     description: 'The normalised name every lookup compares (`björk` and `Björk` share it).',
   }),
-  albums: t.field({
-    type: [AlbumRef],
+  albums: t.relation('albums', {
+    type: AlbumRef,
     description: 'The cached albums of this artist, by title.',
-    resolve: (artist, _args, context) => context.loaders.albumsByArtistKey.load(artist.nameKey),
+    query: { orderBy: { titleKey: 'asc' } },
   }),
 }));
-
-const ArtistConnection = connectionType('Artist', ArtistRef, 'A page of artists, in normalised-name order.');
 
 builder.queryFields((t) => ({
   artist: t.field({
@@ -35,27 +37,50 @@ builder.queryFields((t) => ({
       return row;
     },
   }),
-  artists: t.field({
-    type: ArtistConnection,
-    description: 'Cached artists, filtered, a page at a time (first: at most 500).',
-    args: {
-      first: t.arg.int({ description: 'Page size, 1–500 (default 50).' }),
-      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
-      filter: t.arg({ type: ArtistFilterInput, description: 'Which artists; every given field must hold.' }),
+  artists: t.prismaConnection(
+    {
+      type: 'ArtistCache',
+      cursor: 'nameKey',
+      defaultSize: DEFAULT_PAGE_SIZE,
+      maxSize: MAX_PAGE_SIZE,
+      description: `Cached artists, filtered, a page at a time (first: at most ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}).`,
+      args: {
+        filter: t.arg({ type: ArtistFilterInput, description: 'Which artists; every given field must hold.' }),
+      },
+      resolve: (query, _root, args, context) => {
+        pageSize(args.first);
+        pageSize(args.last);
+        const after =
+          args.after === null || args.after === undefined ? null : afterKey('artists', query.cursor?.nameKey, isString);
+        const scope = { now: context.now, tiers: context.config.refresh };
+        return context.db.prisma.artistCache.findMany({
+          ...forwardPage(query, after),
+          where: artistListingWhere(entryFilterOf(args.filter), after, scope),
+          orderBy: ARTIST_LISTING_ORDER,
+        });
+      },
     },
-    resolve: async (_root, args, context) => {
-      const limit = pageSize(args.first);
-      const afterKey = decodeCursor('artists', args.after, isString);
-      const filter = entryFilterOf(args.filter);
-      const scope = { now: context.now, tiers: context.config.refresh };
-      const rows = await listArtists(context.db.pool, { filter, afterKey, limit, ...scope });
-      return pageOf(
-        rows,
-        limit,
-        afterKey !== null,
-        (row) => encodeCursor('artists', row.nameKey),
-        () => countArtists(context.db.pool, filter, scope),
-      );
+    {
+      name: 'ArtistConnection',
+      description: 'A page of artists, in normalised-name order.',
+      fields: (connection) => ({
+        totalCount: connection.int({
+          description: 'Items matching the filter, on every page together.',
+          // Marked as Pothos marks its own: a selection of only totalCount reads no page of rows.
+          extensions: { pothosPrismaTotalCount: true },
+          resolve: (page, _args, context) =>
+            countArtists(context.db.pool, entryFilterOf(page.args.filter), {
+              now: context.now,
+              tiers: context.config.refresh,
+            }),
+        }),
+        nodes: connection.field({
+          type: [ArtistRef],
+          description: 'The items of this page, without cursors.',
+          resolve: (page) => page.edges.flatMap((edge) => (edge ? [edge.node] : [])),
+        }),
+      }),
     },
-  }),
+    { name: 'ArtistEdge', description: 'One item of a Artist page, with its cursor.' },
+  ),
 }));

@@ -155,31 +155,23 @@ builder.prismaObjectFields(TrackRef, (t) => ({
     description: 'The usage tier by lastUsedAt.',
     resolve: (track, _args, context) => classifyTier(track.lastUsedAt, context.now, context.config.refresh),
   }),
-  album: t.prismaField({
+  album: t.relation('album', {
     type: AlbumRef,
     nullable: true,
     description: 'The album’s entry, when the cache has one.',
-    resolve: (query, track, _args, context) =>
-      track.albumKey === null
-        ? null
-        : context.db.prisma.albumCache.findUnique({
-            ...query,
-            where: { artistKey_titleKey: { artistKey: track.artistKey, titleKey: track.albumKey } },
-          }),
   }),
-  artist: t.prismaField({
+  artist: t.relation('artist', {
     type: ArtistRef,
     nullable: true,
     description: 'The artist’s entry, when the cache has one.',
-    resolve: (query, track, _args, context) =>
-      context.db.prisma.artistCache.findUnique({ ...query, where: { nameKey: track.artistKey } }),
   }),
   audioFeatures: t.field({
     type: AudioFeaturesRef,
     nullable: true,
     description: 'AudioMuse’s analysis, when synced.',
     // Loaded with the track (or, for tracks of a listing, in one batched query). A row without an
-    // AudioMuse item id records "asked, not analysed", which is no features to a reader.
+    // AudioMuse item id records "asked, not analysed", which is no features to a reader: not t.relation,
+    // which answers the related row as loaded, and a to-one include in Prisma cannot take a where.
     select: { audioFeatures: true },
     resolve: (track) => (track.audioFeatures?.audiomuseItemId == null ? null : track.audioFeatures),
   }),
