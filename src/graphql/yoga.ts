@@ -17,6 +17,7 @@ import {
 } from './auth.ts';
 import type { GraphQLContext, GraphQLServices } from './context.ts';
 import { createLoaders } from './loaders.ts';
+import { createEntryPointReads } from '../cache/use-cases/entry-point-reads.ts';
 import { readAccessPlugin } from './read-access.ts';
 import { schema } from './schema.ts';
 
@@ -46,6 +47,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
   const genreSettings = enrichmentSettingsFromConfig(config.genres);
   const isLoopback = services.isLoopback ?? isLoopbackAddress;
   const statistics = new SharedCacheStatistics(services.db.pool, config);
+  const pointReads = createEntryPointReads(services.db.pool);
   const subscriptionGuard = services.subscriptionGuard ?? new SubscriptionGuard();
   // Only a token shaped like an app token, and not API_TOKEN or READ_TOKEN, costs a query (which also counts it).
   const appTokenCheck = async (token: string | undefined): Promise<AppTokenCheck | undefined> =>
@@ -70,6 +72,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
         ...services,
         genreSettings,
         statistics,
+        pointReads,
         subscriptionGuard,
         auth: authorise({
           token,

@@ -1,5 +1,5 @@
-import { albumKeyOf, albumKeyString } from '../../cache/policy/entry-keys.ts';
-import { type AlbumKey, countAlbums, getAlbumsByKeys, listAlbums } from '../../cache/storage/album-cache.ts';
+import { albumKeyOf } from '../../cache/policy/entry-keys.ts';
+import { type AlbumKey, countAlbums, listAlbums } from '../../cache/storage/album-cache.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, isTuple, pageOf, pageSize } from '../pagination.ts';
 import { noteAlbumRead } from '../read-usage.ts';
@@ -40,8 +40,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, context) => {
       const key = albumKeyOf(args.artist, args.title);
-      const row =
-        key === null ? null : ((await getAlbumsByKeys(context.db.pool, [key])).get(albumKeyString(key)) ?? null);
+      const row = key === null ? null : await context.pointReads.album(key);
       noteAlbumRead(context, row);
       return row;
     },

@@ -1,4 +1,4 @@
-import { countArtists, getArtistsByKeys, listArtists } from '../../cache/storage/artist-cache.ts';
+import { countArtists, listArtists } from '../../cache/storage/artist-cache.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { builder } from '../builder.ts';
 import { decodeCursor, encodeCursor, isString, pageOf, pageSize } from '../pagination.ts';
@@ -30,7 +30,7 @@ builder.queryFields((t) => ({
     args: { name: t.arg.string({ required: true, description: 'The artist’s name, in any spelling of it.' }) },
     resolve: async (_root, args, context) => {
       const key = normaliseNameKey(args.name);
-      const row = key === null ? null : ((await getArtistsByKeys(context.db.pool, [key])).get(key) ?? null);
+      const row = key === null ? null : await context.pointReads.artist(key);
       noteArtistRead(context, row);
       return row;
     },
