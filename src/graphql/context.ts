@@ -7,6 +7,7 @@ import type { JobDependencies } from '../jobs/engine/job-definition.ts';
 import type { Logger } from '../logger.ts';
 import type { RequestAuth } from './auth.ts';
 import type { SubscriptionGuard } from './guards.ts';
+import type { EntryPointReads } from '../cache/use-cases/entry-point-reads.ts';
 import type { RunEventPubSub } from './pubsub.ts';
 
 /** What the process gives the API once: the same for every request. */
@@ -41,4 +42,6 @@ export interface GraphQLContext extends GraphQLServices {
   genreSettings: EnrichmentSettings;
   /** The cache statistics, one computation shared by concurrent requests (built once per API). */
   statistics: SharedCacheStatistics;
+  /** Single-entry reads, batched across the requests in flight (built once per API). */
+  pointReads: EntryPointReads;
 }

@@ -15,6 +15,7 @@ import {
   tokenFromConnectionParams,
 } from './auth.ts';
 import type { GraphQLContext, GraphQLServices } from './context.ts';
+import { createEntryPointReads } from '../cache/use-cases/entry-point-reads.ts';
 import { readAccessPlugin } from './read-access.ts';
 import { schema } from './schema.ts';
 
@@ -43,6 +44,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
   const { config, logger } = services;
   const isLoopback = services.isLoopback ?? isLoopbackAddress;
   const statistics = new SharedCacheStatistics(services.db.pool, config);
+  const pointReads = createEntryPointReads(services.db.pool);
   const subscriptionGuard = services.subscriptionGuard ?? new SubscriptionGuard();
   // Only a token shaped like an app token, and not API_TOKEN or READ_TOKEN, costs a query (which also counts it).
   const appTokenCheck = async (token: string | undefined): Promise<AppTokenCheck | undefined> =>
@@ -67,6 +69,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
         ...services,
         genreSettings: services.deps.genreRules.settings(),
         statistics,
+        pointReads,
         subscriptionGuard,
         auth: authorise({
           token,

@@ -1,10 +1,5 @@
-import { albumKeyOf, albumKeyString } from '../../cache/policy/entry-keys.ts';
-import {
-  ALBUM_LISTING_ORDER,
-  albumListingWhere,
-  countAlbums,
-  getAlbumsByKeys,
-} from '../../cache/storage/album-cache.ts';
+import { albumKeyOf } from '../../cache/policy/entry-keys.ts';
+import { ALBUM_LISTING_ORDER, albumListingWhere, countAlbums } from '../../cache/storage/album-cache.ts';
 import { ALBUM_TRACK_ORDER } from '../../cache/storage/track-cache.ts';
 import { builder } from '../builder.ts';
 import { afterKey, DEFAULT_PAGE_SIZE, forwardPage, isString, MAX_PAGE_SIZE, pageSize } from '../pagination.ts';
@@ -48,8 +43,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, context) => {
       const key = albumKeyOf(args.artist, args.title);
-      const row =
-        key === null ? null : ((await getAlbumsByKeys(context.db.pool, [key])).get(albumKeyString(key)) ?? null);
+      const row = key === null ? null : await context.pointReads.album(key);
       noteAlbumRead(context, row);
       return row;
     },

@@ -1,9 +1,4 @@
-import {
-  ARTIST_LISTING_ORDER,
-  artistListingWhere,
-  countArtists,
-  getArtistsByKeys,
-} from '../../cache/storage/artist-cache.ts';
+import { ARTIST_LISTING_ORDER, artistListingWhere, countArtists } from '../../cache/storage/artist-cache.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { builder } from '../builder.ts';
 import { afterKey, DEFAULT_PAGE_SIZE, forwardPage, isString, MAX_PAGE_SIZE, pageSize } from '../pagination.ts';
@@ -32,7 +27,7 @@ builder.queryFields((t) => ({
     args: { name: t.arg.string({ required: true, description: 'The artist’s name, in any spelling of it.' }) },
     resolve: async (_root, args, context) => {
       const key = normaliseNameKey(args.name);
-      const row = key === null ? null : ((await getArtistsByKeys(context.db.pool, [key])).get(key) ?? null);
+      const row = key === null ? null : await context.pointReads.artist(key);
       noteArtistRead(context, row);
       return row;
     },

@@ -2,7 +2,6 @@ import { isExpired, trackExpiresAt, trackFetchedAt } from '../../cache/policy/fr
 import { classifyTier } from '../../cache/policy/tiers.ts';
 import {
   countTracks,
-  getTracksByRatingKeys,
   listTracks,
   type TrackEntry,
   type TrackPosition,
@@ -188,7 +187,7 @@ builder.queryFields((t) => ({
     args: { ratingKey: t.arg.id({ required: true, description: 'The track’s Plex ratingKey.' }) },
     resolve: async (_root, args, context) => {
       const ratingKey = String(args.ratingKey);
-      const row = (await getTracksByRatingKeys(context.db.pool, [ratingKey])).get(ratingKey) ?? null;
+      const row = await context.pointReads.track(ratingKey);
       noteTrackRead(context, row);
       return row;
     },
