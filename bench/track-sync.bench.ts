@@ -28,6 +28,7 @@ import { databaseUrl } from '../src/db/embedded-postgres.ts';
 import { migrateDatabase } from '../src/db/migrator.ts';
 import type { JobContext } from '../src/jobs/engine/job-definition.ts';
 import { ProgressReporter } from '../src/jobs/engine/progress.ts';
+import { EntitiesInFlight } from '../src/jobs/engine/entities-in-flight.ts';
 import { syncTracks } from '../src/jobs/bodies/sync-tracks.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createProviders } from '../src/providers/create-providers.ts';
@@ -148,7 +149,13 @@ async function main(): Promise<void> {
         clock,
         sink: { publish: () => undefined, persist: async () => undefined },
       });
-      const context: JobContext = { deps, progress, signal: new AbortController().signal, logger: silentLogger() };
+      const context: JobContext = {
+        deps,
+        progress,
+        signal: new AbortController().signal,
+        inFlight: new EntitiesInFlight(),
+        logger: silentLogger(),
+      };
       const [, elapsed] = await timed(() => syncTracks(context, tier));
       return elapsed;
     };

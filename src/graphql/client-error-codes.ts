@@ -23,6 +23,8 @@ const FOREIGN_INPUT_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
+  // yoga's answer to a document whose operation it cannot pick (two operations, no operationName).
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 /** Whether the error and everything it wraps are GraphQL errors: a bug's error wraps something else and stays masked. */

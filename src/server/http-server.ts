@@ -1,7 +1,7 @@
 // One HTTP server: GraphQL over HTTP and SSE (yoga), graphql-ws on the same path, and health probes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, getOperationAST } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -11,6 +11,7 @@ import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
 import { serveDashboard } from './dashboard.ts';
 import { sendGraphiQL, wantsGraphiQL } from './graphiql-page.ts';
 import { SUBSCRIPTION_LIMITS, SubscriptionLimitError } from '../graphql/guards.ts';
+import { InvalidInputError } from '../graphql/errors.ts';
 
 export type ReadinessCheck = () => Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
 
@@ -108,6 +109,12 @@ export async function startHttpServer(options: {
           document = parse(params.query);
           const errors = validate(schema, document);
           if (errors.length > 0) return errors;
+          // graphql-ws refuses a document whose operation it cannot pick with a code-less error of its own;
+          // HTTP and SSE answer it as a client's mistake, and so does this.
+          if (getOperationAST(document, params.operationName) === null)
+            return [
+              new InvalidInputError('Could not determine what operation to execute: name one with operationName.'),
+            ];
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;

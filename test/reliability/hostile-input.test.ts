@@ -121,6 +121,93 @@ const CASES: HostileCase[] = [
   { name: 'unknown field', query: '{ artists { nodes { password } } }', expect: 'error' },
   { name: 'cancel of a negative id', query: 'mutation { cancelJobRun(id: "-1") { id } }', expect: 'error' },
   { name: 'unknown enum value', query: '{ jobRuns(kind: DROP_TABLES) { totalCount } }', expect: 'error' },
+  {
+    name: '50 aliases of one field',
+    query: `{ ${Array.from({ length: 50 }, (_, index) => `a${index}: cacheStats { artists { total } }`).join(' ')} }`,
+    expect: 'error',
+  },
+  {
+    name: 'a 5,000-token query',
+    query: `{ cacheStats { artists { ${'total '.repeat(5_000)} } } }`,
+    expect: 'error',
+  },
+  {
+    name: '40 directives on a field',
+    query: `{ cacheStats { artists { total ${'@include(if: true) '.repeat(40)} } } }`,
+    expect: 'error',
+  },
+  {
+    name: 'fragments that spread each other',
+    query: '{ artists { nodes { ...A } } } fragment A on Artist { name ...B } fragment B on Artist { name ...A }',
+    expect: 'error',
+  },
+  { name: 'unterminated query', query: '{ artists { nodes { name }', expect: 'error' },
+  {
+    name: 'two operations and no operation name',
+    query: 'query A { cacheStats { artists { total } } } query B { cacheStats { albums { total } } }',
+    expect: 'error',
+  },
+  {
+    name: 'an object where a string is expected',
+    query: 'query($g: String) { artists(filter: { genre: $g }) { totalCount } }',
+    variables: { g: { $ne: null } },
+    expect: 'error',
+  },
+  {
+    name: 'a list where a string is expected',
+    query: 'query($n: String!) { artist(name: $n) { name } }',
+    variables: { n: ['a', 'b'] },
+    expect: 'error',
+  },
+  {
+    name: 'null for a required variable',
+    query: 'query($k: ID!) { track(ratingKey: $k) { title } }',
+    variables: { k: null },
+    expect: 'error',
+  },
+  {
+    name: 'a required variable left out',
+    query: 'query($n: String!) { artist(name: $n) { name } }',
+    expect: 'error',
+  },
+  { name: 'an undeclared variable', query: '{ artist(name: $n) { name } }', expect: 'error' },
+  {
+    name: 'a numeric string for an Int',
+    query: 'mutation($v: WarmArtistCacheInput) { warmArtistCache(input: $v) { id } }',
+    variables: { v: { concurrency: '4' } },
+    expect: 'error',
+  },
+  {
+    name: 'a string for a Boolean',
+    query: 'mutation($v: WarmArtistCacheInput) { warmArtistCache(input: $v) { id } }',
+    variables: { v: { dryRun: 'true' } },
+    expect: 'error',
+  },
+  {
+    name: 'an unknown input field',
+    query: 'mutation($v: WarmArtistCacheInput) { warmArtistCache(input: $v) { id } }',
+    variables: { v: { concurrency: 2, __proto__: { admin: true }, owner: 'root' } },
+    expect: 'error',
+  },
+  { name: 'a float for an ID', query: '{ jobRun(id: 1.5) { id } }', expect: 'error' },
+  {
+    name: 'cancel of a run that does not exist',
+    query: 'mutation { cancelJobRun(id: "987654") { id } }',
+    expect: 'error',
+  },
+  { name: 'cancel of a non-numeric id', query: 'mutation { cancelJobRun(id: "abc") { id } }', expect: 'error' },
+  {
+    name: 'control characters and a right-to-left override in a filter',
+    query: 'query($g: String) { artists(filter: { genre: $g }) { totalCount } }',
+    variables: { g: 'rock\u0007\u001b[31m\u202e\u200b' },
+    expect: 'any',
+  },
+  {
+    name: 'a 100 kB cursor',
+    query: 'query($c: String) { albums(after: $c) { totalCount } }',
+    variables: { c: 'A'.repeat(100_000) },
+    expect: 'INVALID_INPUT',
+  },
 ];
 
 function unchangedCounts(harness: Harness) {

@@ -11,12 +11,22 @@ import { checkpoint } from '../engine/checkpoint.ts';
  * nobody knew it, plus `partial` when a provider failed); a failure is counted with its reason and
  * never ends the run; a cancel or a shutdown is passed on.
  */
-export async function countEntryFetch(
-  context: Pick<JobContext, 'progress' | 'signal'>,
+export function countEntryFetch(
+  context: Pick<JobContext, 'progress' | 'signal' | 'inFlight'>,
   label: string,
   fetch: () => Promise<{ source: string; status: EntryStatus }>,
   /** Called just before the entity is counted (stored or failed), to move the run's resume point with the count. */
   onFinished: () => void = () => undefined,
+): Promise<void> {
+  // Tracked from its first check point to its count: the run's end waits for it (entities-in-flight.ts).
+  return context.inFlight.track(fetchAndCount(context, label, fetch, onFinished));
+}
+
+async function fetchAndCount(
+  context: Pick<JobContext, 'progress' | 'signal'>,
+  label: string,
+  fetch: () => Promise<{ source: string; status: EntryStatus }>,
+  onFinished: () => void,
 ): Promise<void> {
   const { progress, signal } = context;
   checkpoint(signal);

@@ -6,6 +6,7 @@ import { eventFromSnapshot, publishRunEvent } from './run-events.ts';
 import type { CancellationWatcher } from './cancellation-watcher.ts';
 import type { JobDefinition, JobDependencies } from './job-definition.ts';
 import { RunCancelledError, WorkerShutdownError } from './checkpoint.ts';
+import { EntitiesInFlight } from './entities-in-flight.ts';
 import { ProgressReporter, type ProgressSnapshot } from './progress.ts';
 import { announceRun, finishAndAnnounce } from './runs/finish-run.ts';
 import { persistProgress } from './runs/persist-progress.ts';
@@ -113,20 +114,26 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
     });
   }
 
+  const inFlight = new EntitiesInFlight();
   try {
     logger.info({ attempt: run.attempt, resumeAt: resumePoint?.offset }, 'run started');
     // Keeps "resuming after an interrupted attempt" visible while the run goes on.
     if (run.message) progress.setMessage(run.message);
-    const result = await job.run(
-      {
-        deps,
-        progress,
-        signal: controller.signal,
-        logger,
-        ...(resumePoint ? { resumeFrom: { offset: resumePoint.offset, doneAhead: resumePoint.doneAhead } } : {}),
-      },
-      params.options,
-    );
+    const result = await job
+      .run(
+        {
+          deps,
+          progress,
+          signal: controller.signal,
+          inFlight,
+          logger,
+          ...(resumePoint ? { resumeFrom: { offset: resumePoint.offset, doneAhead: resumePoint.doneAhead } } : {}),
+        },
+        params.options,
+      )
+      // The job ends at the first entity that sees a stop; the others still writing are counted before
+      // anything below writes the run's counters (entities-in-flight.ts).
+      .finally(() => inFlight.settled());
     // A job may notice the abort and return early instead of throwing.
     if (controller.signal.aborted) throw controller.signal.reason;
     return await finish('succeeded', result.message ?? null, null);

@@ -7,6 +7,7 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import type { Providers } from '../../providers/create-providers.ts';
 import type { Clock, JobKind, ProviderName } from '../../types.ts';
+import type { EntitiesInFlight } from './entities-in-flight.ts';
 import type { ProgressReporter } from './progress.ts';
 import type { ListingPosition } from './resume-point.ts';
 import type { WarmEstimate } from '../estimate/warm-estimate.ts';
@@ -34,6 +35,8 @@ export interface JobContext {
   progress: ProgressReporter;
   /** Aborted on cancel and on worker shutdown; jobs call `checkpoint(signal)` between units of work. */
   signal: AbortSignal;
+  /** Every entity fetch goes through it (countEntryFetch), so the run's end waits for those in flight. */
+  inFlight: EntitiesInFlight;
   logger: Logger;
   /**
    * In a resumed attempt of a job that keeps a resume point: where the last attempt stopped. The

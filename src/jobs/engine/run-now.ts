@@ -6,6 +6,7 @@ import type { JobContext, JobDefinition, JobDependencies, JobResult } from './jo
 import { RunCancelledError } from './checkpoint.ts';
 import { prepareRun } from './readiness.ts';
 import { allowListenersPerEntity, executeRun, type ExecutionOutcome } from './execute-run.ts';
+import { EntitiesInFlight } from './entities-in-flight.ts';
 import { ProgressReporter, type ProgressSnapshot } from './progress.ts';
 import type { JobRunRecord } from './runs/run-fields.ts';
 import { startImmediateRun } from './runs/start-run.ts';
@@ -103,6 +104,8 @@ async function dryRun(
       deps,
       progress,
       signal: controller.signal,
+      // A dry run stores nothing, so its end has nothing in flight to wait for.
+      inFlight: new EntitiesInFlight(),
       logger: deps.logger.child({ kind, dryRun: true }),
     });
     if (controller.signal.aborted) throw controller.signal.reason;

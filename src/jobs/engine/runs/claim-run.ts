@@ -13,14 +13,18 @@ export async function claimRun(
   workerJobId: string | null,
   ownerProcessId: string,
 ): Promise<JobRunRecord | undefined> {
+  // A graphile-worker job claims only the run it was queued for: a stray or duplicated job naming
+  // another run's id (a hand-added job, a payload copied from the history) must not take that run over
+  // and count an attempt for it. The CLI's own runs have no job (null) and claim by id alone.
+  const ownJob = workerJobId === null ? {} : { workerJobId };
   // A run's first claim (the common case, on the way from the mutation to RUNNING) is one statement.
   const [first] = await prisma.jobRun.updateManyAndReturn({
-    where: { id: runId, status: { in: [...ACTIVE_STATUSES] }, attempt: 0 },
+    where: { id: runId, status: { in: [...ACTIVE_STATUSES] }, attempt: 0, ...ownJob },
     data: { status: 'running', attempt: 1, startedAt: new Date(), message: null, workerJobId, ownerProcessId },
   });
   if (first) return first;
   const [claimed] = await prisma.jobRun.updateManyAndReturn({
-    where: { id: runId, status: { in: [...ACTIVE_STATUSES] } },
+    where: { id: runId, status: { in: [...ACTIVE_STATUSES] }, ...ownJob },
     data: { status: 'running', attempt: { increment: 1 }, workerJobId, ownerProcessId },
   });
   if (!claimed) return undefined;
