@@ -5,6 +5,7 @@
 import { GENRE_SOURCE_ORDER, systemClock, type WeightedTag } from '../types.ts';
 import {
   buildEntry,
+  fallbackMergeSettings,
   plainTags,
   rawRecord,
   tagLists,
@@ -104,10 +105,17 @@ export async function enrichArtist(
     plexRatingKey: input.plexRatingKey,
     musicbrainzId: input.musicbrainzId,
   };
-  const merge: MergeSettings = { rules: settings.rules, maxGenres: settings.maxGenres, ownNames: [input.name] };
+  const merge: MergeSettings = {
+    rules: settings.rules,
+    maxGenres: settings.maxGenres,
+    ownNames: [input.name],
+    overrides: options.overrides,
+  };
   const rawTags: RawTags<ArtistSource> = {};
   const lists: TagList<ArtistSource>[] = [];
-  const hasGenres = (candidate: readonly TagList<ArtistSource>[]) => mergeTags(candidate, merge).genres.length > 0;
+  const askFallback = fallbackMergeSettings(merge);
+  const hasGenres = (candidate: readonly TagList<ArtistSource>[]) =>
+    mergeTags(candidate, askFallback).genres.length > 0;
 
   const [plex, lastfm] = await Promise.all([
     input.plex !== undefined ? Promise.resolve(input.plex) : callProvider(fetchers.plex, identity, signal),

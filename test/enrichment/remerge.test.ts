@@ -20,11 +20,11 @@ describe('re-merging stored raw tags', () => {
       settings,
       { clock: fixedClock('2026-11-26T12:00:00.000Z') },
     );
-    const again = remergeArtist('Boards of Canada', entry.rawTags, settings, entry.fetchedAt);
+    const again = remergeArtist('Boards of Canada', entry.rawTags, settings, entry.fetchedAt, undefined);
     expect(again).toEqual(entry);
 
     const stricter = { ...settings, maxGenres: 2, rules: buildGenreRules({ extraBlocklist: ['ambient'] }) };
-    const relabelled = remergeArtist('Boards of Canada', entry.rawTags, stricter, entry.fetchedAt);
+    const relabelled = remergeArtist('Boards of Canada', entry.rawTags, stricter, entry.fetchedAt, undefined);
     expect(relabelled.genres).toEqual(['IDM', 'Electronic']);
     expect(relabelled.moods).toEqual(['Hypnotic']);
   });
@@ -40,8 +40,38 @@ describe('re-merging stored raw tags', () => {
       },
       settings,
       new Date(at),
+      undefined,
     );
     expect(entry.genres).toEqual(['Electronic', 'Rock']);
     expect(entry.source).toBe('plex,lastfm');
+  });
+
+  it('applies an entry’s pins and blocks as the fetch does, and a pin does not stop the fallback providers', async () => {
+    const overrides = { pinnedGenres: ['Shoegaze', 'dream pop'], blockedTags: ['ambient'] };
+    const fetchers = artistFetchers(
+      {
+        lastfm: { answer: tags(['seen live', 100]) },
+        musicbrainz: {
+          answer: [
+            { name: 'ambient', weight: 3 },
+            { name: 'drone', weight: 2 },
+          ],
+        },
+      },
+      [],
+    );
+    const entry = await enrichArtist({ name: 'Stars of the Lid' }, fetchers, settings, {
+      clock: fixedClock('2026-11-26T12:00:00.000Z'),
+      overrides,
+    });
+    // Last.fm gave no genre, so MusicBrainz was asked although the genres are pinned.
+    expect(entry.rawTags.musicbrainz?.genres).toHaveLength(2);
+    expect(entry.genres).toEqual(['Shoegaze', 'Dream Pop']);
+    expect(remergeArtist('Stars of the Lid', entry.rawTags, settings, entry.fetchedAt, overrides)).toEqual(entry);
+    const blockedOnly = remergeArtist('Stars of the Lid', entry.rawTags, settings, entry.fetchedAt, {
+      pinnedGenres: null,
+      blockedTags: ['Ambient'],
+    });
+    expect(blockedOnly.genres).toEqual(['Drone']);
   });
 });

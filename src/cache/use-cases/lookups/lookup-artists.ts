@@ -7,6 +7,7 @@ import { redact } from '../../../providers/errors.ts';
 import type { Clock } from '../../../types.ts';
 import type { ArtistEntry } from '../../storage/artist-cache.ts';
 import { getArtistsByKeys } from '../../storage/artist-cache.ts';
+import { getArtistOverrides } from '../../storage/entry-overrides.ts';
 import type { EntryRefresher } from '../entry-refresher.ts';
 import type pg from 'pg';
 import type { LookupResult } from './lookup-outcome.ts';
@@ -36,6 +37,8 @@ export async function lookupArtists(
     const entry = stored.get(key);
     if (!entry || entry.expiresAt <= now) toFetch.set(key, name);
   }
+  // The user's pins and blocks of everything to fetch, in one query.
+  const overrides = await getArtistOverrides(deps.db, [...toFetch.keys()]);
   const queue = new PQueue({ concurrency: deps.concurrency });
   const failures = new Map<string, string>();
   await Promise.all(
@@ -49,7 +52,7 @@ export async function lookupArtists(
               plexRatingKey: previous?.plexRatingKey ?? undefined,
               musicbrainzId: previous?.musicbrainzId ?? undefined,
             },
-            { previousRawTags: previous?.rawTags },
+            { previousRawTags: previous?.rawTags, overrides: overrides.get(key) },
           );
         } catch (error) {
           failures.set(key, redact(error instanceof Error ? error.message : String(error)));
