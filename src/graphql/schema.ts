@@ -12,6 +12,8 @@ import './types/job-run.ts';
 import './types/job-mutations.ts';
 import './types/cache-mutations.ts';
 import './types/lookups.ts';
+import './types/explain.ts';
+import './types/entry-corrections.ts';
 import './types/subscriptions.ts';
 import './types/schedules.ts';
 import './types/provider-stats.ts';
