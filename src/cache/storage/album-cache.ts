@@ -218,7 +218,14 @@ export async function rewriteAlbumMerge(
   const prisma = prismaOf(pool);
   const { count } = await prisma.albumCache.updateMany({
     where: { artistKey: key.artistKey, titleKey: key.titleKey },
-    data: { ...merged, source: sourceList(merged.source) },
+    // Only these columns: callers may hand over a whole re-merged entry.
+    data: {
+      genres: merged.genres,
+      styles: merged.styles,
+      moods: merged.moods,
+      status: merged.status,
+      source: sourceList(merged.source),
+    },
   });
   if (count === 0) return null;
   return prisma.albumCache.findUnique({ where });

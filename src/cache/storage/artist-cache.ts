@@ -164,7 +164,14 @@ export async function rewriteArtistMerge(
 ): Promise<ArtistEntry | null> {
   const { count } = await prismaOf(pool).artistCache.updateMany({
     where: { nameKey },
-    data: { ...merged, source: sourceList(merged.source) },
+    // Only these columns: callers may hand over a whole re-merged entry.
+    data: {
+      genres: merged.genres,
+      styles: merged.styles,
+      moods: merged.moods,
+      status: merged.status,
+      source: sourceList(merged.source),
+    },
   });
   if (count === 0) return null;
   return prismaOf(pool).artistCache.findUnique({ where: { nameKey } });

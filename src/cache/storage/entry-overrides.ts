@@ -20,7 +20,7 @@ function overridesOf(row: Pick<EntryOverride, 'pinned' | 'pinnedGenres' | 'block
 }
 
 /** Whether the overrides change nothing, so that no row needs to say so. */
-export function isEmptyOverrides(overrides: EntryOverrides): boolean {
+function isEmptyOverrides(overrides: EntryOverrides): boolean {
   return overrides.pinnedGenres === null && overrides.blockedTags.length === 0;
 }
 
