@@ -21,6 +21,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { ActiveGenreRules } from '../src/cache/use-cases/active-genre-rules.ts';
 import { EntryRefresher } from '../src/cache/use-cases/entry-refresher.ts';
 import { parseConfig } from '../src/config.ts';
 import { databaseUrl } from '../src/db/embedded-postgres.ts';
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
     const providers = createProviders(config.providers, { logger: silentLogger() });
     const clock = () => new Date();
     const prisma = prismaOf(pool);
+    const genreRules = await ActiveGenreRules.start({ prisma, config, logger: silentLogger() });
     const deps = {
       config,
       prisma,
@@ -135,7 +137,8 @@ async function main(): Promise<void> {
       logger: silentLogger(),
       clock,
       providers,
-      refresher: new EntryRefresher({ db: pool, providers, config, clock }),
+      refresher: new EntryRefresher({ db: pool, providers, config, clock, genreRules }),
+      genreRules,
       processId: 'bench',
     };
     const run = async (tier: TrackTier): Promise<number> => {

@@ -263,6 +263,68 @@ program
     );
   });
 
+program
+  .command('coverage')
+  .description(
+    'how complete the metadata is: shares with genres, moods and audio features, by source; entries nobody knew or matched ambiguously; raw tags the genre rules drop or do not map',
+  )
+  .option('--tags <n>', 'how many raw tag candidates to list (1-200)', positiveInteger, 20)
+  .option('--json', 'print JSON')
+  .action(async (options: { tags: number; json?: boolean }) => {
+    if (options.tags > 200) fail('--tags: at most 200', BAD_INPUT);
+    const { coverageCommand } = await import('./cli/coverage-command.ts');
+    await exitWith(coverageCommand({ tags: options.tags, json: options.json ?? false }));
+  });
+
+program
+  .command('export')
+  .description(
+    'write the cache (entries, raw tags, timestamps, expiries; no secrets or job history) to a gzip snapshot',
+  )
+  .argument('<file>', 'the snapshot to write (replaced once complete)')
+  .option('--json', 'print JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    const { exportCommand } = await import('./cli/snapshot-commands.ts');
+    await exitWith(exportCommand(file, { json: options.json ?? false }));
+  });
+
+program
+  .command('import')
+  .description('load a snapshot into the cache: newer entries win, expiries kept, nothing fetched')
+  .argument('<file>', 'a snapshot written by `linernotes export` (any format version up to this one)')
+  .option('--json', 'print JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    const { importCommand } = await import('./cli/snapshot-commands.ts');
+    await exitWith(importCommand(file, { json: options.json ?? false }));
+  });
+
+program
+  .command('remerge')
+  .description('recompute every artist and album from stored raw tags under the active genre rules (cache-remerge)')
+  .action(() => runJob('cache-remerge', {}));
+
+const rules = program.command('rules').description('the genre rules: export the active version, import a file');
+
+rules
+  .command('export')
+  .description('write the active genre rules version to a JSON file')
+  .argument('<file>', 'where to write it')
+  .action(async (file: string) => {
+    const { rulesExportCommand } = await import('./cli/rules-command.ts');
+    await exitWith(rulesExportCommand(file));
+  });
+
+rules
+  .command('import')
+  .description('propose the rules of a JSON file and print the preview; --apply applies them and re-merges the cache')
+  .argument('<file>', 'a file `rules export` wrote (edited or not)')
+  .option('--apply', 'apply the proposal, then run cache-remerge in the foreground')
+  .option('--json', 'print the preview as JSON')
+  .action(async (file: string, options: { apply?: boolean; json?: boolean }) => {
+    const { rulesImportCommand } = await import('./cli/rules-command.ts');
+    await exitWith(rulesImportCommand(file, { apply: options.apply ?? false, json: options.json ?? false }));
+  });
+
 const tokens = program
   .command('tokens')
   .description('named app tokens: read, lookup or admin, each with an optional quota');

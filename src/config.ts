@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parseCronItems, parseCrontab } from 'graphile-worker';
 import { z } from 'zod';
-import { buildGenreRules, GenreRulesError } from './enrichment/genre-rules.ts';
+import { buildGenreRules, type GenreRuleExtensions, GenreRulesError } from './enrichment/genre-rules.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -215,8 +215,17 @@ const environmentSchema = z.object({
 
   LASTFM_MIN_TAG_WEIGHT: integer(0, 100, 10),
   MAX_GENRES: integer(1, 100, 10),
+  MAX_ERAS: integer(0, 100, 2),
+  MAX_PLACES: integer(0, 100, 3),
+  MAX_INSTRUMENTS: integer(0, 100, 3),
+  MAX_LABELS: integer(0, 100, 2),
+  MAX_RELEASE_TYPES: integer(0, 100, 3),
   GENRE_BLOCKLIST: list(),
   GENRE_ALIASES: list(),
+  /** `child=parent|parent`, e.g. `tech house=techno|house`; an entry per genre. */
+  GENRE_PARENTS: list(),
+  GENRE_ALLOWLIST: list(),
+  GENRE_ALLOWLIST_MODE: boolean(false),
 
   CACHE_WARM_CRON: cron('0 3 * * 0'),
   CACHE_REFRESH_CRON: cron('0 * * * *'),
@@ -298,8 +307,18 @@ function buildConfig(env: z.output<typeof environmentSchema>, cwd: string) {
     genres: {
       lastfmMinTagWeight: env.LASTFM_MIN_TAG_WEIGHT,
       maxGenres: env.MAX_GENRES,
+      facetLimits: {
+        eras: env.MAX_ERAS,
+        places: env.MAX_PLACES,
+        instruments: env.MAX_INSTRUMENTS,
+        labels: env.MAX_LABELS,
+        releaseTypes: env.MAX_RELEASE_TYPES,
+      },
       extraBlocklist: env.GENRE_BLOCKLIST,
       extraAliases: env.GENRE_ALIASES,
+      /** Raw `child=parent|parent` entries; parsed (and checked) by genreRuleExtensions. */
+      parents: env.GENRE_PARENTS,
+      allowList: { enabled: env.GENRE_ALLOWLIST_MODE, genres: env.GENRE_ALLOWLIST },
     },
     cron: {
       cacheWarm: env.CACHE_WARM_CRON,
@@ -330,7 +349,7 @@ export function parseConfig(env: Environment, cwd: string = process.cwd()): Conf
   }
   const config = buildConfig(result.data, cwd);
   try {
-    buildGenreRules({ extraBlocklist: config.genres.extraBlocklist, extraAliases: config.genres.extraAliases });
+    buildGenreRules(genreRuleExtensions(config.genres));
   } catch (error) {
     // The rule builder names the variable in each problem (GENRE_ALIASES: …, GENRE_BLOCKLIST: …).
     if (error instanceof GenreRulesError) throw new ConfigError(error.problems);
@@ -342,6 +361,38 @@ export function parseConfig(env: Environment, cwd: string = process.cwd()): Conf
     ]);
   }
   return config;
+}
+
+/**
+ * What the GENRE_* variables add to the shipped genre rules: they seed the first rules version (later
+ * versions come from proposals and imports). A GENRE_PARENTS entry without `=` is a problem named here.
+ */
+export function genreRuleExtensions(genres: Config['genres']): GenreRuleExtensions {
+  const parents: Record<string, string[]> = {};
+  const problems: string[] = [];
+  for (const entry of genres.parents) {
+    const separator = entry.indexOf('=');
+    const child = separator < 0 ? '' : entry.slice(0, separator).trim();
+    const listed =
+      separator < 0
+        ? []
+        : entry
+            .slice(separator + 1)
+            .split('|')
+            .map((name) => name.trim());
+    if (child === '' || listed.length === 0 || listed.some((name) => name === '')) {
+      problems.push(`GENRE_PARENTS: ${JSON.stringify(entry)} must be written genre=parent|parent`);
+      continue;
+    }
+    parents[child] = [...(parents[child] ?? []), ...listed];
+  }
+  if (problems.length > 0) throw new GenreRulesError(problems);
+  return {
+    extraBlocklist: genres.extraBlocklist,
+    extraAliases: genres.extraAliases,
+    parents,
+    allowList: genres.allowList,
+  };
 }
 
 /** Reads `.env` (without overriding variables already set) and the process environment. */

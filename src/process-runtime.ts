@@ -2,6 +2,7 @@
 // entry refresher (single-flight), the LISTEN connection, cancel delivery, and its registration
 // among the live processes, and its share of each provider's rate budget.
 import pg from 'pg';
+import { ActiveGenreRules } from './cache/use-cases/active-genre-rules.ts';
 import { EntryRefresher } from './cache/use-cases/entry-refresher.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -44,8 +45,9 @@ export async function startProcessRuntime(options: {
       clock,
       contact: config.providers.contact,
     });
-  const refresher = new EntryRefresher({ db: db.pool, providers, config, clock });
   const listener = new NotificationListener(db.url, logger);
+  const genreRules = await ActiveGenreRules.start({ prisma: db.prisma, config, logger, listener });
+  const refresher = new EntryRefresher({ db: db.pool, providers, config, clock, genreRules });
   const cancellation = new CancellationWatcher(db.prisma, listener, logger);
   await cancellation.start();
   // A provider that refused our credentials for good is paused for every process, restarts included.
@@ -93,7 +95,17 @@ export async function startProcessRuntime(options: {
   await registry.start();
   await rateShare.start();
   return {
-    deps: { config, prisma: db.prisma, pool: db.pool, logger, clock, providers, refresher, processId: registry.id },
+    deps: {
+      config,
+      prisma: db.prisma,
+      pool: db.pool,
+      logger,
+      clock,
+      providers,
+      refresher,
+      genreRules,
+      processId: registry.id,
+    },
     providers,
     listener,
     cancellation,
@@ -101,6 +113,7 @@ export async function startProcessRuntime(options: {
     rateShare,
     stop: async () => {
       stopFollowingPauses();
+      genreRules.stop();
       cancellation.stop();
       await rateShare.stop();
       // The last counts, while this process's row (which its states hang on) still exists.

@@ -1,5 +1,6 @@
 // Composes a running linernotes process: database (embedded or DATABASE_URL), migrations, the
 // worker and the HTTP server, and takes them down in the reverse order.
+// Raw SQL for the readiness probe only: `SELECT 1` tests the connection and nothing else.
 import type { Config } from './config.ts';
 import { connectDatabase, type Database, locateDatabase } from './db/database.ts';
 import { pendingMigrations } from './db/migrator.ts';

@@ -38,6 +38,7 @@ export const JOB_KINDS = [
   'track-stats-refresh',
   'track-static-refresh',
   'audio-features-sync',
+  'cache-remerge',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 

@@ -86,4 +86,19 @@ describe('genre configuration', () => {
       extraBlocklist: ['my faves'],
     });
   });
+
+  it('reads a limit per facet, defaulting to two eras, three places, instruments and release types, two labels', () => {
+    expect(parseConfig({}).genres.facetLimits).toEqual({
+      eras: 2,
+      places: 3,
+      instruments: 3,
+      labels: 2,
+      releaseTypes: 3,
+    });
+    expect(parseConfig({ MAX_PLACES: '1', MAX_LABELS: '0' }).genres.facetLimits).toMatchObject({
+      places: 1,
+      labels: 0,
+    });
+    expect(() => parseConfig({ MAX_ERAS: '-1' })).toThrow(ConfigError);
+  });
 });

@@ -6,12 +6,14 @@ import { createApi, GraphQLRequestError } from './graphql.js';
 import {
   ACTIVE_RUNS_QUERY,
   CANCEL_MUTATION,
+  COVERAGE_QUERY,
   DASHBOARD_QUERY,
   JOBS,
   RUN_EVENTS_SUBSCRIPTION,
   RUN_PROGRESS_SUBSCRIPTION,
 } from './operations.js';
 import { renderHistory, runCard } from './render-runs.js';
+import { renderCoverage } from './render-coverage.js';
 import { renderHealth } from './render-health.js';
 import { renderCards, renderGenres, renderProviders, renderSources } from './render-stats.js';
 import { askForToken, forgetToken, storedToken } from './token.js';
@@ -22,6 +24,9 @@ const TOP_GENRES = 12;
 const REFRESH_INTERVAL_MS = 2_000;
 // With nothing running, other processes (a CLI warm, another API) may still change the cache.
 const IDLE_REFRESH_MS = 30_000;
+// Coverage counts every entry and raw tag: read at start and then this seldom.
+const COVERAGE_REFRESH_MS = 300_000;
+const COVERAGE_TAGS = 8;
 
 const elements = {
   connection: document.getElementById('connection'),
@@ -35,6 +40,7 @@ const elements = {
   sources: document.getElementById('sources'),
   providers: document.getElementById('providers-body'),
   health: document.getElementById('health-body'),
+  coverage: document.getElementById('coverage'),
   history: document.getElementById('history-body'),
 };
 
@@ -318,6 +324,15 @@ async function start() {
     },
   );
   followActiveRuns().catch((error) => notify(`Cannot read the running jobs: ${error.message}`, 'error'));
+  const readCoverage = () =>
+    api
+      .request(COVERAGE_QUERY, { tagLimit: COVERAGE_TAGS })
+      .then((data) => renderCoverage(elements.coverage, data.coverage))
+      .catch((error) =>
+        fill(elements.coverage, h('p', { class: 'muted' }, `Cannot read the coverage: ${error.message}`)),
+      );
+  void readCoverage();
+  setInterval(readCoverage, COVERAGE_REFRESH_MS);
   setInterval(requestRefresh, IDLE_REFRESH_MS);
   // "3 minutes ago" goes stale without new data.
   setInterval(() => renderHistory(elements.history, state.history), IDLE_REFRESH_MS);

@@ -55,6 +55,7 @@ const KIND_LABELS = {
   'track-stats-refresh': 'Track statistics',
   'track-static-refresh': 'Track metadata',
   'audio-features-sync': 'Audio features',
+  'cache-remerge': 'Re-merge genres',
 };
 
 /** A job kind as its task name (`cache-warm`), whether the API spelled it so or in enum style (CACHE_WARM). */

@@ -165,3 +165,23 @@ export const CANCEL_MUTATION = /* GraphQL */ `
   }
   ${RUN_FIELDS}
 `;
+
+/** The coverage card: read on its own and seldom (it scans every entry), not with every refresh. */
+export const COVERAGE_QUERY = /* GraphQL */ `
+  query DashboardCoverage($tagLimit: Int!) {
+    coverage(tagLimit: $tagLimit) {
+      artists { ...DashboardCoverage }
+      albums { ...DashboardCoverage }
+      tracks { ...DashboardCoverage }
+      tagCandidates { tag reason entries }
+    }
+  }
+  fragment DashboardCoverage on EntityCoverage {
+    total
+    withGenres { entries share }
+    withMoods { entries share }
+    withAudioFeatures { entries share }
+    nobodyKnew { entries share }
+    ambiguous { entries share }
+  }
+`;

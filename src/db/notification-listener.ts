@@ -1,5 +1,6 @@
 // One LISTEN connection per process, shared by every subscriber, reconnecting when it drops.
 // pg-listen would fit, but it is unmaintained since 2021; this is the small part of it we need.
+// Raw SQL: LISTEN has no Prisma API, and it needs a connection of its own outside the pool.
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';

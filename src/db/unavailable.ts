@@ -2,6 +2,7 @@
 // gone) rather than "this query is wrong". The first is retried and shown to API clients as
 // UNAVAILABLE; the second is a bug or a bad input. Errors come from node-postgres directly, from
 // Prisma's pg adapter (wrapped in `cause`), or from graphile-worker (which re-throws pg's errors).
+// Raw SQL: the probe is `SELECT 1` on the pool itself, to test the connection and nothing else.
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 

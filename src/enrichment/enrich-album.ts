@@ -53,7 +53,13 @@ export const ALBUM_PRIORITY: readonly AlbumSource[] = ['lastfm', 'plex', 'artist
 export function albumListSpec(source: AlbumSource, settings: EnrichmentSettings): ListSpec<AlbumSource> {
   switch (source) {
     case 'lastfm':
-      return { source, weighting: 'relative', minWeight: settings.lastfmMinTagWeight, routeMoods: true };
+      return {
+        source,
+        weighting: 'relative',
+        minWeight: settings.lastfmMinTagWeight,
+        routeMoods: true,
+        routeFacets: true,
+      };
     case 'plex':
     case 'artist':
       return { source, weighting: 'flat' };
@@ -82,6 +88,7 @@ export async function enrichAlbum(
     maxGenres: settings.maxGenres,
     ownNames: [input.artistName, input.title],
     overrides: options.overrides,
+    facetLimits: settings.facetLimits,
   };
   const rawTags: RawTags<AlbumSource> = {};
   const listsOf = (source: AlbumSource): TagList<AlbumSource>[] =>

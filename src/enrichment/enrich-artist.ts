@@ -57,12 +57,18 @@ export function artistListSpec(source: ArtistSource, settings: EnrichmentSetting
     case 'plex':
       return { source, weighting: 'flat' };
     case 'lastfm':
-      return { source, weighting: 'relative', minWeight: settings.lastfmMinTagWeight, routeMoods: true };
+      return {
+        source,
+        weighting: 'relative',
+        minWeight: settings.lastfmMinTagWeight,
+        routeMoods: true,
+        routeFacets: true,
+      };
     case 'musicbrainz':
       // A vote count of zero or less is MusicBrainz saying "not really".
-      return { source, weighting: 'relative', minWeight: 1, routeMoods: true };
+      return { source, weighting: 'relative', minWeight: 1, routeMoods: true, routeFacets: true };
     case 'spotify':
-      return { source, weighting: 'flat', routeMoods: true };
+      return { source, weighting: 'flat', routeMoods: true, routeFacets: true };
   }
 }
 
@@ -110,6 +116,7 @@ export async function enrichArtist(
     maxGenres: settings.maxGenres,
     ownNames: [input.name],
     overrides: options.overrides,
+    facetLimits: settings.facetLimits,
   };
   const rawTags: RawTags<ArtistSource> = {};
   const lists: TagList<ArtistSource>[] = [];

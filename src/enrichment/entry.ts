@@ -4,6 +4,7 @@ import type { Clock, EntryStatus, WeightedTag } from '../types.ts';
 import type { EntryOverrides } from './entry-overrides.ts';
 import type { MergedTags, MergeSettings, TagList } from './genre-merge.ts';
 import type { ProviderFailure, ProviderOutcome } from './provider-call.ts';
+import type { TagFacets } from './tag-facets.ts';
 
 /** One provider's part of an entry, as stored in `raw_tags` (jsonb), so the entry can be re-merged without new requests. */
 export interface RawTagRecord {
@@ -28,6 +29,8 @@ export interface EnrichedEntry<S extends string> {
   genres: string[];
   styles: string[];
   moods: string[];
+  /** Eras, places, instruments, labels and release types from free-form tags. */
+  facets: TagFacets;
   /** Contract: contributors comma-joined in source order, or `none`. */
   source: string;
   sources: S[];
@@ -110,6 +113,7 @@ export interface ListSpec<S extends string> {
   weighting: TagList<S>['weighting'];
   minWeight?: number;
   routeMoods?: boolean;
+  routeFacets?: boolean;
 }
 
 export function tagLists<S extends string>(record: RawTagRecord | undefined, spec: ListSpec<S>): TagList<S>[] {
@@ -119,6 +123,7 @@ export function tagLists<S extends string>(record: RawTagRecord | undefined, spe
     weighting: spec.weighting,
     minWeight: spec.minWeight,
     routeMoods: spec.routeMoods,
+    routeFacets: spec.routeFacets,
   };
   const lists: TagList<S>[] = [];
   if (record.genres?.length) lists.push({ ...base, facet: 'genre', tags: record.genres });
@@ -167,6 +172,7 @@ export function buildEntry<S extends string>(
     genres: merged.genres,
     styles: merged.styles,
     moods: merged.moods,
+    facets: merged.facets,
     source: sources.length > 0 ? sources.join(',') : 'none',
     sources,
     status: entryStatus(

@@ -1,4 +1,4 @@
-// Turns the tag lists of several providers into one entry's genres, styles and moods: normalised keys,
+// Turns the tag lists of several providers into one entry's genres, styles, moods and facets: normalised keys,
 // junk dropped, duplicates merged with their weights summed (a genre two providers agree on ranks higher),
 // strongest first, at most maxGenres. Provider order breaks ties, so the result is deterministic.
 // The same pass writes down why each tag ended where it did (tag-explanation.ts), so the explanation
@@ -9,6 +9,15 @@ import { applyPins, blockedOverrideKeys, type EntryOverrides } from './entry-ove
 import { ExplanationBoard, type TagExplanation, type TagRule } from './tag-explanation.ts';
 import { isAllowedGenreKey, isBlockedGenreKey, type GenreRules } from './genre-rules.ts';
 import { ownNameKeys } from './own-names.ts';
+import {
+  DEFAULT_FACET_LIMITS,
+  emptyFacets,
+  FACET_FIELDS,
+  type FacetKind,
+  type FacetLimits,
+  facetOf,
+  type TagFacets,
+} from './tag-facets.ts';
 import { genreKey } from './text-keys.ts';
 
 export type TagFacet = 'genre' | 'style' | 'mood';
@@ -27,6 +36,8 @@ export interface TagList<S extends string> {
   minWeight?: number;
   /** Free-form tag providers: tags that are moods go to moods instead of genres. */
   routeMoods?: boolean;
+  /** Free-form tag providers: eras, places, instruments, labels and release types go to their facets (tag-facets.ts). */
+  routeFacets?: boolean;
 }
 
 export interface MergeSettings {
@@ -36,13 +47,17 @@ export interface MergeSettings {
   ownNames: readonly string[];
   /** The user's pins and blocks for this one entry, applied inside the merge so every path honours them. */
   overrides?: EntryOverrides;
+  /** How many of each facet an entry keeps (DEFAULT_FACET_LIMITS when not given). */
+  facetLimits?: FacetLimits;
 }
 
 export interface MergedTags<S extends string> {
   genres: string[];
   styles: string[];
   moods: string[];
-  /** Providers with at least one tag in the result. */
+  /** Free-form tags that are not genres, each facet strongest first. */
+  facets: TagFacets;
+  /** Providers with at least one genre, style or mood in the result. */
   contributors: Set<S>;
   /** Every tag key the providers gave, kept or dropped, with its contributions and the rules that shaped it. */
   explanation: TagExplanation<S>[];
@@ -110,28 +125,42 @@ function addParentGenres<S extends string>(genres: TallyBoard<S>, rules: GenreRu
   }
 }
 
-/** Why a tag is dropped before it is counted, or undefined when it counts. */
+/**
+ * Why a tag is dropped before it is counted, or undefined when it counts. A facet tag skips the genre
+ * blocklist, which lists places and years so that they never become genres, not so that they are lost.
+ */
 function dropRule(
   rawKey: string,
   key: string,
   settings: MergeSettings,
   ownKeys: ReadonlySet<string>,
   overrideKeys: ReadonlySet<string>,
+  isFacet: boolean,
 ): TagRule | undefined {
   const { rules } = settings;
-  if (isBlockedGenreKey(rawKey, rules) || isBlockedGenreKey(key, rules)) return 'blocklist';
+  if (!isFacet && (isBlockedGenreKey(rawKey, rules) || isBlockedGenreKey(key, rules))) return 'blocklist';
   if (overrideKeys.has(rawKey) || overrideKeys.has(key)) return 'blocked-by-override';
   if (ownKeys.has(rawKey) || ownKeys.has(key)) return 'own-name';
   return undefined;
 }
 
-/** Merges provider tag lists, given in priority order, into one entry's genres, styles and moods. */
+/**
+ * The facet of a free-form tag, unless the rules make it a genre: a spelling in the alias table (built in or
+ * GENRE_ALIASES) is a genre, so a user's alias always wins over the shipped facet vocabulary.
+ */
+function routedFacet(list: TagList<string>, rawKey: string, rules: GenreRules) {
+  if (list.routeFacets !== true || list.facet === 'mood' || rules.canonical.has(rawKey)) return undefined;
+  return facetOf(rawKey);
+}
+
+/** Merges provider tag lists, given in priority order, into one entry's genres, styles, moods and facets. */
 export function mergeTags<S extends string>(lists: readonly TagList<S>[], settings: MergeSettings): MergedTags<S> {
   const { rules } = settings;
   const ownKeys = ownNameKeys(settings.ownNames, rules);
   const overrideKeys = blockedOverrideKeys(settings.overrides, rules);
   const genres = new TallyBoard<S>();
   const moods = new TallyBoard<S>();
+  const facetBoards = new Map<FacetKind, TallyBoard<S>>();
   const board = new ExplanationBoard<S>();
   const styleKeys: string[] = [];
   const styleSources = new Map<string, Set<S>>();
@@ -144,12 +173,17 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
       const spelling = tag.name.replace(/\s+/gu, ' ').trim();
       const rawKey = genreKey(spelling);
       if (rawKey === '') continue;
-      const key = rules.canonical.get(rawKey)?.key ?? rawKey;
+      const aliasKey = rules.canonical.get(rawKey)?.key ?? rawKey;
       const isMood =
-        list.facet === 'mood' || (list.routeMoods === true && (rules.moodKeys.has(key) || rules.moodKeys.has(rawKey)));
+        list.facet === 'mood' ||
+        (list.routeMoods === true && (rules.moodKeys.has(aliasKey) || rules.moodKeys.has(rawKey)));
+      // A mood is never also a facet: the mood list is checked first.
+      const facet = isMood ? undefined : routedFacet(list, rawKey, rules);
+      const key = facet?.key ?? aliasKey;
       const shaping: TagRule[] = [];
-      if (key !== rawKey) shaping.push('alias');
+      if (facet === undefined && key !== rawKey) shaping.push('alias');
       if (isMood && list.facet !== 'mood') shaping.push('mood-list');
+      if (facet !== undefined) shaping.push('facet');
       const contribution = {
         source: list.source,
         facet: list.facet,
@@ -159,19 +193,29 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
         counted: false,
         rules: shaping,
       };
-      const kind = isMood ? 'mood' : 'genre';
+      const kind = facet?.kind ?? (isMood ? 'mood' : 'genre');
       const belowWeight = list.minWeight !== undefined && tag.weight !== undefined && tag.weight < list.minWeight;
-      // Allow-list mode keeps only the genres it lists; moods are not genres and pass.
-      const notAllowed = !isMood && !isAllowedGenreKey(key, rules);
+      // Allow-list mode keeps only the genres it lists; moods and facets are not genres and pass.
+      const notAllowed = kind === 'genre' && !isAllowedGenreKey(key, rules);
       const dropped = belowWeight
         ? 'below-min-weight'
-        : (dropRule(rawKey, key, settings, ownKeys, overrideKeys) ?? (notAllowed ? 'not-allowed' : undefined));
+        : (dropRule(rawKey, key, settings, ownKeys, overrideKeys, facet !== undefined) ??
+          (notAllowed ? 'not-allowed' : undefined));
       if (dropped !== undefined) {
         board.add(kind, key, { ...contribution, rules: [...shaping, dropped] });
         continue;
       }
       const score = strength(tag, list, top);
       board.add(kind, key, { ...contribution, strength: score, counted: true });
+      if (facet !== undefined) {
+        let facetBoard = facetBoards.get(facet.kind);
+        if (facetBoard === undefined) {
+          facetBoard = new TallyBoard<S>();
+          facetBoards.set(facet.kind, facetBoard);
+        }
+        facetBoard.add(key, facet.display ?? spelling, score, list.source, order);
+        continue;
+      }
       if (isMood) {
         moods.add(key, spelling, score, list.source, order);
         continue;
@@ -201,6 +245,17 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
   for (const [index, tally] of rankedGenres.entries())
     board.settle('genre', tally.key, display(tally), tally.score, index < keptGenres.length ? [] : ['over-limit']);
   for (const tally of keptMoods) board.settle('mood', tally.key, display(tally), tally.score, []);
+  const limits = settings.facetLimits ?? DEFAULT_FACET_LIMITS;
+  const facets = emptyFacets();
+  for (const [kind, facetBoard] of facetBoards) {
+    const field = FACET_FIELDS[kind];
+    const limit = Math.max(0, limits[field]);
+    for (const [index, tally] of facetBoard.ranked().entries()) {
+      const name = display(tally);
+      if (index < limit) facets[field].push(name);
+      board.settle(kind, tally.key, name, tally.score, index < limit ? [] : ['over-limit']);
+    }
+  }
   return {
     genres: pinned.genres,
     // A style is displayed exactly as the same genre is, so the two lists never disagree on spelling.
@@ -209,6 +264,7 @@ export function mergeTags<S extends string>(lists: readonly TagList<S>[], settin
       return tally ? display(tally) : key;
     }),
     moods: keptMoods.map(display),
+    facets,
     contributors,
     explanation: board.explain(pinned, (key, spellings) => displayGenre(key, spellings, rules)),
   };

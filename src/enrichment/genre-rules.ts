@@ -1,10 +1,18 @@
-// The genre vocabulary: built-in data files plus what the user adds through configuration
-// (GENRE_BLOCKLIST, GENRE_ALIASES). Built once at start; every merge reads it.
+// The genre vocabulary every merge reads, built from a rules document (genre-rules-document.ts): the
+// active rules version in the database, or the shipped data files plus the GENRE_* variables that seed it.
+// Moods and the title-case exceptions come from the shipped files alone.
 import { z } from 'zod';
 import aliasData from './data/genre-aliases.json' with { type: 'json' };
-import blocklistData from './data/genre-blocklist.json' with { type: 'json' };
 import moodData from './data/genre-moods.json' with { type: 'json' };
+import {
+  type GenreRuleExtensions,
+  type GenreRulesDocument,
+  GenreRulesError,
+  seedGenreRulesDocument,
+} from './genre-rules-document.ts';
 import { genreKey } from './text-keys.ts';
+
+export { type GenreRuleExtensions, GenreRulesError } from './genre-rules-document.ts';
 
 export interface CanonicalGenre {
   key: string;
@@ -29,38 +37,10 @@ export interface GenreRules {
   readonly allowedKeys: ReadonlySet<string> | null;
 }
 
-/** What configuration may add: `config.genres.extraBlocklist` and `config.genres.extraAliases`. */
-export interface GenreRuleExtensions {
-  /** Tags to drop; an entry written `/regex/` is a pattern tested against the genre key. */
-  extraBlocklist?: readonly string[];
-  /** `from=to` pairs: `from` is read as the genre `to` (which may itself be a built-in canonical genre). */
-  extraAliases?: readonly string[];
-  /** Genre → its parent genres; a genre may have several (tech house → techno, house). Cycles are refused. */
-  parents?: Readonly<Record<string, readonly string[]>>;
-  /**
-   * Allow-list mode: keep only the genres the rules know (canonical genres of the alias table, genres
-   * and parents of the parent table) and these.
-   */
-  allowList?: { enabled: boolean; genres?: readonly string[] };
-}
-
-export class GenreRulesError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-    this.name = 'GenreRulesError';
-  }
-}
-
-const aliasSchema = z.object({
-  canonical: z.record(z.string(), z.array(z.string())),
-  uppercaseWords: z.array(z.string()),
-  lowercaseWords: z.array(z.string()),
-});
-const blocklistSchema = z.object({ tags: z.array(z.string()), patterns: z.array(z.string()) });
+const wordsSchema = z.object({ uppercaseWords: z.array(z.string()), lowercaseWords: z.array(z.string()) });
 const moodSchema = z.object({ moods: z.array(z.string()) });
 
-const builtInAliases = aliasSchema.parse(aliasData);
-const builtInBlocklist = blocklistSchema.parse(blocklistData);
+const builtInWords = wordsSchema.parse(aliasData);
 const builtInMoods = moodSchema.parse(moodData);
 
 function compilePattern(source: string, origin: string, problems: string[]): RegExp | undefined {
@@ -74,72 +54,62 @@ function compilePattern(source: string, origin: string, problems: string[]): Reg
   }
 }
 
-function addCanonical(canonical: Map<string, CanonicalGenre>, display: string, variants: readonly string[]): void {
-  const key = genreKey(display);
-  if (key === '') return;
-  const target: CanonicalGenre = { key, display };
-  canonical.set(key, target);
-  for (const variant of variants) {
-    const variantKey = genreKey(variant);
-    if (variantKey !== '') canonical.set(variantKey, target);
+/**
+ * Key of every spelling → its canonical genre. Canonical genres map to themselves first, then listed
+ * spellings, so a spelling that is also a canonical genre of its own (`rock` listed under Alternative Rock)
+ * is read as the genre it is listed under, whatever the order of the table.
+ */
+function buildCanonical(aliases: GenreRulesDocument['aliases']): Map<string, CanonicalGenre> {
+  const canonical = new Map<string, CanonicalGenre>();
+  const targets: Array<[CanonicalGenre, readonly string[]]> = [];
+  for (const [display, spellings] of Object.entries(aliases)) {
+    const key = genreKey(display);
+    if (key === '') continue;
+    const target: CanonicalGenre = { key, display };
+    canonical.set(key, target);
+    targets.push([target, spellings]);
   }
+  for (const [target, spellings] of targets) {
+    for (const spelling of spellings) {
+      const key = genreKey(spelling);
+      if (key !== '') canonical.set(key, target);
+    }
+  }
+  return canonical;
 }
 
 /** Builds the rules from the shipped data and the configured extensions; throws GenreRulesError listing every bad entry. */
 export function buildGenreRules(extensions: GenreRuleExtensions = {}): GenreRules {
-  const problems: string[] = [];
-  const canonical = new Map<string, CanonicalGenre>();
-  for (const [display, variants] of Object.entries(builtInAliases.canonical))
-    addCanonical(canonical, display, variants);
+  return buildGenreRulesFromDocument(seedGenreRulesDocument(extensions));
+}
 
-  for (const entry of extensions.extraAliases ?? []) {
-    const separator = entry.indexOf('=');
-    const from = separator < 0 ? '' : entry.slice(0, separator).trim();
-    const to = separator < 0 ? '' : entry.slice(separator + 1).trim();
-    const fromKey = genreKey(from);
-    const toKey = genreKey(to);
-    if (fromKey === '' || toKey === '') {
-      problems.push(`GENRE_ALIASES: ${JSON.stringify(entry)} must be written from=to, both sides a genre`);
-      continue;
-    }
-    // Pointing at a built-in spelling lands on its canonical genre, so aliases never chain at lookup time.
-    const target = canonical.get(toKey) ?? { key: toKey, display: to };
-    if (!canonical.has(toKey)) canonical.set(toKey, target);
-    canonical.set(fromKey, target);
-  }
+/** Builds the rules of a rules document; throws GenreRulesError listing every bad entry. */
+export function buildGenreRulesFromDocument(document: GenreRulesDocument): GenreRules {
+  const problems: string[] = [];
+  const canonical = buildCanonical(document.aliases);
 
   const blockedKeys = new Set<string>();
   const blockedPatterns: RegExp[] = [];
-  for (const tag of builtInBlocklist.tags) {
+  for (const tag of document.blocklist.tags) {
     const key = genreKey(tag);
     if (key !== '') blockedKeys.add(key);
+    else problems.push(`blocklist: ${JSON.stringify(tag)} has no letters or digits`);
   }
-  for (const source of builtInBlocklist.patterns) {
-    const pattern = compilePattern(source, 'genre-blocklist.json', problems);
+  for (const source of document.blocklist.patterns) {
+    const pattern = compilePattern(source, 'blocklist pattern', problems);
     if (pattern) blockedPatterns.push(pattern);
   }
-  for (const entry of extensions.extraBlocklist ?? []) {
-    const trimmed = entry.trim();
-    if (trimmed.length > 2 && trimmed.startsWith('/') && trimmed.endsWith('/')) {
-      const pattern = compilePattern(trimmed.slice(1, -1), 'GENRE_BLOCKLIST', problems);
-      if (pattern) blockedPatterns.push(pattern);
-      continue;
-    }
-    const key = genreKey(trimmed);
-    if (key === '') problems.push(`GENRE_BLOCKLIST: ${JSON.stringify(entry)} has no letters or digits`);
-    else blockedKeys.add(key);
-  }
 
-  const ancestors = buildAncestors(extensions.parents ?? {}, canonical, problems);
+  const ancestors = buildAncestors(document.parents, canonical, problems);
   let allowedKeys: Set<string> | null = null;
-  if (extensions.allowList?.enabled === true) {
+  if (document.allowList.enabled) {
     allowedKeys = new Set<string>();
     for (const target of canonical.values()) allowedKeys.add(target.key);
     for (const [key, parents] of ancestors) {
       allowedKeys.add(key);
       for (const parent of parents) allowedKeys.add(parent.key);
     }
-    for (const genre of extensions.allowList.genres ?? []) {
+    for (const genre of document.allowList.genres) {
       const key = genreKey(genre);
       if (key === '') problems.push(`allow-list: ${JSON.stringify(genre)} has no letters or digits`);
       else allowedKeys.add(canonical.get(key)?.key ?? key);
@@ -154,8 +124,8 @@ export function buildGenreRules(extensions: GenreRuleExtensions = {}): GenreRule
     blockedKeys,
     blockedPatterns,
     moodKeys: new Set(builtInMoods.moods.map(genreKey).filter((key) => key !== '')),
-    uppercaseWords: new Set(builtInAliases.uppercaseWords.map((word) => word.toLowerCase())),
-    lowercaseWords: new Set(builtInAliases.lowercaseWords.map((word) => word.toLowerCase())),
+    uppercaseWords: new Set(builtInWords.uppercaseWords.map((word) => word.toLowerCase())),
+    lowercaseWords: new Set(builtInWords.lowercaseWords.map((word) => word.toLowerCase())),
   };
 }
 

@@ -8,8 +8,10 @@
 import { type GenreRules, isBlockedGenreKey } from './genre-rules.ts';
 import { genreKey } from './text-keys.ts';
 
-// `feat.`, `ft.`, `featuring`, `with`, `vs.`, `x` between names, `&`, `+`, `and`, commas and slashes.
-const CREDIT_SEPARATORS = /\s+(?:feat\.?|ft\.?|featuring|with|vs\.?|versus|x|and)\s+|\s*[&+,/]\s*/giu;
+// `feat.`, `ft.`, `featuring`, `with`, `vs.`, `x`, `meets`, `presents`/`pres.` between names, `&`, `+`,
+// `and`, commas and slashes.
+const CREDIT_SEPARATORS =
+  /\s+(?:feat\.?|ft\.?|featuring|with|vs\.?|versus|x|and|meets|presents|pres\.)\s+|\s*[&+,/]\s*/giu;
 const LEADING_ARTICLE = /^(?:the|a|an|les|los|las|die|der|das|el|la|le)\s+/iu;
 
 function withoutArticle(name: string): string {

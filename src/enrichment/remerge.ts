@@ -17,7 +17,13 @@ function mergeArtist(
   overrides: EntryOverrides | undefined,
 ): MergedTags<ArtistSource> {
   const lists = GENRE_SOURCE_ORDER.flatMap((source) => tagLists(rawTags[source], artistListSpec(source, settings)));
-  return mergeTags(lists, { rules: settings.rules, maxGenres: settings.maxGenres, ownNames: [name], overrides });
+  return mergeTags(lists, {
+    rules: settings.rules,
+    maxGenres: settings.maxGenres,
+    ownNames: [name],
+    facetLimits: settings.facetLimits,
+    overrides,
+  });
 }
 
 function mergeAlbum(
@@ -32,6 +38,7 @@ function mergeAlbum(
     rules: settings.rules,
     maxGenres: settings.maxGenres,
     ownNames: [artistName, title],
+    facetLimits: settings.facetLimits,
     overrides,
   });
 }

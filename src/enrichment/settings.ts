@@ -1,6 +1,8 @@
-// The enrichment's knobs, taken from configuration once at start.
+// The enrichment's knobs: the genre rules of the active rules version, and the limits from configuration.
 import type { Config } from '../config.ts';
+import { genreRuleExtensions } from '../config.ts';
 import { buildGenreRules, type GenreRules } from './genre-rules.ts';
+import type { FacetLimits } from './tag-facets.ts';
 
 export interface EnrichmentSettings {
   rules: GenreRules;
@@ -8,13 +10,21 @@ export interface EnrichmentSettings {
   maxGenres: number;
   /** LASTFM_MIN_TAG_WEIGHT: Last.fm tags under this count (0-100 of the top tag) are dropped. */
   lastfmMinTagWeight: number;
+  /** MAX_ERAS, MAX_PLACES, MAX_INSTRUMENTS, MAX_LABELS, MAX_RELEASE_TYPES: facet tags kept per entry, strongest first. */
+  facetLimits?: FacetLimits;
 }
 
-/** Throws GenreRulesError when GENRE_BLOCKLIST or GENRE_ALIASES hold malformed entries. */
+/** The settings with the rules the configuration alone gives (the seed of the first rules version). */
 export function enrichmentSettingsFromConfig(genres: Config['genres']): EnrichmentSettings {
+  return enrichmentSettingsWithRules(genres, buildGenreRules(genreRuleExtensions(genres)));
+}
+
+/** The settings with the given rules (a rules version's) and the configured limits. */
+export function enrichmentSettingsWithRules(genres: Config['genres'], rules: GenreRules): EnrichmentSettings {
   return {
-    rules: buildGenreRules({ extraBlocklist: genres.extraBlocklist, extraAliases: genres.extraAliases }),
+    rules,
     maxGenres: genres.maxGenres,
     lastfmMinTagWeight: genres.lastfmMinTagWeight,
+    facetLimits: genres.facetLimits,
   };
 }

@@ -4,12 +4,15 @@
 import type { SpellingCounts } from './genre-display.ts';
 import type { PinnedGenres } from './entry-overrides.ts';
 import type { TagFacet } from './genre-merge.ts';
+import type { FacetKind } from './tag-facets.ts';
 
 export type TagRule =
   /** The raw tag is a spelling of a canonical genre (alias table or GENRE_ALIASES). */
   | 'alias'
   /** A free-form tag on the mood list, routed to moods. */
   | 'mood-list'
+  /** A free-form tag that names an era, place, instrument, label or release type, routed to that facet instead of genres. */
+  | 'facet'
   /** Under the provider's weight threshold (LASTFM_MIN_TAG_WEIGHT, or a MusicBrainz vote count under 1). */
   | 'below-min-weight'
   /** On the blocklist (shipped or GENRE_BLOCKLIST). */
@@ -27,7 +30,8 @@ export type TagRule =
   /** Merged from the providers, but the entry's genres are pinned to a list without it. */
   | 'replaced-by-pin';
 
-export type ExplainedKind = 'genre' | 'mood';
+/** What the tag became: a genre, a mood, or one of the facets (the explanation's kind says which). */
+export type ExplainedKind = 'genre' | 'mood' | FacetKind;
 
 export interface TagContribution<S extends string> {
   source: S;
@@ -48,7 +52,7 @@ export interface TagExplanation<S extends string> {
   key: string;
   /** The display spelling, as the entry shows (or would show) it. */
   name: string;
-  /** Whether the entry lists it (in genres or moods). */
+  /** Whether the entry lists it (in genres, moods or its facet). */
   kept: boolean;
   /** Sum of the counted contributions' strengths. */
   score: number;
@@ -83,7 +87,7 @@ export class ExplanationBoard<S extends string> {
     if (entry) entry.settled = { name, score, rules };
   }
 
-  /** The explanation: kept genres in the entry's order, then kept moods, then everything dropped. */
+  /** The explanation: kept genres in the entry's order, then kept moods, then kept facet tags, then everything dropped. */
   explain(pins: PinnedGenres, display: (key: string, spellings: SpellingCounts) => string): TagExplanation<S>[] {
     const explained: TagExplanation<S>[] = [];
     const pinnedNames = new Map([...(pins.pinnedKeys ?? [])].map((key, index) => [key, pins.genres[index] ?? key]));
@@ -123,7 +127,8 @@ export class ExplanationBoard<S extends string> {
     const genreOrder = new Map(pins.genres.map((name, index) => [name, index]));
     const rank = (item: TagExplanation<S>): number => {
       if (!item.kept) return 3;
-      return item.kind === 'genre' ? 0 : 1;
+      if (item.kind === 'genre') return 0;
+      return item.kind === 'mood' ? 1 : 2;
     };
     const position = (item: TagExplanation<S>): number =>
       item.kind === 'genre' && item.kept ? (genreOrder.get(item.name) ?? 0) : 0;

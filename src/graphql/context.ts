@@ -39,7 +39,7 @@ export interface GraphQLContext extends GraphQLServices {
   loaders: Loaders;
   subscriptionGuard: SubscriptionGuard;
   now: Date;
-  /** Genre rules (built once from config): a track without album or artist genres normalises its own tags. */
+  /** The active genre rules version's settings at the request's start: a track without album or artist genres normalises its own tags. */
   genreSettings: EnrichmentSettings;
   /** The cache statistics, one computation shared by concurrent requests (built once per API). */
   statistics: SharedCacheStatistics;

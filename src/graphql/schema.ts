@@ -6,6 +6,7 @@ import './types/enums.ts';
 import './types/cache-entry.ts';
 import './types/artist.ts';
 import './types/album.ts';
+import './types/facets.ts';
 import './types/track.ts';
 import './types/audio-features.ts';
 import './types/job-run.ts';
@@ -20,5 +21,7 @@ import './types/provider-stats.ts';
 import './types/cache-stats.ts';
 import './types/warm-estimate.ts';
 import './types/provider-health.ts';
+import './types/coverage.ts';
+import './types/genre-rules.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

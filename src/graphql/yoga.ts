@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { SharedCacheStatistics } from '../cache/use-cases/statistics/shared-statistics.ts';
-import { enrichmentSettingsFromConfig } from '../enrichment/settings.ts';
 import { armorPlugin } from './armor.ts';
 import { clientErrorCodePlugin } from './client-error-codes.ts';
 import { maskError } from './errors.ts';
@@ -43,7 +42,6 @@ function requestToken(initial: ServerContext & Partial<YogaInitialContext>): str
 
 export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga {
   const { config, logger } = services;
-  const genreSettings = enrichmentSettingsFromConfig(config.genres);
   const isLoopback = services.isLoopback ?? isLoopbackAddress;
   const statistics = new SharedCacheStatistics(services.db.pool, config);
   const subscriptionGuard = services.subscriptionGuard ?? new SubscriptionGuard();
@@ -68,7 +66,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
       const token = requestToken(initial);
       return {
         ...services,
-        genreSettings,
+        genreSettings: services.deps.genreRules.settings(),
         statistics,
         subscriptionGuard,
         auth: authorise({

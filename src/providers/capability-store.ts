@@ -1,14 +1,9 @@
 // Provider capability findings in PostgreSQL (today: whether Spotify gives this app artist genres at all),
 // so that every process start does not spend a request, and a share of a small daily quota, to find out
 // again what another process found an hour ago. A finding belongs to the credentials it was made with.
-import type { Queryable } from '../db/queryable.ts';
+import type pg from 'pg';
+import { prismaOf } from '../db/prisma.ts';
 import type { Providers } from './create-providers.ts';
-
-interface CapabilityRow {
-  credential_digest: string;
-  genres: string;
-  checked_at: Date;
-}
 
 /**
  * Gives the Spotify client a stored finding about the same credentials while it is fresh, or probes
@@ -16,31 +11,29 @@ interface CapabilityRow {
  * next start tries again. Never throws for a provider failure: the probe records its own errors.
  */
 export async function ensureSpotifyCapabilities(
-  db: Queryable,
+  pool: pg.Pool,
   providers: Providers,
 ): Promise<'restored' | 'probed' | 'skipped'> {
   const spotify = providers.spotify;
   const digest = providers.credentialDigest('spotify');
   if (spotify === undefined || digest === undefined || providers.pause('spotify') !== undefined) return 'skipped';
-  const { rows } = await db.query<CapabilityRow>(
-    `SELECT credential_digest, genres, checked_at FROM provider_capabilities WHERE provider = 'spotify'`,
-  );
-  const stored = rows[0];
+  const prisma = prismaOf(pool);
+  const stored = await prisma.providerCapability.findUnique({ where: { provider: 'spotify' } });
   if (
-    stored !== undefined &&
-    stored.credential_digest === digest &&
+    stored !== null &&
+    stored.credentialDigest === digest &&
     (stored.genres === 'available' || stored.genres === 'unavailable')
   ) {
-    if (spotify.restoreCapabilities({ genres: stored.genres, checkedAt: stored.checked_at })) return 'restored';
+    if (spotify.restoreCapabilities({ genres: stored.genres, checkedAt: stored.checkedAt })) return 'restored';
   }
   const found = await spotify.probeCapabilities();
   if (found.genres !== 'unknown' && found.checkedAt !== undefined) {
-    await db.query(
-      `INSERT INTO provider_capabilities (provider, credential_digest, genres, checked_at) VALUES ('spotify', $1, $2, $3)
-       ON CONFLICT (provider) DO UPDATE SET credential_digest = EXCLUDED.credential_digest, genres = EXCLUDED.genres,
-         checked_at = EXCLUDED.checked_at`,
-      [digest, found.genres, found.checkedAt],
-    );
+    const finding = { credentialDigest: digest, genres: found.genres, checkedAt: found.checkedAt };
+    await prisma.providerCapability.upsert({
+      where: { provider: 'spotify' },
+      create: { provider: 'spotify', ...finding },
+      update: finding,
+    });
   }
   return 'probed';
 }

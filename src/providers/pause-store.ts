@@ -1,8 +1,11 @@
 // Provider pauses in PostgreSQL, so that every process of the installation stops asking a provider that
 // refused our credentials for good, and so that a restart does not send the refused key again at once.
 // Each change is announced on a channel; processes apply what the table says, not what the payload says.
+import type pg from 'pg';
+import { prismaOf } from '../db/prisma.ts';
 import type { Queryable } from '../db/queryable.ts';
 import type { ProviderName } from '../types.ts';
+import { PROVIDER_NAMES } from './create-providers.ts';
 import type { ProviderPause } from './rate-limiter.ts';
 
 export const PAUSE_CHANNEL = 'provider_pauses';
@@ -12,39 +15,37 @@ export interface StoredPause extends ProviderPause {
   credentialDigest: string;
 }
 
-interface PauseRow {
-  provider: ProviderName;
-  reason: string;
-  credential_digest: string;
-  paused_at: Date;
-  retry_at: Date;
+/** The table's provider column is text: a row another version wrote for a provider this one lacks is skipped. */
+function isProviderName(name: string): name is ProviderName {
+  return (PROVIDER_NAMES as readonly string[]).includes(name);
 }
 
-function fromRow(row: PauseRow): StoredPause {
-  return {
-    provider: row.provider,
-    reason: row.reason,
-    credentialDigest: row.credential_digest,
-    since: row.paused_at,
-    retryAt: row.retry_at,
-  };
-}
-
-export async function readPauses(db: Queryable, provider?: ProviderName): Promise<StoredPause[]> {
-  const { rows } = await db.query<PauseRow>(
-    `SELECT provider, reason, credential_digest, paused_at, retry_at FROM provider_pauses
-      WHERE $1::text IS NULL OR provider = $1 ORDER BY provider`,
-    [provider ?? null],
+export async function readPauses(pool: pg.Pool, provider?: ProviderName): Promise<StoredPause[]> {
+  const rows = await prismaOf(pool).providerPause.findMany({
+    where: provider === undefined ? {} : { provider },
+    orderBy: { provider: 'asc' },
+  });
+  return rows.flatMap((row) =>
+    isProviderName(row.provider)
+      ? [
+          {
+            provider: row.provider,
+            reason: row.reason,
+            credentialDigest: row.credentialDigest,
+            since: row.pausedAt,
+            retryAt: row.retryAt,
+          },
+        ]
+      : [],
   );
-  return rows.map(fromRow);
 }
 
 /** The pauses that apply to the credentials configured now (a pause of another key is over). */
 export async function readActivePauses(
-  db: Queryable,
+  pool: pg.Pool,
   digestOf: (provider: ProviderName) => string | undefined,
 ): Promise<Map<ProviderName, StoredPause>> {
-  const pauses = await readPauses(db);
+  const pauses = await readPauses(pool);
   return new Map(
     pauses
       .filter((pause) => digestOf(pause.provider) === pause.credentialDigest)
@@ -52,6 +53,8 @@ export async function readActivePauses(
   );
 }
 
+// Raw SQL for the writes: the change and its announcement (pg_notify) are one statement, so no process hears
+// of a pause that was not stored, nor misses one that was.
 export async function savePause(
   db: Queryable,
   provider: ProviderName,

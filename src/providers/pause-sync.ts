@@ -3,7 +3,7 @@
 // A stored pause of other credentials than the configured ones is over: changing the key (and
 // restarting) is how a user ends a pause for an invalid key.
 import type { NotificationListener } from '../db/notification-listener.ts';
-import type { Queryable } from '../db/queryable.ts';
+import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { ProviderName } from '../types.ts';
 import type { Providers } from './create-providers.ts';
@@ -16,7 +16,7 @@ function isPausable(name: string): name is ProviderName {
 }
 
 export async function followProviderPauses(options: {
-  db: Queryable;
+  db: pg.Pool;
   listener: NotificationListener;
   providers: Providers;
   logger: Logger;

@@ -3,7 +3,7 @@
 // the configuration: any process, or the CLI without a runtime of its own, tells the same story.
 import type { Config } from '../config.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { Queryable } from '../db/queryable.ts';
+import type pg from 'pg';
 import type { ProviderName } from '../types.ts';
 import type { BreakerState } from './counters.ts';
 import { PROVIDER_NAMES, credentialDigest } from './create-providers.ts';
@@ -64,7 +64,7 @@ function latest(dates: ReadonlyArray<Date | null | undefined>, after: Date): Dat
 
 export async function readProviderHealth(options: {
   prisma: PrismaClient;
-  pool: Queryable;
+  pool: pg.Pool;
   config: Config;
   now: Date;
 }): Promise<ProviderHealth[]> {

@@ -138,6 +138,16 @@ describe('overrides and explain', () => {
     expect(looked?.isExpired).toBe(false);
     expect(looked?.genres).toEqual(['Shoegaze', 'Dream Pop']);
 
+    // A re-merge of the whole cache from raw tags (as a genre rules change starts) keeps it as well.
+    const requestsBeforeRemerge = harness.sims.log.count();
+    const remerge = await runJobNow(harness.runtime, 'cache-remerge', {});
+    expect(remerge.outcome === 'finished' && remerge.run.status).toBe('succeeded');
+    expect(harness.sims.log.count()).toBe(requestsBeforeRemerge);
+    const { rows: remerged } = await harness.db.pool.query<{ genres: string[] }>(
+      `SELECT genres FROM artist_cache WHERE name_key = 'acdc'`,
+    );
+    expect(remerged[0]?.genres).toEqual(['Shoegaze', 'Dream Pop']);
+
     const unpinned = dataOf(await request(api.url, UnpinGenresDocument, { artist: 'AC/DC' })).unpinGenres;
     expect(unpinned.genres).toContain('Hard Rock');
     expect(unpinned.genres).not.toContain('Shoegaze');

@@ -152,6 +152,19 @@ describe.skipIf('missing' in chromium)('dashboard in Chromium', () => {
     await page.close();
   }, 180_000);
 
+  it('shows the coverage card of the warmed artists', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watch(page);
+    await page.goto(`${demo.url}/`);
+    // The warm of the first test fetched every artist: the card counts them all.
+    const artists = page.locator('#coverage tr[data-coverage="artists"]');
+    await text(page, '#coverage tr[data-coverage="artists"] th', `artists (${ARTISTS})`).waitFor();
+    expect(await artists.locator('td[data-label="genres"]').textContent()).toMatch(/^\d+(\.\d)?% \(\d+\)$/);
+    await page.locator('#coverage tr[data-coverage="tracks"]').waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('asks for the API token when the server needs one, and keeps it for the tab', async () => {
     const guarded = await startTestDemo({ artists: 6, apiToken: 'dashboard-secret' });
     const page = await browser.newPage({ viewport: { width: 1024, height: 800 } });

@@ -74,4 +74,29 @@ describe('re-merging stored raw tags', () => {
     });
     expect(blockedOnly.genres).toEqual(['Drone']);
   });
+
+  it('re-derives facets from the stored tags, with the configured facet limits', () => {
+    const at = '2026-11-26T12:00:00.000Z';
+    const rawTags = {
+      lastfm: {
+        outcome: 'answered' as const,
+        at,
+        genres: [
+          { name: 'dream pop', weight: 100 },
+          { name: '4ad', weight: 80 },
+          { name: 'scottish', weight: 60 },
+          { name: '80s', weight: 50 },
+          { name: '1990s', weight: 30 },
+        ],
+      },
+    };
+    const entry = remergeArtist('Cocteau Twins', rawTags, settings, new Date(at), undefined);
+    expect(entry.genres).toEqual(['Dream Pop']);
+    expect(entry.facets).toMatchObject({ labels: ['4AD'], places: ['Scotland'], eras: ['1980s', '1990s'] });
+    const oneEra = { ...settings, facetLimits: { eras: 1, places: 3, instruments: 3, labels: 0, releaseTypes: 3 } };
+    expect(remergeArtist('Cocteau Twins', rawTags, oneEra, new Date(at), undefined).facets).toMatchObject({
+      eras: ['1980s'],
+      labels: [],
+    });
+  });
 });

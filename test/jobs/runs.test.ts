@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActiveGenreRules } from '../../src/cache/use-cases/active-genre-rules.ts';
 import { EntryRefresher } from '../../src/cache/use-cases/entry-refresher.ts';
 import { parseConfig } from '../../src/config.ts';
 import { NotificationListener } from '../../src/db/notification-listener.ts';
@@ -31,7 +32,8 @@ describe('job runs', () => {
     cancellation = new CancellationWatcher(db.prisma, listener, silentLogger(), 200);
     await cancellation.start();
     const providers = createProviders(config.providers, { logger: silentLogger() });
-    const refresher = new EntryRefresher({ db: db.pool, providers, config, clock: systemClock });
+    const genreRules = await ActiveGenreRules.start({ prisma: db.prisma, config, logger: silentLogger(), listener });
+    const refresher = new EntryRefresher({ db: db.pool, providers, config, clock: systemClock, genreRules });
     deps = {
       config,
       prisma: db.prisma,
@@ -40,6 +42,7 @@ describe('job runs', () => {
       clock: systemClock,
       providers,
       refresher,
+      genreRules,
       processId: 'test-process',
     };
   });

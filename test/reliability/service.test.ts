@@ -34,6 +34,7 @@ const MUTATIONS: Record<JobKind, string> = {
   'track-stats-refresh': 'mutation { refreshTrackStats(input: {}) { id } }',
   'track-static-refresh': 'mutation { refreshTrackStats(input: { static: true }) { id } }',
   'audio-features-sync': 'mutation { syncAudioFeatures(input: {}) { id } }',
+  'cache-remerge': 'mutation { remergeCache { id } }',
 };
 const CLI_ARGS: Record<JobKind, string[]> = {
   'cache-warm': ['warm'],
@@ -42,6 +43,7 @@ const CLI_ARGS: Record<JobKind, string[]> = {
   'track-stats-refresh': ['track-stats'],
   'track-static-refresh': ['track-stats', '--static'],
   'audio-features-sync': ['audio-features'],
+  'cache-remerge': ['remerge'],
 };
 const KINDS = Object.keys(MUTATIONS) as JobKind[];
 

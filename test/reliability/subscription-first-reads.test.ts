@@ -44,8 +44,10 @@ describe('first reads of subscriptions starting at once', () => {
     // One connection each: their subscribe messages arrive apart, not in one batch of reads.
     const clients = ids.map(() => wsClient(api.url));
     const disposers: Array<() => void> = [];
+    let locked = false;
     try {
       await locker.query('BEGIN');
+      locked = true;
       await locker.query('LOCK TABLE job_runs IN ACCESS EXCLUSIVE MODE');
       for (const [index, id] of ids.entries()) {
         disposers.push(
@@ -82,14 +84,19 @@ describe('first reads of subscriptions starting at once', () => {
         .toBeGreaterThanOrEqual(1);
 
       // Another client's query that does not touch the locked table is answered meanwhile.
-      const deadline = new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 15_000));
+      let deadlineTimer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'still waiting'>((resolve) => {
+        deadlineTimer = setTimeout(() => resolve('still waiting'), 15_000);
+      });
       const plain = httpQuery<{ artists: { totalCount: number } }>(api.url, '{ artists(first: 1) { totalCount } }');
       const answer = await Promise.race([plain, deadline]);
+      clearTimeout(deadlineTimer);
       expect(answer).not.toBe('still waiting');
       expect(answer === 'still waiting' ? undefined : answer.errors).toBeUndefined();
       expect(firstStates.size).toBe(0);
 
       await locker.query('COMMIT');
+      locked = false;
       // Once the lock is gone, every subscription gets its first answer: the run's state, or NOT_FOUND.
       await expect.poll(() => firstStates.size, { timeout: 30_000, interval: 100 }).toBe(SUBSCRIPTIONS);
       expect(firstStates.get(runId ?? '')).toBe('QUEUED');
@@ -97,7 +104,7 @@ describe('first reads of subscriptions starting at once', () => {
         new Set(['NOT_FOUND']),
       );
     } finally {
-      await locker.query('ROLLBACK').catch(() => undefined);
+      if (locked) await locker.query('ROLLBACK').catch(() => undefined);
       for (const dispose of disposers) dispose();
       await Promise.all(clients.map((client) => client.dispose()));
       await locker.end();

@@ -5,6 +5,7 @@ import { prismaOf } from '../../db/prisma.ts';
 import type { Queryable } from '../../db/queryable.ts';
 import type { RawTags } from '../../enrichment/entry.ts';
 import type { AlbumSource } from '../../enrichment/enrich-album.ts';
+import { emptyFacets, type TagFacets } from '../../enrichment/tag-facets.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { type AlbumCache, Prisma } from '../../generated/prisma/client.ts';
 import { type AlbumKey, albumKeyString } from '../policy/entry-keys.ts';
@@ -37,7 +38,12 @@ export type AlbumWrite = Pick<
   | 'fetchedAt'
   | 'expiresAt'
   | 'lastError'
-> & { source: string; rawTags: RawTags<AlbumSource> };
+> & {
+  source: string;
+  rawTags: RawTags<AlbumSource>;
+  /** Written as no facets when left out, as for artists. */
+  facets?: TagFacets;
+};
 
 /** The stored entries of these albums, expired ones included, keyed by albumKeyString; raw as getArtistsByKeys. */
 export async function getAlbumsByKeys(db: Queryable, keys: readonly AlbumKey[]): Promise<Map<string, AlbumEntry>> {
@@ -158,6 +164,7 @@ export async function upsertAlbums(db: Queryable, entries: readonly AlbumWrite[]
     genres: entry.genres,
     styles: entry.styles,
     moods: entry.moods,
+    facets: entry.facets ?? emptyFacets(),
     source: sourceList(entry.source),
     status: entry.status,
     raw_tags: entry.rawTags,
@@ -167,17 +174,17 @@ export async function upsertAlbums(db: Queryable, entries: readonly AlbumWrite[]
   }));
   const result = await db.query(
     `INSERT INTO album_cache AS a (artist_key, title_key, artist_name, title, plex_rating_key, musicbrainz_id, genres, styles,
-                                  moods, source, status, raw_tags, fetched_at, expires_at, last_error, updated_at)
+                                  moods, facets, source, status, raw_tags, fetched_at, expires_at, last_error, updated_at)
      SELECT r.artist_key, r.title_key, r.artist_name, r.title, r.plex_rating_key, r.musicbrainz_id, r.genres, r.styles,
-            r.moods, r.source, r.status::entry_status, r.raw_tags, r.fetched_at, r.expires_at, r.last_error, now()
+            r.moods, r.facets, r.source, r.status::entry_status, r.raw_tags, r.fetched_at, r.expires_at, r.last_error, now()
        FROM jsonb_to_recordset($1::jsonb) AS r(artist_key text, title_key text, artist_name text, title text,
-            plex_rating_key text, musicbrainz_id text, genres text[], styles text[], moods text[], source text[],
+            plex_rating_key text, musicbrainz_id text, genres text[], styles text[], moods text[], facets jsonb, source text[],
             status text, raw_tags jsonb, fetched_at timestamptz, expires_at timestamptz, last_error text)
      ON CONFLICT (artist_key, title_key) DO UPDATE SET
        artist_name = EXCLUDED.artist_name, title = EXCLUDED.title,
        plex_rating_key = COALESCE(EXCLUDED.plex_rating_key, a.plex_rating_key),
        musicbrainz_id = COALESCE(EXCLUDED.musicbrainz_id, a.musicbrainz_id),
-       genres = EXCLUDED.genres, styles = EXCLUDED.styles, moods = EXCLUDED.moods,
+       genres = EXCLUDED.genres, styles = EXCLUDED.styles, moods = EXCLUDED.moods, facets = EXCLUDED.facets,
        source = EXCLUDED.source, status = EXCLUDED.status, raw_tags = EXCLUDED.raw_tags,
        fetched_at = EXCLUDED.fetched_at, expires_at = EXCLUDED.expires_at, last_error = EXCLUDED.last_error,
        updated_at = now()`,

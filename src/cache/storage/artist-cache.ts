@@ -5,6 +5,7 @@ import { prismaOf } from '../../db/prisma.ts';
 import type { Queryable } from '../../db/queryable.ts';
 import type { RawTags } from '../../enrichment/entry.ts';
 import type { ArtistSource } from '../../enrichment/enrich-artist.ts';
+import { emptyFacets, type TagFacets } from '../../enrichment/tag-facets.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { type ArtistCache, Prisma } from '../../generated/prisma/client.ts';
 import { sourceList } from '../policy/entry-sources.ts';
@@ -34,7 +35,12 @@ export type ArtistWrite = Pick<
   | 'fetchedAt'
   | 'expiresAt'
   | 'lastError'
-> & { source: string; rawTags: RawTags<ArtistSource> };
+> & {
+  source: string;
+  rawTags: RawTags<ArtistSource>;
+  /** Written as no facets when left out (writers that know only genres). */
+  facets?: TagFacets;
+};
 
 /**
  * The stored entries of these name keys, expired ones included, keyed by name key. Raw: the hot read of
@@ -105,6 +111,7 @@ export async function upsertArtists(db: Queryable, entries: readonly ArtistWrite
     genres: entry.genres,
     styles: entry.styles,
     moods: entry.moods,
+    facets: entry.facets ?? emptyFacets(),
     source: sourceList(entry.source),
     status: entry.status,
     raw_tags: entry.rawTags,
@@ -113,18 +120,18 @@ export async function upsertArtists(db: Queryable, entries: readonly ArtistWrite
     last_error: entry.lastError,
   }));
   const result = await db.query(
-    `INSERT INTO artist_cache AS a (name_key, name, plex_rating_key, musicbrainz_id, genres, styles, moods, source, status,
-                                   raw_tags, fetched_at, expires_at, last_error, updated_at)
-     SELECT r.name_key, r.name, r.plex_rating_key, r.musicbrainz_id, r.genres, r.styles, r.moods, r.source,
+    `INSERT INTO artist_cache AS a (name_key, name, plex_rating_key, musicbrainz_id, genres, styles, moods, facets,
+                                   source, status, raw_tags, fetched_at, expires_at, last_error, updated_at)
+     SELECT r.name_key, r.name, r.plex_rating_key, r.musicbrainz_id, r.genres, r.styles, r.moods, r.facets, r.source,
             r.status::entry_status, r.raw_tags, r.fetched_at, r.expires_at, r.last_error, now()
        FROM jsonb_to_recordset($1::jsonb) AS r(name_key text, name text, plex_rating_key text, musicbrainz_id text,
-            genres text[], styles text[], moods text[], source text[], status text, raw_tags jsonb,
+            genres text[], styles text[], moods text[], facets jsonb, source text[], status text, raw_tags jsonb,
             fetched_at timestamptz, expires_at timestamptz, last_error text)
      ON CONFLICT (name_key) DO UPDATE SET
        name = EXCLUDED.name,
        plex_rating_key = COALESCE(EXCLUDED.plex_rating_key, a.plex_rating_key),
        musicbrainz_id = COALESCE(EXCLUDED.musicbrainz_id, a.musicbrainz_id),
-       genres = EXCLUDED.genres, styles = EXCLUDED.styles, moods = EXCLUDED.moods,
+       genres = EXCLUDED.genres, styles = EXCLUDED.styles, moods = EXCLUDED.moods, facets = EXCLUDED.facets,
        source = EXCLUDED.source, status = EXCLUDED.status, raw_tags = EXCLUDED.raw_tags,
        fetched_at = EXCLUDED.fetched_at, expires_at = EXCLUDED.expires_at, last_error = EXCLUDED.last_error,
        updated_at = now()`,

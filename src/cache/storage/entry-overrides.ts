@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { prismaOf } from '../../db/prisma.ts';
 import type { EntryOverrides } from '../../enrichment/entry-overrides.ts';
-import type { EntryOverride } from '../../generated/prisma/client.ts';
+import type { EntryOverride, PrismaClient } from '../../generated/prisma/client.ts';
 import { type AlbumKey, albumKeyString } from '../policy/entry-keys.ts';
 
 /** The title key of an artist's own row: no album title keys to the empty string. */
@@ -24,13 +24,18 @@ function isEmptyOverrides(overrides: EntryOverrides): boolean {
   return overrides.pinnedGenres === null && overrides.blockedTags.length === 0;
 }
 
+/** The pool's Prisma client, or the client itself (the re-merge walk holds one). */
+function clientOf(db: pg.Pool | PrismaClient): PrismaClient {
+  return 'entryOverride' in db ? db : prismaOf(db);
+}
+
 /** The overrides of these artists, by name key; artists without any are absent. */
 export async function getArtistOverrides(
-  pool: pg.Pool,
+  db: pg.Pool | PrismaClient,
   nameKeys: readonly string[],
 ): Promise<Map<string, EntryOverrides>> {
   if (nameKeys.length === 0) return new Map();
-  const rows = await prismaOf(pool).entryOverride.findMany({
+  const rows = await clientOf(db).entryOverride.findMany({
     where: { artistKey: { in: [...new Set(nameKeys)] }, titleKey: ARTIST_ROW },
   });
   return new Map(rows.map((row) => [row.artistKey, overridesOf(row)]));
@@ -38,13 +43,13 @@ export async function getArtistOverrides(
 
 /** The overrides of these albums, by albumKeyString; albums without any are absent. */
 export async function getAlbumOverrides(
-  pool: pg.Pool,
+  db: pg.Pool | PrismaClient,
   keys: readonly AlbumKey[],
 ): Promise<Map<string, EntryOverrides>> {
   if (keys.length === 0) return new Map();
   const wanted = new Set(keys.map(albumKeyString));
   // Artist keys in one list and title keys in another find a superset (one index scan); the exact pairs are kept.
-  const rows = await prismaOf(pool).entryOverride.findMany({
+  const rows = await clientOf(db).entryOverride.findMany({
     where: {
       artistKey: { in: [...new Set(keys.map((key) => key.artistKey))] },
       titleKey: { in: [...new Set(keys.map((key) => key.titleKey))] },

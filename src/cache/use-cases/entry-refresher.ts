@@ -9,10 +9,10 @@ import { enrichAlbum, type AlbumEnrichmentInput } from '../../enrichment/enrich-
 import { enrichArtist, type ArtistEnrichmentInput } from '../../enrichment/enrich-artist.ts';
 import { albumFetchers, artistFetchers } from '../../enrichment/provider-fetchers.ts';
 import { findAlbumTitlesOfArtist } from '../storage/album-cache.ts';
-import { type EnrichmentSettings, enrichmentSettingsFromConfig } from '../../enrichment/settings.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import type { Providers } from '../../providers/create-providers.ts';
 import { SingleFlight } from '../../providers/single-flight.ts';
+import type { ActiveGenreRules } from './active-genre-rules.ts';
 import type { Clock } from '../../types.ts';
 import { type AlbumWrite, albumKeyString } from '../storage/album-cache.ts';
 import { albumKeyOf } from '../policy/entry-keys.ts';
@@ -42,16 +42,15 @@ export interface EntryRefresherDependencies {
   providers: Providers;
   config: Config;
   clock: Clock;
+  /** The rules version every fetch merges with, read at each fetch (it changes when a version is applied). */
+  genreRules: ActiveGenreRules;
 }
 
 export class EntryRefresher {
-  private readonly settings: EnrichmentSettings;
   private readonly artistFlights = new SingleFlight<ArtistWrite>();
   private readonly albumFlights = new SingleFlight<AlbumWrite>();
 
-  constructor(private readonly deps: EntryRefresherDependencies) {
-    this.settings = enrichmentSettingsFromConfig(deps.config.genres);
-  }
+  constructor(private readonly deps: EntryRefresherDependencies) {}
 
   /**
    * Enriches and stores one artist. `previousRawTags` (the stored entry's) keep what a provider said
@@ -69,7 +68,7 @@ export class EntryRefresher {
     return this.artistFlights.run(nameKey, async () => {
       const { db, providers, config, clock } = this.deps;
       const albumTitles = () => findAlbumTitlesOfArtist(db, nameKey);
-      const entry = await enrichArtist(input, artistFetchers(providers, albumTitles), this.settings, {
+      const entry = await enrichArtist(input, artistFetchers(providers, albumTitles), this.deps.genreRules.settings(), {
         clock,
         signal: options.signal,
         previousRawTags:
@@ -100,13 +99,18 @@ export class EntryRefresher {
     return this.albumFlights.run(albumKeyString(key), async () => {
       const { db, providers, config, clock } = this.deps;
       const cachedArtistGenres = async () => (await getArtistsByKeys(db, [key.artistKey])).get(key.artistKey)?.genres;
-      const entry = await enrichAlbum(input, albumFetchers(providers, cachedArtistGenres), this.settings, {
-        clock,
-        signal: options.signal,
-        previousRawTags:
-          options.previousRawTags === undefined ? undefined : storedRawTags<AlbumSource>(options.previousRawTags),
-        overrides: options.overrides,
-      });
+      const entry = await enrichAlbum(
+        input,
+        albumFetchers(providers, cachedArtistGenres),
+        this.deps.genreRules.settings(),
+        {
+          clock,
+          signal: options.signal,
+          previousRawTags:
+            options.previousRawTags === undefined ? undefined : storedRawTags<AlbumSource>(options.previousRawTags),
+          overrides: options.overrides,
+        },
+      );
       const write: AlbumWrite = {
         ...key,
         artistName: input.artistName,
@@ -131,6 +135,7 @@ function storedFields<S extends string>(
     genres: entry.genres,
     styles: entry.styles,
     moods: entry.moods,
+    facets: entry.facets,
     source: entry.source,
     status: entry.status,
     rawTags: entry.rawTags,

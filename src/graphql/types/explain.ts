@@ -15,6 +15,10 @@ import { EntrySourceEnum } from './enums.ts';
 const TAG_RULES: Record<TagRule, { name: string; description: string }> = {
   alias: { name: 'ALIAS', description: 'The raw tag is a spelling of a canonical genre (the alias table).' },
   'mood-list': { name: 'MOOD_LIST', description: 'A free-form tag on the mood list, counted as a mood.' },
+  facet: {
+    name: 'FACET',
+    description: 'A free-form tag naming an era, place, instrument, label or release type: routed to that facet.',
+  },
   'below-min-weight': {
     name: 'BELOW_MIN_WEIGHT',
     description: 'Under the provider’s weight threshold (LASTFM_MIN_TAG_WEIGHT; MusicBrainz: under one vote).',
@@ -38,12 +42,25 @@ const TagRuleEnum = builder.enumType('TagRule', {
   ),
 });
 
+// A Record over ExplainedKind, for the same reason as TAG_RULES.
+const EXPLAINED_KINDS: Record<ExplainedKind, { name: string; description: string }> = {
+  genre: { name: 'GENRE', description: 'A genre (styles count as genres too).' },
+  mood: { name: 'MOOD', description: 'A mood.' },
+  era: { name: 'ERA', description: 'An era (facets.eras).' },
+  place: { name: 'PLACE', description: 'A country or city (facets.places).' },
+  instrument: { name: 'INSTRUMENT', description: 'An instrument (facets.instruments).' },
+  label: { name: 'LABEL', description: 'A record label (facets.labels).' },
+  releaseType: { name: 'RELEASE_TYPE', description: 'A release type (facets.releaseTypes).' },
+};
+
 const ExplainedKindEnum = builder.enumType('ExplainedKind', {
-  description: 'Whether an explained tag is a genre or a mood of the entry.',
-  values: {
-    GENRE: { value: 'genre' satisfies ExplainedKind, description: 'A genre (styles count as genres too).' },
-    MOOD: { value: 'mood' satisfies ExplainedKind, description: 'A mood.' },
-  } as const,
+  description: 'What an explained tag is to the entry: a genre, a mood, or one of the facets.',
+  values: Object.fromEntries(
+    Object.entries(EXPLAINED_KINDS).map(([value, { name, description }]) => [
+      name,
+      { value: value as ExplainedKind, description },
+    ]),
+  ),
 });
 
 const TagFacetEnum = builder.enumType('TagFacet', {
@@ -87,10 +104,11 @@ const TagExplanationRef = builder.objectRef<TagExplanation<string>>('TagExplanat
     'Why an entry has (or lacks) one genre or mood: the providers’ raw tags behind it and the rules that shaped it.',
   fields: (t) => ({
     genre: t.exposeString('name', {
-      description: 'The genre (or mood, see kind) as the entry shows it, or would show it had it been kept.',
+      description:
+        'The genre (or mood or facet value, see kind) as the entry shows it, or would show it had it been kept.',
     }),
     kind: t.field({ type: ExplainedKindEnum, description: 'Genre or mood.', resolve: (item) => item.kind }),
-    kept: t.exposeBoolean('kept', { description: 'Whether the entry lists it in genres (or moods).' }),
+    kept: t.exposeBoolean('kept', { description: 'Whether the entry lists it (in genres, moods or its facet).' }),
     score: t.exposeFloat('score', { description: 'The sum of its counted contributions’ strengths.' }),
     contributions: t.field({
       type: [TagContributionRef],

@@ -15,6 +15,8 @@ const WHAT: Record<JobKind, string> = {
   'track-stats-refresh': 'refresh every track’s play statistics from Plex',
   'track-static-refresh': 'refresh every track’s static metadata from Plex',
   'audio-features-sync': 'fetch AudioMuse’s audio features of the cached tracks',
+  'cache-remerge':
+    're-merge every artist and album from its stored raw tags under the active genre rules, with no provider request',
 };
 
 function jobKindEnumName<K extends JobKind>(kind: K): EnumName<K> {

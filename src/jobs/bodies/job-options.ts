@@ -43,6 +43,10 @@ export function trackSyncOptions() {
   return z.object({}).strict();
 }
 
+export function remergeOptions() {
+  return z.object({}).strict();
+}
+
 export function audioFeaturesOptions(config: Config) {
   return z
     .object({

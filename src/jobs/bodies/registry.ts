@@ -6,11 +6,13 @@ import type { JobDefinition } from '../engine/job-definition.ts';
 import {
   audioFeaturesOptions,
   refreshOptions,
+  remergeOptions,
   trackSyncOptions,
   warmAlbumsOptions,
   warmArtistsOptions,
 } from './job-options.ts';
 import { refreshExpiring } from './refresh-expiring.ts';
+import { remergeCache } from './remerge-cache.ts';
 import { syncAudioFeatures } from './sync-audio-features.ts';
 import { syncTracks } from './sync-tracks.ts';
 import { warmAlbums } from './warm-albums.ts';
@@ -68,6 +70,14 @@ export const JOBS = {
     audioFeaturesOptions,
     syncAudioFeatures,
     { requires: ['audiomuse'] },
+  ),
+  'cache-remerge': definition(
+    'cache-remerge',
+    'recompute every artist and album from stored raw tags under the active genre rules',
+    remergeOptions,
+    remergeCache,
+    // Stored raw tags only: no provider is asked.
+    { requires: [] },
   ),
 } satisfies Record<JobKind, { kind: JobKind }>;
 

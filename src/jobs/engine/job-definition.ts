@@ -1,5 +1,6 @@
 // What a job is to the engine: its definition, what it receives, what it returns.
 import type pg from 'pg';
+import type { ActiveGenreRules } from '../../cache/use-cases/active-genre-rules.ts';
 import type { EntryRefresher } from '../../cache/use-cases/entry-refresher.ts';
 import type { Config } from '../../config.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
@@ -22,6 +23,8 @@ export interface JobDependencies {
   providers: Providers;
   /** Fetch-and-store of one entry, shared with the API's lookups in this process (single-flight). */
   refresher: EntryRefresher;
+  /** The active genre rules version, followed across processes; what every merge and remerge reads. */
+  genreRules: ActiveGenreRules;
   /** This process's id among the live processes (worker_processes.id): the owner of the runs it executes. */
   processId: string;
 }

@@ -270,18 +270,7 @@ export async function estimateWarm(
     ]);
     const fresh = Math.min(entities, freshStored);
     const toFetch = skipCached ? entities - fresh : entities;
-    const pages = listingPages(entities);
-    const requests = albumRequests(asked, toFetch);
-    if (asked.configured('plex')) requests.plex = plexRequests(pages, Math.min(pages, toFetch));
-    return buildWarmEstimate(deps, {
-      kind,
-      entities,
-      fresh,
-      toFetch,
-      requests,
-      assumedFallbackShare: false,
-      listed: false,
-    });
+    return countedEstimate(deps, asked, { kind, entities, fresh, toFetch }, albumRequests(asked, toFetch), false);
   }
 
   const [entities, freshStored, groups] = await Promise.all([
@@ -321,17 +310,21 @@ export async function estimateWarm(
     requests,
     artistRequests({ musicbrainzId: shares.withMusicbrainzId }, asked, shares, toFetch - refetchedInLibrary),
   );
-  const pages = listingPages(entities);
-  if (asked.configured('plex')) requests.plex = plexRequests(pages, Math.min(pages, toFetch));
-  return buildWarmEstimate(deps, {
-    kind,
-    entities,
-    fresh,
-    toFetch,
-    requests,
-    assumedFallbackShare: shares.sample === 0,
-    listed: false,
-  });
+  return countedEstimate(deps, asked, { kind, entities, fresh, toFetch }, requests, shares.sample === 0);
+}
+
+/** An estimate from the library's size and the cache's counts: the providers' requests plus Plex's listing. */
+function countedEstimate(
+  deps: Pick<JobDependencies, 'pool' | 'providers' | 'clock'>,
+  asked: AskedProviders,
+  figures: { kind: WarmKind; entities: number; fresh: number; toFetch: number },
+  requests: RequestCounts,
+  assumedFallbackShare: boolean,
+): Promise<WarmEstimate> {
+  const pages = listingPages(figures.entities);
+  // The listing's pages, and a detail request for each page with something to fetch.
+  if (asked.configured('plex')) requests.plex = plexRequests(pages, Math.min(pages, figures.toFetch));
+  return buildWarmEstimate(deps, { ...figures, requests, assumedFallbackShare, listed: false });
 }
 
 /**

@@ -3,6 +3,8 @@
 // genres) is read from cache_facet_counts; what does (freshness, tiers) from the day buckets of
 // cache_time_buckets plus a range scan of the one day each bound falls in (time-buckets.ts). Both are
 // kept by triggers per write statement.
+// Raw SQL: a dozen scalar subqueries over counters, buckets and index ranges in one statement (one
+// snapshot); Prisma would send each as a query of its own.
 import type { Queryable } from '../../../db/queryable.ts';
 import type { EntryStatus } from '../../../types.ts';
 import type { StatisticsBounds } from '../../policy/statistics-bounds.ts';

@@ -1,5 +1,6 @@
 // Row counts of the tables without expiry (audio_features, job_runs), from the counters their triggers
 // keep in cache_time_buckets (measure `rows`): no count(*) that reads a whole table.
+// Raw SQL: a sum over counter rows filtered by measure, one statement and one snapshot.
 import type { Queryable } from '../../../db/queryable.ts';
 
 export interface RowTotals {

@@ -2,6 +2,8 @@
 // comes from the day buckets of cache_time_buckets (the total too: every track has one last_used_at
 // bucket, NULL included) plus a range scan of the one day each bound falls in (time-buckets.ts).
 // Tracks have no facets worth counters (no source, status or own genre ranking).
+// Raw SQL: seven scalar subqueries over buckets and index ranges in one statement (one snapshot); Prisma
+// would send each as a query of its own.
 import type { Queryable } from '../../../db/queryable.ts';
 import type { StatisticsBounds } from '../../policy/statistics-bounds.ts';
 import type { TrackTableStatistics } from '../../use-cases/statistics/statistics.ts';

@@ -1,6 +1,7 @@
 // Rebuilds cache_facet_counts and cache_time_buckets from the rows. The triggers keep it exact on their own; this is for after a
 // bulk load with triggers disabled (session_replication_role = replica, DISABLE TRIGGER) or a restore
 // that skipped them. Writers wait while it runs; readers do not.
+// Raw SQL: a table lock and INSERT … SELECT rebuilds over whole tables, which Prisma has no API for.
 import type pg from 'pg';
 
 const RECOUNT = `

@@ -10,6 +10,7 @@
 // committed while a shared computation ran, or whose writer bumped the number before committing, shows
 // in the next computation), and the clock-dependent figures (expired, tiers) are at most that old. A request after a committed write never sees the figures of
 // before it once they were computed and settled.
+// Raw SQL for the change number only: reading a sequence's last_value has no Prisma API.
 import type pg from 'pg';
 import { getCacheStatistics } from './get-cache-statistics.ts';
 import { countRowTotals, type RowTotals } from '../../storage/statistics/count-row-totals.ts';

@@ -1,5 +1,6 @@
 // Cancelling a run: a queued one ends now (its graphile-worker job removed through graphile-worker's
 // public functions); a running one is asked to stop, and the process holding it ends it.
+// Raw SQL inside the Prisma transaction: the row lock (FOR UPDATE) and graphile-worker's functions have no Prisma API.
 import type pg from 'pg';
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import type { Logger } from '../../../logger.ts';

@@ -1,6 +1,7 @@
 // Starting a run: at most one active run per kind. The check and the insert (and, for a queued run,
 // graphile-worker's job) are one transaction, serialised per kind by an advisory lock, so any number
 // of simultaneous starts make one run.
+// Raw SQL inside the Prisma transaction: the advisory lock and graphile_worker.add_job have no Prisma API.
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client.ts';
 import type { JobKind, JobTrigger } from '../../../types.ts';
 import type { RunClient } from './run-client.ts';
