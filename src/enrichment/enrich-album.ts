@@ -4,6 +4,7 @@ import { ALBUM_GENRE_SOURCE_ORDER, systemClock, type WeightedTag } from '../type
 import type { ArtistIdentity } from './enrich-artist.ts';
 import {
   buildEntry,
+  fallbackMergeSettings,
   plainTags,
   rawRecord,
   tagLists,
@@ -86,6 +87,7 @@ export async function enrichAlbum(
     rules: settings.rules,
     maxGenres: settings.maxGenres,
     ownNames: [input.artistName, input.title],
+    overrides: options.overrides,
     facetLimits: settings.facetLimits,
   };
   const rawTags: RawTags<AlbumSource> = {};
@@ -100,7 +102,7 @@ export async function enrichAlbum(
   rawTags.plex = rawRecord(plex, now, plexRecordTags, previous.plex);
   const lists = [...listsOf('lastfm'), ...listsOf('plex')];
 
-  if (mergeTags(lists, merge).genres.length === 0) {
+  if (mergeTags(lists, fallbackMergeSettings(merge)).genres.length === 0) {
     const artist = knownGenres(await callProvider(fetchers.artistGenres, identity, signal));
     rawTags.artist = rawRecord(artist, now, (genres) => ({ genres: plainTags(genres) }), previous.artist);
     lists.push(...listsOf('artist'));

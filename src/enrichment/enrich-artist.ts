@@ -5,6 +5,7 @@
 import { GENRE_SOURCE_ORDER, systemClock, type WeightedTag } from '../types.ts';
 import {
   buildEntry,
+  fallbackMergeSettings,
   plainTags,
   rawRecord,
   tagLists,
@@ -114,11 +115,14 @@ export async function enrichArtist(
     rules: settings.rules,
     maxGenres: settings.maxGenres,
     ownNames: [input.name],
+    overrides: options.overrides,
     facetLimits: settings.facetLimits,
   };
   const rawTags: RawTags<ArtistSource> = {};
   const lists: TagList<ArtistSource>[] = [];
-  const hasGenres = (candidate: readonly TagList<ArtistSource>[]) => mergeTags(candidate, merge).genres.length > 0;
+  const askFallback = fallbackMergeSettings(merge);
+  const hasGenres = (candidate: readonly TagList<ArtistSource>[]) =>
+    mergeTags(candidate, askFallback).genres.length > 0;
 
   const [plex, lastfm] = await Promise.all([
     input.plex !== undefined ? Promise.resolve(input.plex) : callProvider(fetchers.plex, identity, signal),

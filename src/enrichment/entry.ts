@@ -1,7 +1,8 @@
 // The shape of an enriched cache entry and the rules shared by artists and albums: what is kept per
 // provider (raw tags), how `source` is spelled, and which status the entry gets.
 import type { Clock, EntryStatus, WeightedTag } from '../types.ts';
-import type { MergedTags, TagList } from './genre-merge.ts';
+import type { EntryOverrides } from './entry-overrides.ts';
+import type { MergedTags, MergeSettings, TagList } from './genre-merge.ts';
 import type { ProviderFailure, ProviderOutcome } from './provider-call.ts';
 import type { TagFacets } from './tag-facets.ts';
 
@@ -49,6 +50,18 @@ export interface EnrichRunOptions<S extends string> {
   previousRawTags?: RawTags<S>;
   /** Called once when the entry goes on to the slow fallback providers (a warm gives its slot back then). */
   onFallback?: () => void;
+  /** The user's pins and blocks for this entry. */
+  overrides?: EntryOverrides;
+}
+
+/**
+ * The merge settings that decide whether to ask the fallback providers: blocks count (a block that empties
+ * the first providers' genres asks the next), pins do not (a pinned list is not the providers' answer, and
+ * the raw tags stay complete for the day the pin is lifted).
+ */
+export function fallbackMergeSettings(merge: MergeSettings): MergeSettings {
+  const blockedTags = merge.overrides?.blockedTags ?? [];
+  return { ...merge, overrides: { pinnedGenres: null, blockedTags } };
 }
 
 function hasTags(record: RawTagRecord | undefined): record is RawTagRecord {

@@ -7,6 +7,7 @@ import type { JobDependencies } from '../jobs/engine/job-definition.ts';
 import type { Logger } from '../logger.ts';
 import type { RequestAuth } from './auth.ts';
 import type { SubscriptionGuard } from './guards.ts';
+import type { EntryOverrideReads } from '../cache/use-cases/entry-override-reads.ts';
 import type { EntryPointReads } from '../cache/use-cases/entry-point-reads.ts';
 import type { RunEventPubSub } from './pubsub.ts';
 
@@ -44,4 +45,6 @@ export interface GraphQLContext extends GraphQLServices {
   statistics: SharedCacheStatistics;
   /** Single-entry reads, batched across the requests in flight (built once per API). */
   pointReads: EntryPointReads;
+  /** The pins and blocks of the entries this request explains, batched (built per request). */
+  overrideReads: EntryOverrideReads;
 }

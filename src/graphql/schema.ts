@@ -15,6 +15,8 @@ import './types/cache-mutations.ts';
 import './types/lookups.ts';
 import './types/lookup-waits.ts';
 import './types/stale-sources.ts';
+import './types/explain.ts';
+import './types/entry-corrections.ts';
 import './types/subscriptions.ts';
 import './types/schedules.ts';
 import './types/provider-stats.ts';

@@ -15,6 +15,7 @@ import {
   tokenFromConnectionParams,
 } from './auth.ts';
 import type { GraphQLContext, GraphQLServices } from './context.ts';
+import { createEntryOverrideReads } from '../cache/use-cases/entry-override-reads.ts';
 import { createEntryPointReads } from '../cache/use-cases/entry-point-reads.ts';
 import { readAccessPlugin } from './read-access.ts';
 import { schema } from './schema.ts';
@@ -70,6 +71,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
         genreSettings: services.deps.genreRules.settings(),
         statistics,
         pointReads,
+        overrideReads: createEntryOverrideReads(services.db.pool),
         subscriptionGuard,
         auth: authorise({
           token,

@@ -108,4 +108,20 @@ describe('a page of 500 albums with their artists', () => {
       expect(statements[0]).toMatch(/COUNT/i);
     }
   });
+
+  it('reads the overrides of a whole page of explained entries in one statement per table', async () => {
+    counter.start();
+    const result = await httpQuery<{ albums: { edges: Array<{ node: { overrides: { blockedTags: string[] } } }> } }>(
+      api.url,
+      '{ albums(first: 200) { edges { node { explain { genre } overrides { blockedTags } artist { explain { genre } } } } } }',
+    );
+    const statements = counter
+      .stop()
+      .filter((statement) => /\b(album_cache|artist_cache|entry_overrides)\b/.test(statement));
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.albums.edges).toHaveLength(200);
+    // The albums, their artists, the albums' overrides at once, the artists' overrides at once.
+    expect(statements.filter((statement) => statement.includes('entry_overrides'))).toHaveLength(2);
+    expect(statements).toHaveLength(4);
+  });
 });

@@ -26,6 +26,14 @@ const EVERY_MUTATION: Record<string, string> = {
   clearCache: 'clearCache(input: { expiredOnly: false })',
   lookupArtists: 'lookupArtists(names: ["Björk"])',
   lookupAlbums: 'lookupAlbums(albums: [{ artist: "Björk", title: "Debut" }])',
+  pinGenres: 'pinGenres(artist: "Björk", genres: ["Rock"])',
+  unpinGenres: 'unpinGenres(artist: "Björk")',
+  blockTag: 'blockTag(artist: "Björk", tag: "electronic")',
+  unblockTag: 'unblockTag(artist: "Björk", tag: "electronic")',
+  refreshEntry: 'refreshEntry(artist: "Björk")',
+  proposeGenreRules: 'proposeGenreRules(change: { block: ["seen live"] })',
+  applyGenreRules: 'applyGenreRules(id: "1")',
+  remergeCache: 'remergeCache',
 };
 
 /** An address of this machine that is not loopback (traffic to it never leaves the machine), if there is one. */

@@ -20,11 +20,11 @@ describe('re-merging stored raw tags', () => {
       settings,
       { clock: fixedClock('2026-11-26T12:00:00.000Z') },
     );
-    const again = remergeArtist('Boards of Canada', entry.rawTags, settings, entry.fetchedAt);
+    const again = remergeArtist('Boards of Canada', entry.rawTags, settings, entry.fetchedAt, undefined);
     expect(again).toEqual(entry);
 
     const stricter = { ...settings, maxGenres: 2, rules: buildGenreRules({ extraBlocklist: ['ambient'] }) };
-    const relabelled = remergeArtist('Boards of Canada', entry.rawTags, stricter, entry.fetchedAt);
+    const relabelled = remergeArtist('Boards of Canada', entry.rawTags, stricter, entry.fetchedAt, undefined);
     expect(relabelled.genres).toEqual(['IDM', 'Electronic']);
     expect(relabelled.moods).toEqual(['Hypnotic']);
   });
@@ -40,9 +40,39 @@ describe('re-merging stored raw tags', () => {
       },
       settings,
       new Date(at),
+      undefined,
     );
     expect(entry.genres).toEqual(['Electronic', 'Rock']);
     expect(entry.source).toBe('plex,lastfm');
+  });
+
+  it('applies an entry’s pins and blocks as the fetch does, and a pin does not stop the fallback providers', async () => {
+    const overrides = { pinnedGenres: ['Shoegaze', 'dream pop'], blockedTags: ['ambient'] };
+    const fetchers = artistFetchers(
+      {
+        lastfm: { answer: tags(['seen live', 100]) },
+        musicbrainz: {
+          answer: [
+            { name: 'ambient', weight: 3 },
+            { name: 'drone', weight: 2 },
+          ],
+        },
+      },
+      [],
+    );
+    const entry = await enrichArtist({ name: 'Stars of the Lid' }, fetchers, settings, {
+      clock: fixedClock('2026-11-26T12:00:00.000Z'),
+      overrides,
+    });
+    // Last.fm gave no genre, so MusicBrainz was asked although the genres are pinned.
+    expect(entry.rawTags.musicbrainz?.genres).toHaveLength(2);
+    expect(entry.genres).toEqual(['Shoegaze', 'Dream Pop']);
+    expect(remergeArtist('Stars of the Lid', entry.rawTags, settings, entry.fetchedAt, overrides)).toEqual(entry);
+    const blockedOnly = remergeArtist('Stars of the Lid', entry.rawTags, settings, entry.fetchedAt, {
+      pinnedGenres: null,
+      blockedTags: ['Ambient'],
+    });
+    expect(blockedOnly.genres).toEqual(['Drone']);
   });
 
   it('re-derives facets from the stored tags, with the configured facet limits', () => {
@@ -60,11 +90,11 @@ describe('re-merging stored raw tags', () => {
         ],
       },
     };
-    const entry = remergeArtist('Cocteau Twins', rawTags, settings, new Date(at));
+    const entry = remergeArtist('Cocteau Twins', rawTags, settings, new Date(at), undefined);
     expect(entry.genres).toEqual(['Dream Pop']);
     expect(entry.facets).toMatchObject({ labels: ['4AD'], places: ['Scotland'], eras: ['1980s', '1990s'] });
     const oneEra = { ...settings, facetLimits: { eras: 1, places: 3, instruments: 3, labels: 0, releaseTypes: 3 } };
-    expect(remergeArtist('Cocteau Twins', rawTags, oneEra, new Date(at)).facets).toMatchObject({
+    expect(remergeArtist('Cocteau Twins', rawTags, oneEra, new Date(at), undefined).facets).toMatchObject({
       eras: ['1980s'],
       labels: [],
     });

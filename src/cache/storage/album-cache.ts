@@ -190,3 +190,26 @@ export async function recordAlbumUsage(db: Queryable, batch: readonly AlbumUsage
   );
   return result.rowCount ?? 0;
 }
+
+/** Rewrites one album's merged columns, as rewriteArtistMerge; the row, or null when none. */
+export async function rewriteAlbumMerge(
+  pool: pg.Pool,
+  key: AlbumKey,
+  merged: Pick<AlbumWrite, 'genres' | 'styles' | 'moods' | 'source' | 'status'>,
+): Promise<AlbumEntry | null> {
+  const where = { artistKey_titleKey: { artistKey: key.artistKey, titleKey: key.titleKey } };
+  const prisma = prismaOf(pool);
+  const { count } = await prisma.albumCache.updateMany({
+    where: { artistKey: key.artistKey, titleKey: key.titleKey },
+    // Only these columns: callers may hand over a whole re-merged entry.
+    data: {
+      genres: merged.genres,
+      styles: merged.styles,
+      moods: merged.moods,
+      status: merged.status,
+      source: sourceList(merged.source),
+    },
+  });
+  if (count === 0) return null;
+  return prisma.albumCache.findUnique({ where });
+}

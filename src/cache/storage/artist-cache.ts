@@ -157,3 +157,27 @@ export async function recordArtistUsage(db: Queryable, batch: readonly UsageReco
   );
   return result.rowCount ?? 0;
 }
+
+/** The columns a re-merge from raw tags rewrites: what the merge derives, never the fetch's dates or identity. */
+type MergedColumns = Pick<ArtistWrite, 'genres' | 'styles' | 'moods' | 'source' | 'status'>;
+
+/** Rewrites one artist's merged columns (a re-merge after the user's pin or block); the row, or null when none. */
+export async function rewriteArtistMerge(
+  pool: pg.Pool,
+  nameKey: string,
+  merged: MergedColumns,
+): Promise<ArtistEntry | null> {
+  const { count } = await prismaOf(pool).artistCache.updateMany({
+    where: { nameKey },
+    // Only these columns: callers may hand over a whole re-merged entry.
+    data: {
+      genres: merged.genres,
+      styles: merged.styles,
+      moods: merged.moods,
+      status: merged.status,
+      source: sourceList(merged.source),
+    },
+  });
+  if (count === 0) return null;
+  return prismaOf(pool).artistCache.findUnique({ where: { nameKey } });
+}

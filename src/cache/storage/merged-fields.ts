@@ -19,6 +19,9 @@ export interface StoredMergedEntry {
   status: EntryStatus;
   rawTags: Prisma.JsonValue;
   fetchedAt: Date;
+  /** The entry's keys, for its overrides: an artist's name key (titleKey null), or an album's two keys. */
+  artistKey: string;
+  titleKey: string | null;
 }
 
 export interface MergedFieldsWrite {
@@ -57,9 +60,9 @@ export async function readArtistBatch(
     where: { id: { gt: afterId } },
     orderBy: { id: 'asc' },
     take: size,
-    select: { ...FIELDS, name: true },
+    select: { ...FIELDS, name: true, nameKey: true },
   });
-  return rows.map(({ name, ...row }) => ({ ...row, artist: name }));
+  return rows.map(({ name, nameKey, ...row }) => ({ ...row, artist: name, artistKey: nameKey, titleKey: null }));
 }
 
 export async function readAlbumBatch(
@@ -71,7 +74,7 @@ export async function readAlbumBatch(
     where: { id: { gt: afterId } },
     orderBy: { id: 'asc' },
     take: size,
-    select: { ...FIELDS, artistName: true, title: true },
+    select: { ...FIELDS, artistName: true, title: true, artistKey: true, titleKey: true },
   });
   return rows.map(({ artistName, ...row }) => ({ ...row, artist: artistName }));
 }

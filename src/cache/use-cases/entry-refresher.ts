@@ -24,6 +24,18 @@ import { entryExpiry } from '../policy/ttl.ts';
 import type { EnrichedEntry, RawTags } from '../../enrichment/entry.ts';
 import type { ArtistSource } from '../../enrichment/enrich-artist.ts';
 import type { AlbumSource } from '../../enrichment/enrich-album.ts';
+import type { EntryOverrides } from '../../enrichment/entry-overrides.ts';
+
+/**
+ * What every refresh is told besides the entity. `overrides` is required (undefined: the user set none) so
+ * that no caller forgets the user's pins and blocks; callers load them in bulk for their page of entries
+ * (src/cache/storage/entry-overrides.ts).
+ */
+interface RefreshOptions<S extends string> {
+  signal?: AbortSignal;
+  previousRawTags?: RawTags<S> | Prisma.JsonValue;
+  overrides: EntryOverrides | undefined;
+}
 
 export interface EntryRefresherDependencies {
   db: pg.Pool;
@@ -46,11 +58,7 @@ export class EntryRefresher {
    */
   refreshArtist(
     input: ArtistEnrichmentInput,
-    options: {
-      signal?: AbortSignal;
-      previousRawTags?: RawTags<ArtistSource> | Prisma.JsonValue;
-      onFallback?: () => void;
-    } = {},
+    options: RefreshOptions<ArtistSource> & { onFallback?: () => void },
   ): Promise<ArtistWrite> {
     const nameKey = normaliseNameKey(input.name);
     if (nameKey === null)
@@ -66,6 +74,7 @@ export class EntryRefresher {
         previousRawTags:
           options.previousRawTags === undefined ? undefined : storedRawTags<ArtistSource>(options.previousRawTags),
         onFallback: options.onFallback,
+        overrides: options.overrides,
       });
       const write: ArtistWrite = {
         nameKey,
@@ -78,10 +87,7 @@ export class EntryRefresher {
   }
 
   /** Enriches and stores one album; the album artist's cached genres are the last fallback. */
-  refreshAlbum(
-    input: AlbumEnrichmentInput,
-    options: { signal?: AbortSignal; previousRawTags?: RawTags<AlbumSource> | Prisma.JsonValue } = {},
-  ): Promise<AlbumWrite> {
+  refreshAlbum(input: AlbumEnrichmentInput, options: RefreshOptions<AlbumSource>): Promise<AlbumWrite> {
     const key = albumKeyOf(input.artistName, input.title);
     if (key === null) {
       return Promise.reject(
@@ -102,6 +108,7 @@ export class EntryRefresher {
           signal: options.signal,
           previousRawTags:
             options.previousRawTags === undefined ? undefined : storedRawTags<AlbumSource>(options.previousRawTags),
+          overrides: options.overrides,
         },
       );
       const write: AlbumWrite = {

@@ -18,6 +18,9 @@ import { remergeAlbum, remergeArtist } from '../../enrichment/remerge.ts';
 import { type EnrichmentSettings, enrichmentSettingsWithRules } from '../../enrichment/settings.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { sourceList } from '../policy/entry-sources.ts';
+import { albumKeyString } from '../policy/entry-keys.ts';
+import { getAlbumOverrides, getArtistOverrides } from '../storage/entry-overrides.ts';
+import type { EntryOverrides } from '../../enrichment/entry-overrides.ts';
 import {
   createGenreRulesProposal,
   findGenreRulesVersion,
@@ -47,18 +50,25 @@ export class GenreRulesVersionNotFoundError extends Error {
 /** What the entry's merge would store under these settings, from its raw tags. */
 export function remergeStoredEntry(
   kind: PreviewEntryKind,
-  entry: StoredMergedEntry,
+  entry: StoredMergedEntry & { overrides: EntryOverrides | undefined },
   settings: EnrichmentSettings,
 ): MergedFieldsWrite {
   const merged =
     kind === 'artist'
-      ? remergeArtist(entry.artist, storedRawTags<ArtistSource>(entry.rawTags), settings, entry.fetchedAt)
+      ? remergeArtist(
+          entry.artist,
+          storedRawTags<ArtistSource>(entry.rawTags),
+          settings,
+          entry.fetchedAt,
+          entry.overrides,
+        )
       : remergeAlbum(
           entry.artist,
           entry.title ?? '',
           storedRawTags<AlbumSource>(entry.rawTags),
           settings,
           entry.fetchedAt,
+          entry.overrides,
         );
   return {
     id: entry.id,
@@ -74,7 +84,10 @@ export function remergeStoredEntry(
 /** Visits every artist, then every album, a batch at a time in id order; stops between batches when aborted. */
 export async function walkMergedEntries(
   prisma: PrismaClient,
-  visit: (kind: PreviewEntryKind, batch: StoredMergedEntry[]) => Promise<void> | void,
+  visit: (
+    kind: PreviewEntryKind,
+    batch: Array<StoredMergedEntry & { overrides: EntryOverrides | undefined }>,
+  ) => Promise<void> | void,
   signal?: AbortSignal,
 ): Promise<void> {
   for (const kind of ['artist', 'album'] as const) {
@@ -84,7 +97,25 @@ export async function walkMergedEntries(
       signal?.throwIfAborted();
       const batch = await read(prisma, afterId, REMERGE_BATCH_SIZE);
       if (batch.length === 0) break;
-      await visit(kind, batch);
+      // The user's pins and blocks of the whole batch in one query: a re-merge keeps them.
+      const overrides =
+        kind === 'artist'
+          ? await getArtistOverrides(
+              prisma,
+              batch.map((entry) => entry.artistKey),
+            )
+          : await getAlbumOverrides(
+              prisma,
+              batch.map((entry) => ({ artistKey: entry.artistKey, titleKey: entry.titleKey ?? '' })),
+            );
+      const keyOf = (entry: StoredMergedEntry) =>
+        entry.titleKey === null
+          ? entry.artistKey
+          : albumKeyString({ artistKey: entry.artistKey, titleKey: entry.titleKey });
+      await visit(
+        kind,
+        batch.map((entry) => ({ ...entry, overrides: overrides.get(keyOf(entry)) })),
+      );
       afterId = batch[batch.length - 1]?.id ?? afterId;
     }
   }

@@ -30,6 +30,8 @@ export const sourcesOf = entrySourcesOf;
 export const CacheEntry = builder.interfaceRef<CacheEntryShape>('CacheEntry').implement({
   description:
     'A cached artist or album. Expired entries are still served, flagged isExpired, until a refresh replaces them.',
+  // Fields answering the interface itself (the correction mutations) hand over rows of either table; only albums have a title key.
+  resolveType: (entry) => ('titleKey' in entry ? 'Album' : 'Artist'),
   fields: (t) => ({
     genres: t.exposeStringList('genres', { description: 'Normalised genres, strongest first.' }),
     styles: t.exposeStringList('styles', { description: 'Plex Style tags, normalised.' }),

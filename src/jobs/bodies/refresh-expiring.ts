@@ -8,6 +8,8 @@ import { selectAlbumsToRefresh, selectArtistsToRefresh } from '../../cache/stora
 import { planRefresh } from '../../cache/policy/refresh-planner.ts';
 import { histogramFromRows, selectionParameters } from '../../cache/policy/refresh-selection.ts';
 import { countEntryFetch } from './count-entry-fetch.ts';
+import { getAlbumOverrides, getArtistOverrides } from '../../cache/storage/entry-overrides.ts';
+import { albumKeyString } from '../../cache/policy/entry-keys.ts';
 import type { EntryStatus } from '../../types.ts';
 import type { JobContext, JobResult } from '../engine/job-definition.ts';
 import { checkpoint } from '../engine/checkpoint.ts';
@@ -64,6 +66,14 @@ export async function refreshExpiring(context: JobContext, options: RefreshOptio
         )
       : [],
   ]);
+  // The user's pins and blocks of every selected entry, in one query per table.
+  const [artistOverrides, albumOverrides] = await Promise.all([
+    getArtistOverrides(
+      deps.pool,
+      artists.map((artist) => artist.nameKey),
+    ),
+    getAlbumOverrides(deps.pool, albums),
+  ]);
   progress.setTotal(artists.length + albums.length);
   progress.setMessage(
     `plan: ${plan.budget} entries (${plan.reason}), ${plan.dueWithinLookahead} due within ${options.lookaheadDays} days`,
@@ -81,7 +91,7 @@ export async function refreshExpiring(context: JobContext, options: RefreshOptio
             plexRatingKey: artist.plexRatingKey ?? undefined,
             musicbrainzId: artist.musicbrainzId ?? undefined,
           },
-          { signal, previousRawTags: artist.rawTags },
+          { signal, previousRawTags: artist.rawTags, overrides: artistOverrides.get(artist.nameKey) },
         ),
       ),
     ),
@@ -94,7 +104,7 @@ export async function refreshExpiring(context: JobContext, options: RefreshOptio
             plexRatingKey: album.plexRatingKey ?? undefined,
             musicbrainzId: album.musicbrainzId ?? undefined,
           },
-          { signal, previousRawTags: album.rawTags },
+          { signal, previousRawTags: album.rawTags, overrides: albumOverrides.get(albumKeyString(album)) },
         ),
       ),
     ),

@@ -4,6 +4,7 @@ import PQueue from 'p-queue';
 import { countAlbums } from '../../cache/storage/album-cache.ts';
 import { type AlbumKey, albumKeyString } from '../../cache/storage/album-cache.ts';
 import { getAlbumsByKeys } from '../../cache/storage/album-cache.ts';
+import { getAlbumOverrides } from '../../cache/storage/entry-overrides.ts';
 import { albumKeyOf } from '../../cache/policy/entry-keys.ts';
 import { readPlexDetails } from '../../enrichment/plex-details.ts';
 import { countEntryFetch } from './count-entry-fetch.ts';
@@ -83,6 +84,11 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
       toFetch.map(({ album }) => album.ratingKey),
       signal,
     );
+    // The user's pins and blocks of the whole page in one query.
+    const overrides = await getAlbumOverrides(
+      deps.pool,
+      toFetch.map((item) => item.key),
+    );
     await Promise.all(
       toFetch.map(({ album, key, position }) =>
         queue.add(() =>
@@ -98,7 +104,11 @@ export async function warmAlbums(context: JobContext, options: WarmAlbumsOptions
                   musicbrainzId: album.musicbrainzId,
                   plex: plexDetails(album.ratingKey),
                 },
-                { signal, previousRawTags: stored.get(albumKeyString(key))?.rawTags },
+                {
+                  signal,
+                  previousRawTags: stored.get(albumKeyString(key))?.rawTags,
+                  overrides: overrides.get(albumKeyString(key)),
+                },
               ),
             () => cursor.finish(position, album.ratingKey),
           ),

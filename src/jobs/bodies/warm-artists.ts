@@ -4,6 +4,7 @@
 import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import { countArtists } from '../../cache/storage/artist-cache.ts';
 import { getArtistsByKeys } from '../../cache/storage/artist-cache.ts';
+import { getArtistOverrides } from '../../cache/storage/entry-overrides.ts';
 import { readPlexDetails } from '../../enrichment/plex-details.ts';
 import { needsRecheck } from '../../enrichment/recheck.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
@@ -108,6 +109,11 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
       toFetch.map(({ artist }) => artist.ratingKey),
       signal,
     );
+    // The user's pins and blocks of the whole page in one query.
+    const overrides = await getArtistOverrides(
+      deps.pool,
+      toFetch.map((item) => item.key),
+    );
     for (const { artist, key, position } of toFetch) {
       const work = (async () => {
         const release = await slots.acquire();
@@ -133,7 +139,12 @@ export async function warmArtists(context: JobContext, options: WarmArtistsOptio
                   musicbrainzId: artist.musicbrainzId,
                   plex: plexDetails(artist.ratingKey),
                 },
-                { signal, previousRawTags: stored.get(key)?.rawTags, onFallback: release },
+                {
+                  signal,
+                  previousRawTags: stored.get(key)?.rawTags,
+                  overrides: overrides.get(key),
+                  onFallback: release,
+                },
               ),
             () => cursor.finish(position, artist.ratingKey),
           );

@@ -4,6 +4,7 @@ import { redact } from '../../../providers/errors.ts';
 import { type ProviderWait, runInteractive } from '../../../providers/request-lane.ts';
 import { type AlbumEntry, albumKeyString } from '../../storage/album-cache.ts';
 import { getAlbumsByKeys } from '../../storage/album-cache.ts';
+import { getAlbumOverrides } from '../../storage/entry-overrides.ts';
 import { albumKeyOf } from '../../policy/entry-keys.ts';
 import type { LookupDependencies } from './lookup-artists.ts';
 import type { LookupResult } from './lookup-outcome.ts';
@@ -37,6 +38,14 @@ export async function lookupAlbums(
     const entry = stored.get(keyString);
     if (!entry || entry.expiresAt <= now) toFetch.set(keyString, album);
   }
+  // The user's pins and blocks of everything to fetch, in one query.
+  const overrides = await getAlbumOverrides(
+    deps.db,
+    [...toFetch.keys()].flatMap((keyString) => {
+      const key = unique.get(keyString);
+      return key === undefined ? [] : [key];
+    }),
+  );
   const queue = new PQueue({ concurrency: deps.concurrency });
   const failures = new Map<string, string>();
   const waits = new Map<string, ProviderWait[]>();
@@ -54,7 +63,7 @@ export async function lookupAlbums(
                 plexRatingKey: previous?.plexRatingKey ?? undefined,
                 musicbrainzId: previous?.musicbrainzId ?? undefined,
               },
-              { previousRawTags: previous?.rawTags },
+              { previousRawTags: previous?.rawTags, overrides: overrides.get(keyString) },
             );
             return undefined;
           } catch (error) {

@@ -8,6 +8,7 @@ import { type ProviderWait, runInteractive } from '../../../providers/request-la
 import type { Clock } from '../../../types.ts';
 import type { ArtistEntry } from '../../storage/artist-cache.ts';
 import { getArtistsByKeys } from '../../storage/artist-cache.ts';
+import { getArtistOverrides } from '../../storage/entry-overrides.ts';
 import type { EntryRefresher } from '../entry-refresher.ts';
 import type pg from 'pg';
 import type { LookupResult } from './lookup-outcome.ts';
@@ -37,6 +38,8 @@ export async function lookupArtists(
     const entry = stored.get(key);
     if (!entry || entry.expiresAt <= now) toFetch.set(key, name);
   }
+  // The user's pins and blocks of everything to fetch, in one query.
+  const overrides = await getArtistOverrides(deps.db, [...toFetch.keys()]);
   const queue = new PQueue({ concurrency: deps.concurrency });
   const failures = new Map<string, string>();
   const waits = new Map<string, ProviderWait[]>();
@@ -53,7 +56,7 @@ export async function lookupArtists(
                 plexRatingKey: previous?.plexRatingKey ?? undefined,
                 musicbrainzId: previous?.musicbrainzId ?? undefined,
               },
-              { previousRawTags: previous?.rawTags },
+              { previousRawTags: previous?.rawTags, overrides: overrides.get(key) },
             );
             return undefined;
           } catch (error) {
