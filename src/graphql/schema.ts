@@ -18,5 +18,6 @@ import './types/provider-stats.ts';
 import './types/cache-stats.ts';
 import './types/warm-estimate.ts';
 import './types/provider-health.ts';
+import './types/entry-changes.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());
