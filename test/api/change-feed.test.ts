@@ -3,6 +3,7 @@
 // keys, no changes for usage bookkeeping or a refresh that confirms the same data, the in-flight horizon,
 // and `entryChanges` over graphql-ws replaying from a cursor and then following live.
 import { print } from 'graphql';
+import type { Client } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -39,8 +40,26 @@ function keyOf(change: Change): string {
   return `${change.kind}:${nameKey ?? ''}:${artistKey ?? ''}:${titleKey ?? ''}:${ratingKey ?? ''}`;
 }
 
+/** Follows entryChanges over graphql-ws, collecting every event. */
+function collect(client: Client, after: string | null): { received: Change[]; errors: unknown[]; stop: () => void } {
+  const received: Change[] = [];
+  const errors: unknown[] = [];
+  const stop = client.subscribe<{ entryChanges: Change }>(
+    { query: print(EntryChangesDocument), variables: { after } },
+    {
+      next: (result) => {
+        if (result.data) received.push(result.data.entryChanges);
+        if (result.errors) errors.push(result.errors);
+      },
+      error: (error) => errors.push(error),
+      complete: () => undefined,
+    },
+  );
+  return { received, errors, stop };
+}
+
 async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
@@ -181,20 +200,8 @@ describe('the change feed', () => {
   it('streams over graphql-ws: replays from the cursor, then each new change live', async () => {
     const before = cursor;
     await harness.db.pool.query(`UPDATE artist_cache SET styles = ARRAY['Replayed'] WHERE name_key = 'bjork'`);
-    const received: Change[] = [];
-    const errors: unknown[] = [];
     const client = wsClient(api.url);
-    const stop = client.subscribe<{ entryChanges: Change }>(
-      { query: print(EntryChangesDocument), variables: { after: before } },
-      {
-        next: (result) => {
-          if (result.data) received.push(result.data.entryChanges);
-          if (result.errors) errors.push(result.errors);
-        },
-        error: (error) => errors.push(error),
-        complete: () => undefined,
-      },
-    );
+    const { received, errors, stop } = collect(client, before);
     try {
       await until(
         () => received.length,
@@ -215,8 +222,49 @@ describe('the change feed', () => {
       // The last event's cursor is where `changes` continues: nothing is left over.
       const rest = dataOf(await request(api.url, ChangesDocument, { after: received[1]?.cursor })).changes;
       expect(rest.changes).toEqual([]);
+      // A second subscriber with the same cursor, while the first still follows, gets its own replay.
+      const second = collect(client, before);
+      try {
+        await until(
+          () => second.received.length,
+          (n) => n >= 2,
+          'the second subscriber’s replay',
+        );
+        expect(second.received.map(keyOf)).toEqual(received.map(keyOf));
+      } finally {
+        second.stop();
+      }
+      cursor = received[1]?.cursor ?? cursor;
     } finally {
       stop();
+      await client.dispose();
+    }
+  });
+
+  it('streams over graphql-ws without a cursor: only what changes from then on', async () => {
+    // Committed before the subscription starts: not part of "from now on".
+    await harness.db.pool.query(`UPDATE artist_cache SET moods = ARRAY['Before'] WHERE name_key = 'acdc'`);
+    const client = wsClient(api.url);
+    const live = collect(client, null);
+    try {
+      // The subscription starts on the server a moment later; change until a change arrives.
+      let round = 0;
+      await until(
+        async () => {
+          round += 1;
+          await harness.db.pool.query(`UPDATE artist_cache SET moods = ARRAY[$1] WHERE name_key = 'bjork'`, [
+            `Live ${round}`,
+          ]);
+          return live.received.length;
+        },
+        (n) => n >= 1,
+        'a live change',
+      );
+      expect(live.received.map(keyOf)).toContain('ARTIST:bjork:::');
+      expect(live.received.map(keyOf)).not.toContain('ARTIST:acdc:::');
+      expect(live.errors).toEqual([]);
+    } finally {
+      live.stop();
       await client.dispose();
     }
   });
