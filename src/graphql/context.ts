@@ -6,6 +6,7 @@ import type { EnrichmentSettings } from '../enrichment/settings.ts';
 import type { JobDependencies } from '../jobs/engine/job-definition.ts';
 import type { Logger } from '../logger.ts';
 import type { RequestAuth } from './auth.ts';
+import type { EntryChangeSignal } from './entry-change-signal.ts';
 import type { SubscriptionGuard } from './guards.ts';
 import type { EntryOverrideReads } from '../cache/use-cases/entry-override-reads.ts';
 import type { EntryPointReads } from '../cache/use-cases/entry-point-reads.ts';
@@ -28,6 +29,10 @@ export interface GraphQLServices {
   progressRecheckMs?: number;
   /** Bounds open subscriptions and their first reads; one per process (made by createGraphQLHandler when absent). */
   subscriptionGuard?: SubscriptionGuard;
+  /** Wakes change feed followers when entries change in any process; absent, they re-read on their timer only. */
+  entryChanges?: EntryChangeSignal;
+  /** How often a change feed follower re-reads without a notification (default 15 s). */
+  changeRecheckMs?: number;
 }
 
 /**

@@ -169,6 +169,11 @@ export class SubscriptionFanOut {
 
 /** The run-state subscriptions: their first message is the current state, so a late joiner is given it. */
 const STATE_SUBSCRIPTIONS: ReadonlySet<string> = new Set(['jobRunProgress']);
+/**
+ * Subscriptions each subscriber executes alone: entryChanges replays everything after its cursor first, so
+ * one who joined a running stream with the same cursor would miss what was replayed before it came.
+ */
+const UNSHARED_SUBSCRIPTIONS: ReadonlySet<string> = new Set(['entryChanges']);
 
 function rootField(args: ExecutionArgs): string | undefined {
   const selection = getOperationAST(args.document, args.operationName)?.selectionSet.selections[0];
@@ -196,7 +201,9 @@ export function subscribeShared(
   args: ExecutionArgs,
   channel: SubscriberChannel,
   subscribe: (args: ExecutionArgs) => Promise<Source> | Source,
-): AsyncIterableIterator<never> | ExecutionResult {
+): AsyncIterableIterator<never> | ExecutionResult | Promise<Source> | Source {
+  const field = rootField(args);
+  if (field !== undefined && UNSHARED_SUBSCRIPTIONS.has(field)) return subscribe(args);
   const context = args.contextValue as { auth?: unknown; subscriptionGuard?: SubscriptionGuard } | undefined;
   const key = JSON.stringify([
     channel.query,
@@ -204,7 +211,6 @@ export function subscribeShared(
     args.variableValues ?? null,
     context?.auth ?? null,
   ]);
-  const field = rootField(args);
   // The first subscriber of a hub is counted against the process's bound by the subscription's own
   // resolver; one that joins a running hub runs no resolver, so it is counted here, as many as there are.
   const joining = fanOut.has(key);

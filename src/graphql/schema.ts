@@ -25,5 +25,6 @@ import './types/warm-estimate.ts';
 import './types/provider-health.ts';
 import './types/coverage.ts';
 import './types/genre-rules.ts';
+import './types/entry-changes.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

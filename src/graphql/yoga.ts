@@ -4,6 +4,7 @@ import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'gr
 import { SharedCacheStatistics } from '../cache/use-cases/statistics/shared-statistics.ts';
 import { armorPlugin } from './armor.ts';
 import { clientErrorCodePlugin } from './client-error-codes.ts';
+import { entryEtagPlugin } from './etag.ts';
 import { maskError } from './errors.ts';
 import { nulInputPlugin, SubscriptionGuard } from './guards.ts';
 import { type AppTokenCheck, checkAppToken, looksLikeAppToken } from '../access/app-tokens.ts';
@@ -63,7 +64,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     // isDev false whatever NODE_ENV says: yoga's development mode would put stacks and causes in answers.
     maskedErrors: { maskError, isDev: false },
     // clientErrorCodePlugin first: its hooks see every parse, validation and execution result.
-    plugins: [clientErrorCodePlugin(), armorPlugin(), readAccessPlugin(), nulInputPlugin()],
+    plugins: [clientErrorCodePlugin(), armorPlugin(), readAccessPlugin(), nulInputPlugin(), entryEtagPlugin()],
     context: async (initial): Promise<GraphQLContext> => {
       const token = requestToken(initial);
       return {

@@ -4,6 +4,7 @@
 import { UsageTracker } from '../cache/use-cases/usage/usage-tracker.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import { startEntryChangeSignal } from '../graphql/entry-change-signal.ts';
 import { startRunEventBus } from '../graphql/pubsub.ts';
 import { createGraphQLHandler } from '../graphql/yoga.ts';
 import type { Logger } from '../logger.ts';
@@ -32,6 +33,8 @@ export async function startApi(options: {
   const { config, db, logger, runtime } = options;
   // Run events of every process reach this API's subscribers through the shared LISTEN connection.
   const bus = await startRunEventBus({ listener: runtime.listener, db: db.pool, logger });
+  // Entry changes of every process wake this API's change feed followers, on the same connection.
+  const entryChanges = await startEntryChangeSignal(runtime.listener);
   // Reads of entries: last_used_at/use_count written in batches, and the API's hit rate.
   const usage = new UsageTracker({
     db: db.pool,
@@ -45,6 +48,7 @@ export async function startApi(options: {
     logger,
     deps: runtime.deps,
     pubsub: bus.pubsub,
+    entryChanges,
     usage,
     isLoopback: options.isLoopback,
     progressRecheckMs: options.progressRecheckMs,
@@ -61,6 +65,7 @@ export async function startApi(options: {
   } catch (error) {
     await usage.stop().catch(() => undefined);
     bus.stop();
+    entryChanges.stop();
     throw error;
   }
   return {
@@ -74,6 +79,7 @@ export async function startApi(options: {
           .stop()
           .catch((error: unknown) => logger.warn({ err: error }, 'could not write the last usage records'));
         bus.stop();
+        entryChanges.stop();
       }
     },
   };
