@@ -115,6 +115,37 @@ describe('facets of artists and albums', () => {
     expect(checked).toBeGreaterThanOrEqual(1);
   });
 
+  it('drops a place the user blocks for one artist from its facets at once, and brings it back when unblocked', async () => {
+    const library = harness.sims.library;
+    let target: { name: string; tag: string; place: string } | undefined;
+    for (let index = 0; index < library.artistCount && target === undefined; index += 1) {
+      const truth = library.artist(index);
+      if (normaliseNameKey(truth.name) === null) continue;
+      const entry = await artistEntry(truth.name);
+      const tag = (truth.lastfm?.tags ?? []).find(
+        (candidate) =>
+          PLACES[candidate.name] !== undefined && entry?.facets.places.includes(PLACES[candidate.name] ?? ''),
+      );
+      if (tag !== undefined) target = { name: truth.name, tag: tag.name, place: PLACES[tag.name] ?? '' };
+    }
+    if (target === undefined) throw new Error('the seed gives no artist a place facet');
+    const block = await httpQuery<{ blockTag: { facets: FacetsShape } }>(
+      api.url,
+      `mutation ($artist: String!, $tag: String!) { blockTag(artist: $artist, tag: $tag) { ... on Artist { facets { eras places instruments labels releaseTypes } } } }`,
+      { artist: target.name, tag: target.tag },
+    );
+    expect(block.errors).toBeUndefined();
+    expect(block.data?.blockTag.facets.places).not.toContain(target.place);
+    expect((await artistEntry(target.name))?.facets.places).not.toContain(target.place);
+    const unblock = await httpQuery(
+      api.url,
+      'mutation ($artist: String!, $tag: String!) { unblockTag(artist: $artist, tag: $tag) { genres } }',
+      { artist: target.name, tag: target.tag },
+    );
+    expect(unblock.errors).toBeUndefined();
+    expect((await artistEntry(target.name))?.facets.places).toContain(target.place);
+  });
+
   it('answers empty facet lists for an entry written before facets existed', async () => {
     const first = harness.sims.library.artist(0);
     await harness.db.pool.query(`UPDATE artist_cache SET facets = '{}'::jsonb WHERE name_key = $1`, [

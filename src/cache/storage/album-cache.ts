@@ -15,6 +15,7 @@ import type { UsageRecord } from '../policy/usage-recorder.ts';
 import { type EntryFilter, entryWhere } from './entry-filter.ts';
 import { modelColumns } from './model-columns.ts';
 import { likeLiteral } from './sql-conditions.ts';
+import { type MergedColumns, mergedColumnsData } from './merged-columns.ts';
 
 export type { AlbumKey };
 export { albumKeyString };
@@ -195,20 +196,14 @@ export async function recordAlbumUsage(db: Queryable, batch: readonly AlbumUsage
 export async function rewriteAlbumMerge(
   pool: pg.Pool,
   key: AlbumKey,
-  merged: Pick<AlbumWrite, 'genres' | 'styles' | 'moods' | 'source' | 'status'>,
+  merged: MergedColumns,
 ): Promise<AlbumEntry | null> {
   const where = { artistKey_titleKey: { artistKey: key.artistKey, titleKey: key.titleKey } };
   const prisma = prismaOf(pool);
   const { count } = await prisma.albumCache.updateMany({
     where: { artistKey: key.artistKey, titleKey: key.titleKey },
     // Only these columns: callers may hand over a whole re-merged entry.
-    data: {
-      genres: merged.genres,
-      styles: merged.styles,
-      moods: merged.moods,
-      status: merged.status,
-      source: sourceList(merged.source),
-    },
+    data: mergedColumnsData(merged),
   });
   if (count === 0) return null;
   return prisma.albumCache.findUnique({ where });

@@ -14,6 +14,7 @@ import type { UsageRecord } from '../policy/usage-recorder.ts';
 import { type EntryFilter, entryWhere } from './entry-filter.ts';
 import { modelColumns } from './model-columns.ts';
 import { likeLiteral } from './sql-conditions.ts';
+import { type MergedColumns, mergedColumnsData } from './merged-columns.ts';
 
 /** A stored artist entry. */
 export type ArtistEntry = ArtistCache;
@@ -158,9 +159,6 @@ export async function recordArtistUsage(db: Queryable, batch: readonly UsageReco
   return result.rowCount ?? 0;
 }
 
-/** The columns a re-merge from raw tags rewrites: what the merge derives, never the fetch's dates or identity. */
-type MergedColumns = Pick<ArtistWrite, 'genres' | 'styles' | 'moods' | 'source' | 'status'>;
-
 /** Rewrites one artist's merged columns (a re-merge after the user's pin or block); the row, or null when none. */
 export async function rewriteArtistMerge(
   pool: pg.Pool,
@@ -170,13 +168,7 @@ export async function rewriteArtistMerge(
   const { count } = await prismaOf(pool).artistCache.updateMany({
     where: { nameKey },
     // Only these columns: callers may hand over a whole re-merged entry.
-    data: {
-      genres: merged.genres,
-      styles: merged.styles,
-      moods: merged.moods,
-      status: merged.status,
-      source: sourceList(merged.source),
-    },
+    data: mergedColumnsData(merged),
   });
   if (count === 0) return null;
   return prismaOf(pool).artistCache.findUnique({ where: { nameKey } });
