@@ -223,3 +223,55 @@ describe('a scheduled warm killed while its album follow-up is queued, then duri
     });
   }, 180_000);
 });
+
+describe('the retry of a scheduled job whose run had already ended', () => {
+  let harness: Harness;
+  let fleet: WorkerFleet;
+
+  beforeAll(async () => {
+    harness = await startHarness({ sims: { seed: 1408, artists: 5, specialNames: false }, env: FAST });
+    fleet = await workerFleet(harness.env);
+  }, 60_000);
+
+  afterAll(async () => {
+    await fleet?.close();
+    await harness?.close();
+  });
+
+  it('does nothing: the warm is not run a second time', async () => {
+    const { pool, prisma } = harness.db;
+    // What a kill leaves after the warm's end (and its follow-up) committed, before graphile-worker
+    // recorded its job done: the job back in the queue once the sweep unlocks it, its run ended.
+    const jobId = await prisma.$transaction(async (tx) => {
+      const [job] = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT id::text AS id FROM graphile_worker.add_job('cache-warm', '{"trigger":"schedule"}'::json, max_attempts => 5)`;
+      const now = new Date();
+      await tx.jobRun.create({
+        data: {
+          kind: 'cache-warm',
+          status: 'succeeded',
+          trigger: 'schedule',
+          options: {},
+          attempt: 1,
+          createdAt: now,
+          startedAt: now,
+          finishedAt: now,
+          workerJobId: job?.id ?? null,
+        },
+      });
+      return job?.id ?? '';
+    });
+    const worker = fleet.start();
+    await expect
+      .poll(
+        async () => (await pool.query(`SELECT 1 FROM graphile_worker.jobs WHERE id = $1::bigint`, [jobId])).rowCount,
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe(0);
+    expect((await pool.query(`SELECT kind, status FROM job_runs ORDER BY id`)).rows).toEqual([
+      { kind: 'cache-warm', status: 'succeeded' },
+    ]);
+    expect(harness.sims.log.count({ provider: 'plex', path: /\/all$/ })).toBe(0);
+    await fleet.kill(worker);
+  }, 60_000);
+});
