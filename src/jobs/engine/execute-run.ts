@@ -8,9 +8,10 @@ import type { JobDefinition, JobDependencies } from './job-definition.ts';
 import { RunCancelledError, WorkerShutdownError } from './checkpoint.ts';
 import { EntitiesInFlight } from './entities-in-flight.ts';
 import { ProgressReporter, type ProgressSnapshot } from './progress.ts';
-import { announceRun, finishAndAnnounce } from './runs/finish-run.ts';
+import { announceRun, finishAndAnnounce, finishAndQueueFollowUp } from './runs/finish-run.ts';
 import { persistProgress } from './runs/persist-progress.ts';
 import { requeueRun } from './runs/requeue-run.ts';
+import type { QueuedRunRequest } from './runs/start-run.ts';
 import { type JobRunRecord, runFailures, runSourceCounts } from './runs/run-fields.ts';
 import { runResumePoint } from './resume-point.ts';
 
@@ -38,6 +39,8 @@ export interface ExecuteRunOptions<Options> {
   cancelSignal?: AbortSignal;
   /** Called with every progress snapshot, e.g. to draw a progress bar. */
   onProgress?: (snapshot: ProgressSnapshot) => void;
+  /** The run queued when this one succeeds, in the transaction that records the success (undefined: none). */
+  followUp?: () => QueuedRunRequest | undefined;
 }
 
 /**
@@ -90,12 +93,12 @@ export async function executeRun<Options>(params: ExecuteRunOptions<Options>): P
   const finish = async (status: 'succeeded' | 'failed' | 'cancelled', message: string | null, error: string | null) => {
     await progress.dispose();
     await lastPublish;
-    const finished = await finishAndAnnounce(
-      { ...deps, logger },
-      run.id,
-      { status, message, error, progress: progress.snapshot() },
-      deps.clock(),
-    );
+    const outcome = { status, message, error, progress: progress.snapshot() };
+    const next = status === 'succeeded' ? params.followUp?.() : undefined;
+    const finished =
+      next === undefined
+        ? await finishAndAnnounce({ ...deps, logger }, run.id, outcome, deps.clock())
+        : (await finishAndQueueFollowUp({ ...deps, logger }, run.id, outcome, next, deps.clock())).finished;
     if (!finished) return { outcome: 'already-final' } as const;
     params.onProgress?.({ ...progress.snapshot(), status });
     logger.info({ status, current: finished.progressCurrent, total: finished.progressTotal }, `run ${status}`);

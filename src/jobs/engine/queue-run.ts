@@ -1,5 +1,6 @@
-// A run through the queue (the API's door, and the follow-up of a scheduled warm): checked like every
-// door's, then its row and its graphile-worker job in one transaction, then announced.
+// A run through the queue (the API's door): checked like every door's, then its row and its
+// graphile-worker job in one transaction, then announced. A scheduled warm's follow-up is queued in
+// the transaction that ends the warm instead (finishAndQueueFollowUp).
 import type pg from 'pg';
 import type { Config } from '../../config.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';

@@ -17,9 +17,9 @@ import type { ProgressSnapshot } from './progress.ts';
 import { claimRun } from './runs/claim-run.ts';
 import { finishAndAnnounce } from './runs/finish-run.ts';
 import { runOptions } from './runs/run-fields.ts';
-import { startImmediateRun } from './runs/start-run.ts';
-import { JobNotConfiguredError, missingProvider } from './readiness.ts';
-import { queueRun } from './queue-run.ts';
+import { type QueuedRunRequest, startImmediateRun } from './runs/start-run.ts';
+import { JobNotConfiguredError, missingProvider, prepareRun } from './readiness.ts';
+import { isFinalStatus } from './runs/run-fields.ts';
 
 export interface WorkerRuntime {
   deps: JobDependencies;
@@ -51,6 +51,7 @@ export function createRunTask<Options>(
     try {
       const outcome = await claimAndExecute(
         job,
+        followUp,
         runtime,
         parsed.data,
         String(helpers.job.id),
@@ -68,13 +69,6 @@ export function createRunTask<Options>(
         progressAtOutage = outcome.progress;
         throw new DatabaseUnavailableError(outcome.error);
       }
-      if (
-        followUp &&
-        outcome.outcome === 'finished' &&
-        outcome.run.status === 'succeeded' &&
-        outcome.run.trigger === 'schedule'
-      )
-        await queueFollowUp(deps, followUp);
     } catch (error) {
       if (error instanceof Error && error.message === INTERRUPTED_BY_SHUTDOWN) throw error;
       if (isDatabaseUnavailable(error)) {
@@ -121,6 +115,7 @@ export function createRunTask<Options>(
 /** Claims the run (or creates a scheduled occurrence's) and executes it; undefined when there is nothing to do. */
 async function claimAndExecute<Options>(
   job: JobDefinition<Options>,
+  followUp: JobDefinition<unknown> | undefined,
   runtime: WorkerRuntime,
   payload: z.output<typeof payloadSchema>,
   workerJobId: string,
@@ -134,6 +129,13 @@ async function claimAndExecute<Options>(
     run = await claimRun(deps.prisma, payload.runId, workerJobId, deps.processId);
     if (!run) return undefined; // cancelled or finished before this attempt began
   } else {
+    // A retry of a job whose run already ended: its process was killed after the run's end (and its
+    // follow-up, queued in the same transaction) was written, before graphile-worker recorded the job done.
+    const own = await deps.prisma.jobRun.findFirst({ where: { workerJobId }, select: { id: true, status: true } });
+    if (own && isFinalStatus(own.status)) {
+      deps.logger.info(`scheduled ${job.kind} already ended as run ${own.id}; nothing to do`);
+      return undefined;
+    }
     // The schedule refuses what the API and the CLI refuse: no run is recorded for a kind that cannot start here.
     const missing = missingProvider(job, deps.config.providers);
     if (missing) {
@@ -176,16 +178,21 @@ async function claimAndExecute<Options>(
     deps,
     cancellation: runtime.cancellation,
     shutdownSignal: abortSignal,
+    ...(followUp && run.trigger === 'schedule' ? { followUp: () => followUpRequest(deps, followUp) } : {}),
   });
 }
 
 /** The follow-up of a scheduled run, refused (and logged) as any door would refuse it. */
-async function queueFollowUp(deps: JobDependencies, followUp: JobDefinition<unknown>): Promise<void> {
+function followUpRequest(deps: JobDependencies, followUp: JobDefinition<unknown>): QueuedRunRequest | undefined {
   try {
-    await queueRun(deps, followUp, {}, 'schedule');
+    // Zod's output of a JSON-shaped input is an object of JSON values.
+    const options = prepareRun(followUp, {}, deps.config) as Record<string, unknown>;
+    return { kind: followUp.kind, trigger: 'schedule', options };
   } catch (error) {
-    if (error instanceof JobNotConfiguredError)
+    if (error instanceof JobNotConfiguredError) {
       deps.logger.info(`scheduled ${followUp.kind} skipped: ${error.message}`);
-    else throw error;
+      return undefined;
+    }
+    throw error;
   }
 }

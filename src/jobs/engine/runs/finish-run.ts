@@ -3,8 +3,10 @@ import type pg from 'pg';
 import type { Logger } from '../../../logger.ts';
 import type { ProgressSnapshot } from '../progress.ts';
 import { eventFromRun, publishRunEvent } from '../run-events.ts';
+import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import type { RunClient } from './run-client.ts';
 import { ACTIVE_STATUSES, type FinalStatus, type JobRunRecord } from './run-fields.ts';
+import { type QueuedRunRequest, RUN_TRANSACTION, type StartRunResult, queueRunWithin } from './start-run.ts';
 
 export interface RunOutcome {
   status: FinalStatus;
@@ -29,7 +31,9 @@ export function progressColumns(progress: ProgressSnapshot | undefined) {
 /**
  * Writes the final status. A run that already has one keeps it (the original system's queue
  * overwrote `failed` with `success`); returns undefined then. Inside a transaction, announce the run
- * after the commit (announceRun), so a subscriber that re-reads it sees the final status.
+ * after the commit (announceRun), so a subscriber that re-reads it sees the final status. The run keeps
+ * its graphile-worker job id: a retry of that job (its process killed after this write, before
+ * graphile-worker recorded the job done) finds its run ended and does nothing.
  */
 export async function finishRunWith(
   prisma: RunClient,
@@ -43,7 +47,6 @@ export async function finishRunWith(
       finishedAt: new Date(),
       message: outcome.message ?? null,
       error: outcome.error ?? null,
-      workerJobId: null,
       ...progressColumns(outcome.progress),
     },
   });
@@ -71,4 +74,27 @@ export async function finishAndAnnounce(
   const finished = await finishRunWith(db.prisma, runId, outcome);
   if (finished) await announceRun(db, finished, at);
   return finished;
+}
+
+/**
+ * A run's end and the run queued after it (a scheduled warm's album warm), in one transaction: a
+ * process killed between the two would otherwise leave the run ended and its follow-up never queued
+ * (a retry of its job finds the run ended). Killed before the commit, the run is still active and is
+ * resumed, follow-up included. `followUp` is undefined when the run already had a final status.
+ */
+export async function finishAndQueueFollowUp(
+  db: { prisma: PrismaClient; pool: pg.Pool; logger?: Logger },
+  runId: number,
+  outcome: RunOutcome,
+  next: QueuedRunRequest,
+  at?: Date,
+): Promise<{ finished: JobRunRecord | undefined; followUp?: StartRunResult }> {
+  const result = await db.prisma.$transaction(async (tx) => {
+    const finished = await finishRunWith(tx, runId, outcome);
+    if (!finished) return { finished };
+    return { finished, followUp: await queueRunWithin(tx, next) };
+  }, RUN_TRANSACTION);
+  if (result.finished) await announceRun(db, result.finished, at);
+  if (result.followUp?.created) await announceRun(db, result.followUp.run, at);
+  return result;
 }

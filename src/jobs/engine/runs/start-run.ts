@@ -36,36 +36,43 @@ async function lockKind(tx: RunClient, kind: JobKind): Promise<JobRunRecord | nu
   });
 }
 
+export interface QueuedRunRequest {
+  kind: JobKind;
+  trigger: JobTrigger;
+  options: Record<string, unknown>;
+  maxAttempts?: number;
+}
+
 /**
  * Queues a run through graphile-worker, or returns the active run of that kind. created_at is taken
  * after the lock, in this process: the column's SQL default, now(), is the transaction's start, before
  * a wait for the lock, and could predate the end of the run it waited behind.
  */
-export async function startQueuedRun(
-  prisma: PrismaClient,
-  request: { kind: JobKind; trigger: JobTrigger; options: Record<string, unknown>; maxAttempts?: number },
-): Promise<StartRunResult> {
-  return await prisma.$transaction(async (tx) => {
-    const existing = await lockKind(tx, request.kind);
-    if (existing) return { run: existing, created: false };
-    const inserted = await tx.jobRun.create({
-      data: {
-        kind: request.kind,
-        status: 'queued',
-        trigger: request.trigger,
-        options: asJson(request.options),
-        createdAt: new Date(),
-      },
-      select: { id: true },
-    });
-    // Raw: graphile-worker's public SQL API; the job commits (or not) with the run.
-    const [job] = await tx.$queryRaw<Array<{ id: string }>>`
-      SELECT id::text AS id FROM graphile_worker.add_job(
-        ${request.kind}, ${JSON.stringify({ runId: inserted.id })}::json,
-        max_attempts => ${request.maxAttempts ?? 5}::int, job_key => ${`run:${request.kind}`})`;
-    const run = await tx.jobRun.update({ where: { id: inserted.id }, data: { workerJobId: job?.id ?? null } });
-    return { run, created: true };
-  }, RUN_TRANSACTION);
+export async function startQueuedRun(prisma: PrismaClient, request: QueuedRunRequest): Promise<StartRunResult> {
+  return await prisma.$transaction((tx) => queueRunWithin(tx, request), RUN_TRANSACTION);
+}
+
+/** startQueuedRun inside a transaction the caller holds (e.g. the one that ends the run this one follows). */
+export async function queueRunWithin(tx: RunClient, request: QueuedRunRequest): Promise<StartRunResult> {
+  const existing = await lockKind(tx, request.kind);
+  if (existing) return { run: existing, created: false };
+  const inserted = await tx.jobRun.create({
+    data: {
+      kind: request.kind,
+      status: 'queued',
+      trigger: request.trigger,
+      options: asJson(request.options),
+      createdAt: new Date(),
+    },
+    select: { id: true },
+  });
+  // Raw: graphile-worker's public SQL API; the job commits (or not) with the run.
+  const [job] = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id::text AS id FROM graphile_worker.add_job(
+      ${request.kind}, ${JSON.stringify({ runId: inserted.id })}::json,
+      max_attempts => ${request.maxAttempts ?? 5}::int, job_key => ${`run:${request.kind}`})`;
+  const run = await tx.jobRun.update({ where: { id: inserted.id }, data: { workerJobId: job?.id ?? null } });
+  return { run, created: true };
 }
 
 /**
