@@ -1,6 +1,6 @@
 // The filters shared by the artist and album listings, as Prisma conditions over the columns both tables
 // have (genre_keys, source, status, expires_at, last_used_at). Time-dependent filters (tier, expiry) take
-// `now` as a parameter: the clock is a dependency.
+// `now` as a parameter: the clock is a dependency. The track listing shares the tier and expiry conditions.
 import type { EntryStatus, UsageTier } from '../../types.ts';
 import { type EntrySource, NO_SOURCE } from '../policy/entry-sources.ts';
 import { type TierSettings, tierBounds } from '../policy/tiers.ts';

@@ -1,4 +1,4 @@
-// track_cache; entries are the generated TrackCache type. The identities go through Prisma, and an
+// track_cache; entries are the generated TrackCache type. The identities and the listing go through Prisma, and an
 // album's tracks are its Prisma relation (ordered by ALBUM_TRACK_ORDER). Raw SQL: the point read (hot, as
 // getArtistsByKeys), the bulk page upsert and stats update (one statement per page of 500), the
 // usage batching, and the AudioMuse sync's page selection.
