@@ -54,32 +54,6 @@ export function isTuple<T extends readonly unknown[]>(
 
 export const isInteger = (value: unknown): value is number => Number.isInteger(value);
 
-/** A page of a listing: the rows of this page and whether more follow (the store fetched one extra row). */
-export interface Page<T> {
-  nodes: T[];
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  cursorOf: (node: T) => string;
-  /** Counted only when asked for (`totalCount`): one more statement. */
-  totalCount: () => Promise<number>;
-}
-
-export function pageOf<T>(
-  rows: T[],
-  limit: number,
-  afterGiven: boolean,
-  cursorOf: (node: T) => string,
-  totalCount: () => Promise<number>,
-): Page<T> {
-  return {
-    nodes: rows.slice(0, limit),
-    hasNextPage: rows.length > limit,
-    hasPreviousPage: afterGiven,
-    cursorOf,
-    totalCount,
-  };
-}
-
 /**
  * The sort key Pothos decoded from `after`, checked to be this listing's kind (a cursor of another listing
  * decodes to another shape); a client's mistake, not an internal error.

@@ -1,10 +1,9 @@
 // The filters shared by the artist and album listings, as Prisma conditions over the columns both tables
 // have (genre_keys, source, status, expires_at, last_used_at). Time-dependent filters (tier, expiry) take
-// `now` as a parameter: the clock is a dependency. The track listing's raw SQL uses the SQL builders below.
+// `now` as a parameter: the clock is a dependency. The track listing shares the tier and expiry conditions.
 import type { EntryStatus, UsageTier } from '../../types.ts';
 import { type EntrySource, NO_SOURCE } from '../policy/entry-sources.ts';
 import { type TierSettings, tierBounds } from '../policy/tiers.ts';
-import type { SqlConditions } from './sql-conditions.ts';
 
 /** A source an entry came from, or `none`: entries nobody knew. */
 export type EntrySourceName = EntrySource | typeof NO_SOURCE;
@@ -50,47 +49,36 @@ export function entryWhere(filter: EntryFilter, context: { now: Date; tiers: Tie
   }
   if (filter.status !== undefined && filter.status !== null) where.status = filter.status;
   if (filter.tier !== undefined && filter.tier !== null) {
-    const bounds = tierBounds(context.now, context.tiers);
-    // The same bounds as classifyTier: hot ≥ hotSince > warm ≥ warmSince > cold (or never used).
-    if (filter.tier === 'hot') and.push({ lastUsedAt: { gte: bounds.hotSince } });
-    else if (filter.tier === 'warm') and.push({ lastUsedAt: { gte: bounds.warmSince, lt: bounds.hotSince } });
-    else where.OR = [{ lastUsedAt: null }, { lastUsedAt: { lt: bounds.warmSince } }];
+    const tier = usageTierWhere(filter.tier, context);
+    if ('OR' in tier) where.OR = tier.OR;
+    else and.push(tier);
   }
-  if (filter.expiringWithinDays !== undefined && filter.expiringWithinDays !== null) {
-    const until = new Date(context.now.getTime() + filter.expiringWithinDays * DAY_MS);
-    and.push({ expiresAt: { gt: context.now, lte: until } });
-  }
-  if (filter.expired === true) and.push({ expiresAt: { lte: context.now } });
-  if (filter.expired === false) and.push({ expiresAt: { gt: context.now } });
+  for (const expiresAt of expiryConditions(filter, context.now)) and.push({ expiresAt });
   if (and.length > 0) where.AND = and;
   return where;
 }
 
-export function addTierCondition(
-  sql: SqlConditions,
-  column: string,
-  tier: UsageTier | null | undefined,
+/** A usage tier as a condition on lastUsedAt, with the same bounds as classifyTier: hot ≥ hotSince > warm ≥ warmSince > cold (or never used). */
+export function usageTierWhere(
+  tier: UsageTier,
   context: { now: Date; tiers: TierSettings },
-): void {
-  if (tier === undefined || tier === null) return;
+): { lastUsedAt: DateCondition } | { OR: Array<{ lastUsedAt: DateCondition | null }> } {
   const bounds = tierBounds(context.now, context.tiers);
-  // The same bounds as classifyTier: hot ≥ hotSince > warm ≥ warmSince > cold (or never used).
-  if (tier === 'hot') sql.add(`${column} >= ${sql.param(bounds.hotSince)}`);
-  else if (tier === 'warm')
-    sql.add(`(${column} >= ${sql.param(bounds.warmSince)} AND ${column} < ${sql.param(bounds.hotSince)})`);
-  else sql.add(`(${column} IS NULL OR ${column} < ${sql.param(bounds.warmSince)})`);
+  if (tier === 'hot') return { lastUsedAt: { gte: bounds.hotSince } };
+  if (tier === 'warm') return { lastUsedAt: { gte: bounds.warmSince, lt: bounds.hotSince } };
+  return { OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: bounds.warmSince } }] };
 }
 
-export function addExpiryConditions(
-  sql: SqlConditions,
-  column: string,
+/** The conditions on an expiry column (combine with AND): expiring within some days, expired, or fresh. */
+export function expiryConditions(
   filter: { expiringWithinDays?: number | null; expired?: boolean | null },
   now: Date,
-): void {
+): DateCondition[] {
+  const conditions: DateCondition[] = [];
   if (filter.expiringWithinDays !== undefined && filter.expiringWithinDays !== null) {
-    const until = new Date(now.getTime() + filter.expiringWithinDays * DAY_MS);
-    sql.add(`(${column} > ${sql.param(now)} AND ${column} <= ${sql.param(until)})`);
+    conditions.push({ gt: now, lte: new Date(now.getTime() + filter.expiringWithinDays * DAY_MS) });
   }
-  if (filter.expired === true) sql.add(`${column} <= ${sql.param(now)}`);
-  if (filter.expired === false) sql.add(`${column} > ${sql.param(now)}`);
+  if (filter.expired === true) conditions.push({ lte: now });
+  if (filter.expired === false) conditions.push({ gt: now });
+  return conditions;
 }

@@ -1,8 +1,6 @@
-// track_cache; entries are the generated TrackCache type. The identities go through Prisma, and an
+// track_cache; entries are the generated TrackCache type. The identities and the listing go through Prisma, and an
 // album's tracks are its Prisma relation (ordered by ALBUM_TRACK_ORDER). Raw SQL: the point read (hot, as
-// getArtistsByKeys), the listing (it orders by COALESCE expressions and matches genres case-insensitively
-// inside an array, which Prisma's query API cannot say; and Prisma's cursor over its five sort keys is
-// an OR of 24 subqueries), the bulk page upsert and stats update (one statement per page of 500), the
+// getArtistsByKeys), the bulk page upsert and stats update (one statement per page of 500), the
 // usage batching, and the AudioMuse sync's page selection.
 import type pg from 'pg';
 import { prismaOf } from '../../db/prisma.ts';
@@ -11,9 +9,9 @@ import { Prisma, type TrackCache } from '../../generated/prisma/client.ts';
 import { modelColumns } from './model-columns.ts';
 import type { PlexTrackIdentity } from '../../enrichment/audio-features-match.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
-import { addExpiryConditions, addTierCondition } from './entry-filter.ts';
-import { likeContains, SqlConditions } from './sql-conditions.ts';
+import { likeLiteral } from './sql-conditions.ts';
 import type { TierSettings } from '../policy/tiers.ts';
+import { expiryConditions, usageTierWhere } from './entry-filter.ts';
 import type { UsageTier } from '../../types.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
 
@@ -23,9 +21,6 @@ export type TrackEntry = TrackCache;
 /** Every column, aliased to the generated type's fields, for the raw reads below. */
 const TRACK_COLUMNS = modelColumns(Prisma.TrackCacheScalarFieldEnum);
 
-/** Listing order of tracks: by artist, album, disc and track number; the ratingKey makes it total. */
-const TRACK_ORDER_COLUMNS = `artist_key, COALESCE(album_key, ''), COALESCE(disc_number, 0), COALESCE(track_number, 0), rating_key`;
-
 /** The same order within one album, as Prisma says it (a missing disc or track number sorts as 0: first). */
 export const ALBUM_TRACK_ORDER: Prisma.TrackCacheOrderByWithRelationInput[] = [
   { discNumber: { sort: 'asc', nulls: 'first' } },
@@ -33,17 +28,26 @@ export const ALBUM_TRACK_ORDER: Prisma.TrackCacheOrderByWithRelationInput[] = [
   { ratingKey: 'asc' },
 ];
 
-/** A track's position in TRACK_ORDER_COLUMNS: what a listing cursor holds. */
-export type TrackPosition = [
-  artistKey: string,
-  albumKey: string,
-  discNumber: number,
-  trackNumber: number,
-  ratingKey: string,
-];
+/**
+ * The track listing's order: by artist, album, disc and track number, the ratingKey making it total. The
+ * album, disc and track keys are generated columns holding '' and 0 for missing ones (missing first), and
+ * the unique index track_cache_listing_order_key has exactly these columns: a page is an index range.
+ */
+export const TRACK_LISTING_ORDER = [
+  { artistKey: 'asc' },
+  { albumSortKey: 'asc' },
+  { discSort: 'asc' },
+  { trackSort: 'asc' },
+  { ratingKey: 'asc' },
+] as const satisfies Prisma.TrackCacheOrderByWithRelationInput[];
 
-export function trackPosition(row: TrackEntry): TrackPosition {
-  return [row.artistKey, row.albumKey ?? '', row.discNumber ?? 0, row.trackNumber ?? 0, row.ratingKey];
+/** A track's position in TRACK_LISTING_ORDER: what a listing cursor holds. */
+export interface TrackPosition {
+  artistKey: string;
+  albumSortKey: string;
+  discSort: number;
+  trackSort: number;
+  ratingKey: string;
 }
 
 /** The stored tracks of these ratingKeys, expired ones included, keyed by ratingKey (raw: a hot point read, as getArtistsByKeys). */
@@ -92,92 +96,111 @@ export interface TrackFilter {
   hasAudioFeatures?: boolean | null;
 }
 
-function addTrackFilter(sql: SqlConditions, filter: TrackFilter, context: { now: Date; tiers: TierSettings }): void {
+/** The Prisma condition of a track filter; a search with nothing to key by (only spaces) matches nothing. */
+function trackWhere(filter: TrackFilter, context: { now: Date; tiers: TierSettings }): Prisma.TrackCacheWhereInput {
+  const and: Prisma.TrackCacheWhereInput[] = [];
   if (filter.search !== undefined && filter.search !== null) {
     const key = normaliseNameKey(filter.search);
-    if (key === null) sql.add('false');
-    else {
-      const keyPattern = sql.param(likeContains(key));
-      const textPattern = sql.param(likeContains(filter.search.trim()));
-      sql.add(
-        `(title ILIKE ${textPattern} ESCAPE '\\' OR artist_key LIKE ${keyPattern} ESCAPE '\\' OR album_key LIKE ${keyPattern} ESCAPE '\\')`,
-      );
-    }
+    // Prisma's contains passes LIKE wildcards through: the texts are escaped so that `%` and `_` are literal.
+    if (key === null) return { ratingKey: { in: [] } };
+    const keyPattern = likeLiteral(key);
+    and.push({
+      OR: [
+        { title: { contains: likeLiteral(filter.search.trim()), mode: 'insensitive' } },
+        { artistKey: { contains: keyPattern } },
+        { albumKey: { contains: keyPattern } },
+      ],
+    });
   }
   if (filter.artist !== undefined && filter.artist !== null) {
     const key = normaliseNameKey(filter.artist);
-    sql.add(key === null ? 'false' : `artist_key = ${sql.param(key)}`);
+    if (key === null) return { ratingKey: { in: [] } };
+    and.push({ artistKey: key });
   }
   if (filter.album !== undefined && filter.album !== null) {
     const key = normaliseNameKey(filter.album);
-    sql.add(key === null ? 'false' : `album_key = ${sql.param(key)}`);
+    if (key === null) return { ratingKey: { in: [] } };
+    and.push({ albumKey: key });
   }
-  if (filter.genre !== undefined && filter.genre !== null) {
-    sql.add(
-      `EXISTS (SELECT 1 FROM unnest(genres) AS g(genre) WHERE lower(g.genre) = lower(${sql.param(filter.genre.trim())}))`,
-    );
+  // genre_keys holds the genres lower-cased (generated by PostgreSQL); its GIN index answers `has`.
+  if (filter.genre !== undefined && filter.genre !== null)
+    and.push({ genreKeys: { has: filter.genre.trim().toLowerCase() } });
+  if (filter.tier !== undefined && filter.tier !== null) and.push(usageTierWhere(filter.tier, context));
+  const staticExpiry = { expiringWithinDays: filter.expiringWithinDays, expired: filter.staticExpired };
+  for (const staticExpiresAt of expiryConditions(staticExpiry, context.now)) and.push({ staticExpiresAt });
+  for (const statsExpiresAt of expiryConditions({ expired: filter.statsExpired }, context.now)) {
+    and.push({ statsExpiresAt });
   }
-  addTierCondition(sql, 'last_used_at', filter.tier, context);
-  addExpiryConditions(
-    sql,
-    'static_expires_at',
-    { expiringWithinDays: filter.expiringWithinDays, expired: filter.staticExpired },
-    context.now,
-  );
-  addExpiryConditions(sql, 'stats_expires_at', { expired: filter.statsExpired }, context.now);
   if (filter.hasAudioFeatures === true || filter.hasAudioFeatures === false) {
-    sql.add(
-      `${filter.hasAudioFeatures ? '' : 'NOT '}EXISTS (SELECT 1 FROM audio_features f WHERE f.track_rating_key = track_cache.rating_key AND f.audiomuse_item_id IS NOT NULL)`,
-    );
+    // A features row without an AudioMuse item id records "asked, not analysed": no features.
+    const analysed: Prisma.TrackCacheWhereInput = { audioFeatures: { is: { audiomuseItemId: { not: null } } } };
+    and.push(filter.hasAudioFeatures ? analysed : { NOT: analysed });
   }
+  return { AND: and };
 }
 
-export interface TrackPageRequest {
-  filter: TrackFilter;
-  /** The position of the last track of the previous page (keyset pagination: stable under inserts). */
-  after: TrackPosition | null;
-  limit: number;
-  now: Date;
-  tiers: TierSettings;
+/**
+ * The tracks a listing page answers: the filter, and after `after` (the previous page's last position)
+ * when paging on. A key comparison rather than Prisma's cursor, which looks the cursor's row up again, so
+ * a page after a track deleted meanwhile still starts where the previous one ended. The comparison is
+ * the row comparison `(a, b, c, d, e) > (…)` spelled out as Prisma can say it, plus `artist_key >= …`,
+ * which the OR implies, so that PostgreSQL starts the index scan at the cursor rather than at the top.
+ */
+export function trackListingWhere(
+  filter: TrackFilter,
+  after: TrackPosition | null,
+  context: { now: Date; tiers: TierSettings },
+): Prisma.TrackCacheWhereInput {
+  const where = trackWhere(filter, context);
+  if (after === null) return where;
+  const afterCondition: Prisma.TrackCacheWhereInput = {
+    artistKey: { gte: after.artistKey },
+    OR: [
+      { artistKey: { gt: after.artistKey } },
+      { artistKey: after.artistKey, albumSortKey: { gt: after.albumSortKey } },
+      { artistKey: after.artistKey, albumSortKey: after.albumSortKey, discSort: { gt: after.discSort } },
+      {
+        artistKey: after.artistKey,
+        albumSortKey: after.albumSortKey,
+        discSort: after.discSort,
+        trackSort: { gt: after.trackSort },
+      },
+      {
+        artistKey: after.artistKey,
+        albumSortKey: after.albumSortKey,
+        discSort: after.discSort,
+        trackSort: after.trackSort,
+        ratingKey: { gt: after.ratingKey },
+      },
+    ],
+  };
+  return { AND: [where, afterCondition] };
 }
 
-/** One page of tracks in artist, album, disc, track order; one row more than `limit` when there is a next page. */
-export async function listTracks(pool: pg.Pool, request: TrackPageRequest): Promise<TrackEntry[]> {
-  const sql = new SqlConditions();
-  addTrackFilter(sql, request.filter, { now: request.now, tiers: request.tiers });
-  if (request.after !== null) {
-    const [artistKey, albumKey, disc, track, ratingKey] = request.after;
-    sql.add(
-      `(${TRACK_ORDER_COLUMNS}) > (${sql.param(artistKey)}, ${sql.param(albumKey)}, ${sql.param(disc)}::int, ${sql.param(track)}::int, ${sql.param(ratingKey)})`,
-    );
-  }
-  const limit = sql.param(request.limit + 1);
-  const { rows } = await pool.query<TrackEntry>(
-    `SELECT ${TRACK_COLUMNS} FROM track_cache ${sql.where()} ORDER BY ${TRACK_ORDER_COLUMNS} LIMIT ${limit}`,
-    sql.params,
-  );
-  return rows;
-}
-
-/** How many tracks match the filter (a listing's totalCount); raw for the listing's filter (see the header). */
-export async function countTracks(
-  db: Queryable,
+/** How many tracks match the filter (a listing's totalCount). */
+export function countTracks(
+  pool: pg.Pool,
   filter: TrackFilter,
   context: { now: Date; tiers: TierSettings },
 ): Promise<number> {
-  const sql = new SqlConditions();
-  addTrackFilter(sql, filter, context);
-  const { rows } = await db.query<{ count: string }>(
-    `SELECT count(*)::text AS count FROM track_cache ${sql.where()}`,
-    sql.params,
-  );
-  return Number(rows[0]?.count ?? 0);
+  return prismaOf(pool).trackCache.count({ where: trackWhere(filter, context) });
 }
 
 /** A track as listed by Plex, ready to store (fetch times and usage are set by the database). */
 export type TrackWrite = Omit<
   TrackEntry,
-  'staticFetchedAt' | 'statsFetchedAt' | 'lastUsedAt' | 'useCount' | 'plexSeenAt' | 'createdAt' | 'updatedAt'
+  | 'staticFetchedAt'
+  | 'statsFetchedAt'
+  | 'lastUsedAt'
+  | 'useCount'
+  | 'plexSeenAt'
+  | 'createdAt'
+  | 'updatedAt'
+  // Generated by PostgreSQL from the columns above.
+  | 'genreKeys'
+  | 'albumSortKey'
+  | 'discSort'
+  | 'trackSort'
 >;
 
 /** Which tier of existing rows a sync refreshes; new tracks always get both. */

@@ -2,17 +2,24 @@ import { isExpired, trackExpiresAt, trackFetchedAt } from '../../cache/policy/fr
 import { classifyTier } from '../../cache/policy/tiers.ts';
 import {
   countTracks,
-  listTracks,
+  TRACK_LISTING_ORDER,
   type TrackEntry,
   type TrackPosition,
-  trackPosition,
+  trackListingWhere,
 } from '../../cache/storage/track-cache.ts';
 import { deriveTrackFields, resolveTrackGenres, type TrackGenreOrigin } from '../../enrichment/track-fields.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
-import { decodeCursor, encodeCursor, isInteger, isString, isTuple, pageOf, pageSize } from '../pagination.ts';
+import {
+  afterKey,
+  DEFAULT_PAGE_SIZE,
+  forwardPage,
+  isInteger,
+  isString,
+  MAX_PAGE_SIZE,
+  pageSize,
+} from '../pagination.ts';
 import { noteTrackRead } from '../read-usage.ts';
-import { connectionType } from './connection.ts';
 import { TrackFilterInput, trackFilterOf } from './entry-filters.ts';
 import { AlbumRef, ArtistRef, AudioFeaturesRef, TrackRef } from './entry-refs.ts';
 import { UsageTierEnum } from './enums.ts';
@@ -176,8 +183,19 @@ builder.prismaObjectFields(TrackRef, (t) => ({
   }),
 }));
 
-const TrackConnection = connectionType('Track', TrackRef, 'A page of tracks, by artist, album, disc and track number.');
-const isTrackPosition = isTuple<TrackPosition>(isString, isString, isInteger, isInteger, isString);
+const isTrackPosition = (key: unknown): key is TrackPosition =>
+  typeof key === 'object' &&
+  key !== null &&
+  'artistKey' in key &&
+  isString(key.artistKey) &&
+  'albumSortKey' in key &&
+  isString(key.albumSortKey) &&
+  'discSort' in key &&
+  isInteger(key.discSort) &&
+  'trackSort' in key &&
+  isInteger(key.trackSort) &&
+  'ratingKey' in key &&
+  isString(key.ratingKey);
 
 builder.queryFields((t) => ({
   track: t.field({
@@ -192,27 +210,53 @@ builder.queryFields((t) => ({
       return row;
     },
   }),
-  tracks: t.field({
-    type: TrackConnection,
-    description: 'Cached tracks, filtered, a page at a time (first: at most 500).',
-    args: {
-      first: t.arg.int({ description: 'Page size, 1–500 (default 50).' }),
-      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
-      filter: t.arg({ type: TrackFilterInput, description: 'Which tracks; every given field must hold.' }),
+  tracks: t.prismaConnection(
+    {
+      type: 'TrackCache',
+      // The unique index in the listing's order: a cursor is a track's position in it.
+      cursor: 'artistKey_albumSortKey_discSort_trackSort_ratingKey',
+      defaultSize: DEFAULT_PAGE_SIZE,
+      maxSize: MAX_PAGE_SIZE,
+      description: `Cached tracks, filtered, a page at a time (first: at most ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}).`,
+      args: {
+        filter: t.arg({ type: TrackFilterInput, description: 'Which tracks; every given field must hold.' }),
+      },
+      resolve: (query, _root, args, context) => {
+        pageSize(args.first);
+        pageSize(args.last);
+        const after =
+          args.after === null || args.after === undefined
+            ? null
+            : afterKey('tracks', query.cursor?.artistKey_albumSortKey_discSort_trackSort_ratingKey, isTrackPosition);
+        const scope = { now: context.now, tiers: context.config.refresh };
+        return context.db.prisma.trackCache.findMany({
+          ...forwardPage(query, after),
+          where: trackListingWhere(trackFilterOf(args.filter), after, scope),
+          orderBy: TRACK_LISTING_ORDER,
+        });
+      },
     },
-    resolve: async (_root, args, context) => {
-      const limit = pageSize(args.first);
-      const after = decodeCursor('tracks', args.after, isTrackPosition);
-      const filter = trackFilterOf(args.filter);
-      const scope = { now: context.now, tiers: context.config.refresh };
-      const rows = await listTracks(context.db.pool, { filter, after, limit, ...scope });
-      return pageOf(
-        rows,
-        limit,
-        after !== null,
-        (row) => encodeCursor('tracks', trackPosition(row)),
-        () => countTracks(context.db.pool, filter, scope),
-      );
+    {
+      name: 'TrackConnection',
+      description: 'A page of tracks, by artist, album, disc and track number.',
+      fields: (connection) => ({
+        totalCount: connection.int({
+          description: 'Items matching the filter, on every page together.',
+          // Marked as Pothos marks its own: a selection of only totalCount reads no page of rows.
+          extensions: { pothosPrismaTotalCount: true },
+          resolve: (page, _args, context) =>
+            countTracks(context.db.pool, trackFilterOf(page.args.filter), {
+              now: context.now,
+              tiers: context.config.refresh,
+            }),
+        }),
+        nodes: connection.field({
+          type: [TrackRef],
+          description: 'The items of this page, without cursors.',
+          resolve: (page) => page.edges.flatMap((edge) => (edge ? [edge.node] : [])),
+        }),
+      }),
     },
-  }),
+    { name: 'TrackEdge', description: 'One item of a Track page, with its cursor.' },
+  ),
 }));
