@@ -1,6 +1,7 @@
 // Applies prisma/migrations/*/migration.sql ourselves: the Prisma CLI needs a native schema engine
 // that is downloaded from Prisma's binary host, which machines without that network access cannot reach. The bookkeeping table has
 // Prisma's own columns and checksums, so `prisma migrate deploy` run elsewhere agrees with us.
+// Raw SQL throughout: migrations are SQL files, and the bookkeeping runs before the tables Prisma models exist.
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,6 +1,8 @@
 // Live linernotes processes register in PostgreSQL and beat every few seconds. Any of them sweeps
 // away processes that stopped beating and unlocks their graphile-worker jobs at once (graphile-worker
 // alone would wait four hours), so a run whose worker died is retried by a live one.
+// Raw SQL for the beat: heartbeat_at is the database's now(), one clock for every process (a client-side
+// date would let a skewed host clock make a live process look dead).
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';

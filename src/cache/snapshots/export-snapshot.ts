@@ -1,6 +1,7 @@
 // Writing the cache to a snapshot file, streamed: pages of rows are read in one consistent
 // (repeatable-read) transaction, gzip-compressed and written as the file takes them, so memory stays
 // flat however large the cache. The file appears under its name only once complete.
+// Raw SQL for the transaction: its isolation level and time zone are set by statements Prisma does not send.
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';

@@ -17,6 +17,7 @@ import type { Queryable } from '../../db/queryable.ts';
 import type { JobContext, JobResult } from '../engine/job-definition.ts';
 import { checkpoint } from '../engine/checkpoint.ts';
 
+// Raw SQL: the database's clock, the one plex_seen_at is written with; Prisma has no API to read it.
 async function databaseNow(db: Queryable): Promise<Date> {
   const { rows } = await db.query<{ now: Date }>('SELECT now() AS now');
   return rows[0]?.now ?? new Date();
