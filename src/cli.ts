@@ -24,8 +24,34 @@ async function exitWith(work: Promise<number>): Promise<void> {
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
+  // Beyond the safe integers a number is no longer the digits typed (and no query can take it).
+  if (!/^\d+$/.test(value) || parsed < 1 || !Number.isSafeInteger(parsed))
+    throw new InvalidArgumentError('expected a positive integer');
   return parsed;
+}
+
+/** A positive integer up to `max`: for options whose value is used as is, with no job's own check behind it. */
+function positiveIntegerUpTo(max: number): (value: string) => number {
+  return (value) => {
+    const parsed = positiveInteger(value);
+    if (parsed > max) throw new InvalidArgumentError(`expected at most ${max}`);
+    return parsed;
+  };
+}
+
+/**
+ * Commander's refusals in one line, as the command's other errors: its own text ("error: unknown option
+ * '--jsn'" and a "Did you mean" hint on the next line) joined, and where the usage is, instead of the
+ * whole help, which buries the one line that says what was wrong.
+ */
+function writeParseError(text: string, write: (line: string) => void): void {
+  const message = text
+    .replace(/^error: /, '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    // An argument's control characters, echoed in the message, would drive the terminal: shown escaped.
+    .replace(/\p{Cc}/gu, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  write(`linernotes: ${message} (--help shows the usage)\n`);
 }
 
 async function serve(options: { worker: boolean; api: boolean }): Promise<void> {
@@ -63,7 +89,7 @@ const program = new Command()
     'Metadata cache for Plex music libraries: genres, moods, statistics and audio features behind a GraphQL API.',
   )
   .option('--demo', 'work on the running `npm run demo` (its data folder and simulators) instead of .env')
-  .showHelpAfterError()
+  .configureOutput({ outputError: writeParseError })
   // Commander exits 1 on its own errors (unknown command, bad choice); bad input is 2 here. Help and
   // --version exit 0 as before. Set before the commands are added, so each of them inherits it.
   .exitOverride((error: CommanderError) => {
@@ -196,7 +222,7 @@ program
       'cancelled',
     ]),
   )
-  .option('--limit <n>', 'how many runs', positiveInteger, 20)
+  .option('--limit <n>', 'how many runs (1-10000)', positiveIntegerUpTo(10_000), 20)
   .option('--json', 'print JSON')
   .action(
     (options: {
@@ -268,10 +294,9 @@ program
   .description(
     'how complete the metadata is: shares with genres, moods and audio features, by source; entries nobody knew or matched ambiguously; raw tags the genre rules drop or do not map',
   )
-  .option('--tags <n>', 'how many raw tag candidates to list (1-200)', positiveInteger, 20)
+  .option('--tags <n>', 'how many raw tag candidates to list (1-200)', positiveIntegerUpTo(200), 20)
   .option('--json', 'print JSON')
   .action(async (options: { tags: number; json?: boolean }) => {
-    if (options.tags > 200) fail('--tags: at most 200', BAD_INPUT);
     const { coverageCommand } = await import('./cli/coverage-command.ts');
     await exitWith(coverageCommand({ tags: options.tags, json: options.json ?? false }));
   });

@@ -1,4 +1,5 @@
 // The one place that reads the environment. Everything else receives the typed Config.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseCronItems, parseCrontab } from 'graphile-worker';
 import { z } from 'zod';
@@ -143,6 +144,9 @@ function list() {
     );
 }
 
+/** A DNS name: dot-separated labels of letters, digits and inner dashes, at most 253 characters. */
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const environmentSchema = z.object({
@@ -154,7 +158,15 @@ const environmentSchema = z.object({
   HOST: z
     .string()
     .optional()
-    .transform((value) => (value === undefined || value.trim() === '' ? '127.0.0.1' : value.trim())),
+    .transform((value, ctx) => {
+      const host = value === undefined || value.trim() === '' ? '127.0.0.1' : value.trim();
+      // Checked here so that a typo is named as HOST, not reported by the resolver as "getaddrinfo ENOTFOUND".
+      if (isIP(host) === 0 && !HOSTNAME.test(host)) {
+        ctx.addIssue({ code: 'custom', message: 'an IP address or a host name such as localhost' });
+        return z.NEVER;
+      }
+      return host;
+    }),
   PORT: integer(0, 65535, 4000),
   API_TOKEN: optionalString,
   READ_TOKEN: optionalString,
@@ -235,6 +247,9 @@ const environmentSchema = z.object({
 });
 
 export type Environment = Record<string, string | undefined>;
+
+/** Every variable the configuration reads. */
+export const CONFIGURATION_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
 
 function buildConfig(env: z.output<typeof environmentSchema>, cwd: string) {
   const configuredWhen = <T>(ready: boolean, value: T): T | undefined => (ready ? value : undefined);

@@ -177,7 +177,7 @@ describe('linernotes job commands', () => {
     // Commander's own refusals are bad input too.
     const unknown = await runCli(['wram'], { env: harness.env, cwd: workDir });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("error: unknown command 'wram'");
+    expect(unknown.stderr).toContain("linernotes: unknown command 'wram'");
     const badChoice = await runCli(['jobs', '--status', 'done'], { env: harness.env, cwd: workDir });
     expect(badChoice.code).toBe(2);
     expect(badChoice.stderr).toContain("option '--status <status>' argument 'done' is invalid");

@@ -42,7 +42,7 @@ export interface NewAppToken {
 export async function createAppToken(pool: pg.Pool, input: NewAppToken): Promise<string> {
   if (!NAME_PATTERN.test(input.name)) {
     throw new AppTokenError(
-      `token name "${input.name}": 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit`,
+      `token name ${JSON.stringify(input.name)}: 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit`,
     );
   }
   const quota = input.quotaPerMinute;

@@ -12,11 +12,17 @@ import {
 } from '../enrichment/genre-rules-document.ts';
 import type { GenreRulesPreview } from '../enrichment/genre-rules-preview.ts';
 import { openCommandContext } from './command-context.ts';
+import { inputFileProblem, outputFileProblem } from './file-arguments.ts';
 import { runJobCommand } from './run-job-command.ts';
 
 const BAD_INPUT = 2;
 
 export async function rulesExportCommand(file: string): Promise<number> {
+  const problem = await outputFileProblem(file);
+  if (problem !== undefined) {
+    process.stderr.write(`linernotes: ${problem}\n`);
+    return BAD_INPUT;
+  }
   const context = await openCommandContext({ runtime: false });
   try {
     // On a new database, the first version is seeded as any process's start would.
@@ -47,6 +53,11 @@ function printPreview(preview: GenreRulesPreview): void {
 }
 
 export async function rulesImportCommand(file: string, options: { apply: boolean; json: boolean }): Promise<number> {
+  const problem = await inputFileProblem(file);
+  if (problem !== undefined) {
+    process.stderr.write(`linernotes: ${problem}\n`);
+    return BAD_INPUT;
+  }
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -4,10 +4,10 @@
 import { ZodError } from 'zod';
 import { JobNotConfiguredError } from '../jobs/engine/readiness.ts';
 import { RunAlreadyActiveError } from '../jobs/engine/run-now.ts';
-import { runJobNow } from '../jobs/start-job.ts';
+import { checkJobOptions, runJobNow } from '../jobs/start-job.ts';
 import { runFailures, runSourceCounts } from '../jobs/engine/runs/run-fields.ts';
 import type { JobKind } from '../types.ts';
-import { openCommandContext } from './command-context.ts';
+import { configOrExit, openCommandContext } from './command-context.ts';
 import { createProgressDisplay, formatSources } from './progress-display.ts';
 import { formatEstimate } from './estimate-table.ts';
 
@@ -17,7 +17,29 @@ function describeInvalidOptions(error: ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ');
 }
 
+/** The exit code and message for a run refused before it starts, or undefined for any other error. */
+function refusal(kind: JobKind, error: unknown): number | undefined {
+  if (error instanceof ZodError) {
+    process.stderr.write(`linernotes: invalid options for ${kind}: ${describeInvalidOptions(error)}\n`);
+    return 2;
+  }
+  // Refused as the API refuses it (NOT_CONFIGURED): nothing is recorded.
+  if (error instanceof JobNotConfiguredError) {
+    process.stderr.write(`linernotes: ${error.message}\n`);
+    return 2;
+  }
+  return undefined;
+}
+
 export async function runJobCommand(kind: JobKind, options: Record<string, unknown>): Promise<number> {
+  // Refused before the database is opened: a process start would already write (the first genre rules version).
+  try {
+    checkJobOptions(kind, options, await configOrExit());
+  } catch (error) {
+    const code = refusal(kind, error);
+    if (code === undefined) throw error;
+    return code;
+  }
   const context = await openCommandContext({ runtime: true });
   const runtime = context.runtime;
   if (!runtime) throw new Error('runtime missing');
@@ -65,15 +87,8 @@ export async function runJobCommand(kind: JobKind, options: Record<string, unkno
     return EXIT_CODES[run.status as keyof typeof EXIT_CODES] ?? 1;
   } catch (error) {
     display.stop();
-    if (error instanceof ZodError) {
-      process.stderr.write(`linernotes: invalid options for ${kind}: ${describeInvalidOptions(error)}\n`);
-      return 2;
-    }
-    // Refused as the API refuses it (NOT_CONFIGURED): nothing is recorded.
-    if (error instanceof JobNotConfiguredError) {
-      process.stderr.write(`linernotes: ${error.message}\n`);
-      return 2;
-    }
+    const code = refusal(kind, error);
+    if (code !== undefined) return code;
     if (error instanceof RunAlreadyActiveError) {
       process.stderr.write(`linernotes: ${error.message}\n`);
       return 1;

@@ -5,6 +5,7 @@ import { importSnapshot } from '../cache/snapshots/import-snapshot.ts';
 import { SnapshotError } from '../cache/snapshots/snapshot-format.ts';
 import { SNAPSHOT_ENTITIES, type SnapshotEntity } from '../cache/snapshots/snapshot-tables.ts';
 import { openCommandContext } from './command-context.ts';
+import { inputFileProblem, outputFileProblem } from './file-arguments.ts';
 import { formatTable } from './format-table.ts';
 
 const LABELS: Record<SnapshotEntity, string> = {
@@ -18,6 +19,11 @@ const LABELS: Record<SnapshotEntity, string> = {
 const BAD_INPUT = 2;
 
 export async function exportCommand(file: string, options: { json: boolean }): Promise<number> {
+  const problem = await outputFileProblem(file);
+  if (problem !== undefined) {
+    process.stderr.write(`linernotes: ${problem}; nothing was exported\n`);
+    return BAD_INPUT;
+  }
   const context = await openCommandContext({ runtime: false });
   try {
     const target = path.resolve(file);
@@ -37,6 +43,11 @@ export async function exportCommand(file: string, options: { json: boolean }): P
 }
 
 export async function importCommand(file: string, options: { json: boolean }): Promise<number> {
+  const problem = await inputFileProblem(file);
+  if (problem !== undefined) {
+    process.stderr.write(`linernotes: ${problem}; nothing was imported\n`);
+    return BAD_INPUT;
+  }
   const context = await openCommandContext({ runtime: false });
   try {
     const source = path.resolve(file);

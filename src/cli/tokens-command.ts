@@ -66,7 +66,7 @@ export async function tokensRevokeCommand(name: string): Promise<number> {
   const context = await openCommandContext({ runtime: false });
   try {
     if (!(await revokeAppToken(context.db.pool, name))) {
-      process.stderr.write(`linernotes: no token named "${name}"\n`);
+      process.stderr.write(`linernotes: no token named ${JSON.stringify(name)}\n`);
       return 2;
     }
     process.stdout.write(`token "${name}" revoked: every process refuses it from now on\n`);

@@ -11,7 +11,11 @@ import { genreKey } from './text-keys.ts';
 const GENRE_RULES_FORMAT = 1;
 
 // Bounds keep a hostile or mistaken file from costing more than a real vocabulary ever needs.
-const name = z.string().max(200);
+// PostgreSQL's jsonb, where a version is stored, cannot hold the NUL character.
+const name = z
+  .string()
+  .max(200)
+  .refine((text) => !text.includes('\u0000'), 'must not contain the NUL character');
 const names = z.array(name).max(10_000);
 
 export const genreRulesDocumentSchema = z
@@ -220,12 +224,26 @@ export function parseGenreRulesDocument(text: string, origin: string): GenreRule
   return genreRulesDocumentFrom(value, origin);
 }
 
+/** Where in the document: a key that is not plain words is quoted (escaping what a terminal would run) and cut short. */
+function describePath(path: readonly PropertyKey[]): string {
+  const parts = path.map((part) => {
+    const text = String(part);
+    const shown = /^[\w &'-]*$/.test(text) ? text : JSON.stringify(text);
+    return shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
+  });
+  return parts.join('.') || 'document';
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  // A record key's own problems are nested; "Invalid key in record" alone would not say which.
+  const message = issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join('; ') : issue.message;
+  return `${describePath(issue.path)}: ${message}`;
+}
+
 export function genreRulesDocumentFrom(value: unknown, origin: string): GenreRulesDocument {
   const result = genreRulesDocumentSchema.safeParse(value);
   if (!result.success) {
-    throw new GenreRulesError(
-      result.error.issues.map((issue) => `${origin}: ${issue.path.join('.') || 'document'}: ${issue.message}`),
-    );
+    throw new GenreRulesError(result.error.issues.map((issue) => `${origin}: ${describeIssue(issue)}`));
   }
   return result.data;
 }

@@ -5,7 +5,7 @@
 // cursor checks throw code-less errors. All of them become INVALID_INPUT here, on every transport (HTTP,
 // SSE and graphql-ws run the same envelop hooks), so a client switches on one set of codes.
 import { PothosValidationError } from '@pothos/core';
-import { type ExecutionResult, GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError, type GraphQLErrorExtensions } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { ErrorCode } from './errors.ts';
 
@@ -23,6 +23,8 @@ const FOREIGN_INPUT_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
+  // yoga's answer to a body over its size limit (status 413).
+  'REQUEST_ENTITY_TOO_LARGE',
   // yoga's answer to a document whose operation it cannot pick (two operations, no operationName).
   'OPERATION_RESOLUTION_FAILURE',
 ]);
@@ -76,8 +78,22 @@ export function withContractCode(error: GraphQLError, phase: 'document' | 'execu
     positions: error.positions,
     path: error.path,
     originalError: error.originalError,
-    extensions: { ...error.extensions, code: 'INVALID_INPUT' },
+    extensions: { ...error.extensions, code: 'INVALID_INPUT', ...requestStatus(error, phase) },
   });
+}
+
+/**
+ * yoga marks some request errors (a body that is not JSON, no query) `spec`, and then answers an SSE or
+ * plain-JSON client 200 with the error as an event; dropping the mark makes it the 4xx it states.
+ */
+function requestStatus(
+  error: GraphQLError,
+  phase: 'document' | 'execution' | 'request',
+): Pick<GraphQLErrorExtensions, 'http'> {
+  const http = error.extensions.http;
+  if (phase !== 'request' || http?.spec === undefined) return {};
+  const { spec: _spec, ...rest } = http;
+  return { http: rest };
 }
 
 function codedResult(result: ExecutionResult): ExecutionResult | undefined {

@@ -19,6 +19,7 @@ import type { GraphQLContext, GraphQLServices } from './context.ts';
 import { createEntryOverrideReads } from '../cache/use-cases/entry-override-reads.ts';
 import { createEntryPointReads } from '../cache/use-cases/entry-point-reads.ts';
 import { readAccessPlugin } from './read-access.ts';
+import { MAX_REQUEST_BODY_BYTES, requestParametersPlugin } from './request-parameters.ts';
 import { schema } from './schema.ts';
 
 /**
@@ -61,10 +62,21 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     // GraphiQL's scripts are served from this package, not a CDN, so it works on a machine offline.
     renderGraphiQL,
     landingPage: false,
+    // No field takes a file: a multipart body is refused (415) instead of being parsed for uploads.
+    multipart: false,
+    // A bigger body is refused with 413 before it is read.
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     // isDev false whatever NODE_ENV says: yoga's development mode would put stacks and causes in answers.
     maskedErrors: { maskError, isDev: false },
     // clientErrorCodePlugin first: its hooks see every parse, validation and execution result.
-    plugins: [clientErrorCodePlugin(), armorPlugin(), readAccessPlugin(), nulInputPlugin(), entryEtagPlugin()],
+    plugins: [
+      clientErrorCodePlugin(),
+      requestParametersPlugin(),
+      armorPlugin(),
+      readAccessPlugin(),
+      nulInputPlugin(),
+      entryEtagPlugin(),
+    ],
     context: async (initial): Promise<GraphQLContext> => {
       const token = requestToken(initial);
       return {

@@ -2,7 +2,9 @@
 // API, the CLI and the schedule apply the same rules (required providers, options, one active run).
 import type { JobKind, JobTrigger } from '../types.ts';
 import { jobDefinition } from './bodies/registry.ts';
+import type { Config } from '../config.ts';
 import { type QueueDependencies, queueRun } from './engine/queue-run.ts';
+import { prepareRun } from './engine/readiness.ts';
 import { runNow } from './engine/run-now.ts';
 import type { StartRunResult } from './engine/runs/start-run.ts';
 
@@ -24,4 +26,9 @@ export async function runJobNow(
   hooks?: Parameters<typeof runNow>[3],
 ): ReturnType<typeof runNow> {
   return await runNow(runtime, jobDefinition(kind), rawOptions, hooks);
+}
+
+/** Throws what a run of `kind` would be refused for (a missing provider, bad options), touching nothing. */
+export function checkJobOptions(kind: JobKind, rawOptions: unknown, config: Config): void {
+  prepareRun(jobDefinition(kind), rawOptions, config);
 }

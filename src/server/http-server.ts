@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.ts';
 import { type SubscriberChannel, SubscriptionFanOut, subscribeShared } from '../graphql/fan-out.ts';
 import { GRAPHQL_PATH, type LinernotesYoga } from '../graphql/yoga.ts';
+import { MAX_REQUEST_BODY_BYTES } from '../graphql/request-parameters.ts';
 import { serveDashboard } from './dashboard.ts';
 import { sendGraphiQL, wantsGraphiQL } from './graphiql-page.ts';
 import { SUBSCRIPTION_LIMITS, SubscriptionLimitError } from '../graphql/guards.ts';
@@ -79,7 +80,8 @@ export async function startHttpServer(options: {
   });
   // Attached once listening: a WebSocketServer on a server whose listen fails re-emits the error, and
   // graphql-ws prints it with a stack before the caller can say what went wrong in one line.
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // A frame over the bound closes its connection with 1009 (message too big) before it is parsed.
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_REQUEST_BODY_BYTES });
   // Subscribers of the same operation and variables share one execution and one serialization per event.
   const fanOut = new SubscriptionFanOut();
   // The graphql-ws recipe from graphql-yoga's docs: yoga's envelop (plugins, context) runs each operation.
