@@ -91,3 +91,24 @@ export function checkIntCursorKey(cursor: { id?: unknown } | undefined): void {
 function assertCursorShape(cursor: string): void {
   if (!/^[A-Za-z0-9_-]*={0,2}$/.test(cursor)) throw badInput('after is not a cursor of this listing');
 }
+
+const PAGE_READ_ATTEMPTS = 3;
+
+/**
+ * A page read in two statements: the ids in listing order from an index, then the rows by id. An entry
+ * deleted between the two would leave the page short (and hasNextPage false with more to come), so the
+ * page is read again when an id found no row; the index no longer holds it then. Null when `ids` says the
+ * index does not answer this page.
+ */
+export async function pageInIdOrder<Row extends { id: number }>(
+  ids: () => Promise<number[] | null>,
+  rowsOf: (ids: number[]) => Promise<Row[]>,
+): Promise<Row[] | null> {
+  for (let attempt = 1; ; attempt++) {
+    const order = await ids();
+    if (order === null) return null;
+    const byId = new Map((await rowsOf(order)).map((row) => [row.id, row]));
+    const page = order.flatMap((id) => byId.get(id) ?? []);
+    if (page.length === order.length || attempt === PAGE_READ_ATTEMPTS) return page;
+  }
+}

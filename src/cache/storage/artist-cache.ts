@@ -7,11 +7,11 @@ import type { RawTags } from '../../enrichment/entry.ts';
 import type { ArtistSource } from '../../enrichment/enrich-artist.ts';
 import { emptyFacets, type TagFacets } from '../../enrichment/tag-facets.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
-import { type ArtistCache, Prisma } from '../../generated/prisma/client.ts';
+import { type ArtistCache, Prisma, type PrismaClient } from '../../generated/prisma/client.ts';
 import { sourceList } from '../policy/entry-sources.ts';
 import type { TierSettings } from '../policy/tiers.ts';
 import type { UsageRecord } from '../policy/usage-recorder.ts';
-import { type EntryFilter, entryWhere } from './entry-filter.ts';
+import { type EntryFilter, entryWhere, genreKeyOf } from './entry-filter.ts';
 import { modelColumns } from './model-columns.ts';
 import { likeLiteral } from './sql-conditions.ts';
 import { type MergedColumns, mergedColumnsData } from './merged-columns.ts';
@@ -82,6 +82,35 @@ export function artistListingWhere(
 ): Prisma.ArtistCacheWhereInput {
   const where = artistWhere(filter, context);
   return afterKey === null ? where : { AND: [where, { nameKey: { gt: afterKey } }] };
+}
+
+/**
+ * The ids of a forward page of one genre's artists, in listing order, through the genre index
+ * (artist_genre_index: one B-tree range per page whatever the genre's size; the GIN index on genre_keys
+ * finds a genre's rows but not in name order). Null when the filter names no genre: the listing's own
+ * query answers it. The filter's other conditions are checked on each artist as the range is walked.
+ */
+export async function artistGenrePageIds(
+  prisma: PrismaClient,
+  filter: EntryFilter,
+  afterKey: string | null,
+  take: number,
+  context: { now: Date; tiers: TierSettings },
+): Promise<number[] | null> {
+  if (filter.genre === undefined || filter.genre === null) return null;
+  const { genre, ...rest } = filter;
+  const others = artistWhere(rest, context);
+  const rows = await prisma.artistGenreIndex.findMany({
+    where: {
+      genreKey: genreKeyOf(genre),
+      ...(afterKey === null ? {} : { nameKey: { gt: afterKey } }),
+      ...(Object.keys(others).length === 0 ? {} : { artist: { is: others } }),
+    },
+    orderBy: { nameKey: 'asc' },
+    take,
+    select: { artistId: true },
+  });
+  return rows.map((row) => row.artistId);
 }
 
 /** How many artists match the filter (a listing's totalCount). */

@@ -25,6 +25,9 @@ export interface EntryFilter {
 
 const DAY_MS = 86_400_000;
 
+/** A genre as the filters compare it: the key cache_genre_keys() stores (lower case), trimmed. */
+export const genreKeyOf = (genre: string): string => genre.trim().toLowerCase();
+
 type DateCondition = { gte?: Date; lt?: Date; gt?: Date; lte?: Date };
 
 /** The Prisma conditions on the columns artist_cache and album_cache share (combine with AND). */
@@ -43,7 +46,7 @@ export interface SharedEntryWhere {
 export function entryWhere(filter: EntryFilter, context: { now: Date; tiers: TierSettings }): SharedEntryWhere {
   const where: SharedEntryWhere = {};
   const and: NonNullable<SharedEntryWhere['AND']> = [];
-  if (filter.genre !== undefined && filter.genre !== null) where.genreKeys = { has: filter.genre.trim().toLowerCase() };
+  if (filter.genre !== undefined && filter.genre !== null) where.genreKeys = { has: genreKeyOf(filter.genre) };
   if (filter.source !== undefined && filter.source !== null) {
     where.source = filter.source === NO_SOURCE ? { equals: [] } : { has: filter.source };
   }

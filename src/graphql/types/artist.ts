@@ -1,7 +1,20 @@
-import { ARTIST_LISTING_ORDER, artistListingWhere, countArtists } from '../../cache/storage/artist-cache.ts';
+import {
+  ARTIST_LISTING_ORDER,
+  artistGenrePageIds,
+  artistListingWhere,
+  countArtists,
+} from '../../cache/storage/artist-cache.ts';
 import { normaliseNameKey } from '../../enrichment/text-keys.ts';
 import { builder } from '../builder.ts';
-import { afterKey, DEFAULT_PAGE_SIZE, forwardPage, isString, MAX_PAGE_SIZE, pageSize } from '../pagination.ts';
+import {
+  afterKey,
+  DEFAULT_PAGE_SIZE,
+  forwardPage,
+  isString,
+  MAX_PAGE_SIZE,
+  pageInIdOrder,
+  pageSize,
+} from '../pagination.ts';
 import { noteArtistRead } from '../read-usage.ts';
 import { ArtistFilterInput, entryFilterOf } from './entry-filters.ts';
 import { AlbumRef, ArtistRef } from './entry-refs.ts';
@@ -42,15 +55,26 @@ builder.queryFields((t) => ({
       args: {
         filter: t.arg({ type: ArtistFilterInput, description: 'Which artists; every given field must hold.' }),
       },
-      resolve: (query, _root, args, context) => {
+      resolve: async (query, _root, args, context) => {
         pageSize(args.first);
         pageSize(args.last);
         const after =
           args.after === null || args.after === undefined ? null : afterKey('artists', query.cursor?.nameKey, isString);
         const scope = { now: context.now, tiers: context.config.refresh };
-        return context.db.prisma.artistCache.findMany({
+        const filter = entryFilterOf(args.filter);
+        const prisma = context.db.prisma;
+        // A forward page of one genre comes from the genre index; backward pages keep the listing's query.
+        const { take, cursor: _cursor, skip: _skip, ...selection } = query;
+        if (take > 0) {
+          const page = await pageInIdOrder(
+            () => artistGenrePageIds(prisma, filter, after, take, scope),
+            (ids) => prisma.artistCache.findMany({ ...selection, where: { id: { in: ids } } }),
+          );
+          if (page !== null) return page;
+        }
+        return prisma.artistCache.findMany({
           ...forwardPage(query, after),
-          where: artistListingWhere(entryFilterOf(args.filter), after, scope),
+          where: artistListingWhere(filter, after, scope),
           orderBy: ARTIST_LISTING_ORDER,
         });
       },
