@@ -56,11 +56,11 @@ function seededRandom(seed: number): () => number {
 
 /**
  * Where each kill of a phase lands, as a count of entries stored: one random point in each of `kills`
- * equal slices of the warm, so the kills are spread over all of it. The last few entries are left out,
- * so that the warm is still going when the kill lands (the poll that sees the count may see it late).
+ * equal slices of the warm, so the kills are spread over all of it. The last tenth is left out, so
+ * that the warm is still going when the kill lands (on a busy machine the poll sees the count late).
  */
 function killPoints(random: () => number, total: number, kills: number): number[] {
-  const span = total - 2 * CONCURRENCY - 5;
+  const span = total - Math.max(2 * CONCURRENCY + 5, Math.ceil(total / 10));
   return Array.from({ length: kills }, (_, slice) => {
     const from = Math.floor((span * slice) / kills);
     const to = Math.floor((span * (slice + 1)) / kills);
@@ -164,6 +164,7 @@ describe('a scheduled warm of 300 artists whose worker is killed at random momen
     interface Kill {
       phase: Kind;
       target: number;
+      /** Entries of the warm it hit stored at the kill. */
       stored: number;
       /** What the killed worker held: the run's kind, attempt, persisted progress and resume offset. */
       held: { kind: string; attempt: number; progress: number; resumeAt: number } | undefined;
@@ -179,21 +180,27 @@ describe('a scheduled warm of 300 artists whose worker is killed at random momen
         const worker = fleet.start();
         const spawnedAt = Date.now();
         let claimedAt: number | undefined;
-        // This worker has claimed a run of the phase's kind, and stored the phase's entries up to the point.
+        // This worker has claimed a run of the phase's kind, and stored the phase's entries up to the point
+        // (or the phase's run is already over, when a busy machine made the poll late: the kill then lands
+        // on whatever the worker holds, and the assertions below count the kills by what they hit).
         await expect
           .poll(
             async () => {
               const held = (await heldBy(pool, worker)) === phase.kind;
               if (held) claimedAt ??= Date.now();
-              return held && (await count(pool, phase.table)) >= target;
+              if (held && (await count(pool, phase.table)) >= target) return true;
+              return (await runOf(harness, phase.kind))?.status === 'succeeded';
             },
-            { timeout: 60_000, interval: 10 },
+            {
+              timeout: 120_000,
+              interval: 10,
+              message: `seed ${SEED}: kill ${kills.length + 1} at ${phase.kind} ${target}`,
+            },
           )
           .toBe(true);
         timings.push(`${(claimedAt ?? 0) - spawnedAt}+${Date.now() - (claimedAt ?? 0)}`);
         await fleet.kill(worker);
-        const [stored, held, keys] = await Promise.all([
-          count(pool, phase.table),
+        const [held, keys] = await Promise.all([
           pool.query<{ kind: string; attempt: number; progress_current: number; resume_point: unknown }>(
             `SELECT kind, attempt, progress_current, resume_point FROM job_runs WHERE status = 'running'`,
           ),
@@ -209,6 +216,7 @@ describe('a scheduled warm of 300 artists whose worker is killed at random momen
           }),
         );
         const row = held.rows[0];
+        const stored = await count(pool, row?.kind === 'cache-warm-albums' ? 'album_cache' : 'artist_cache');
         kills.push({
           phase: phase.kind,
           target,
@@ -231,18 +239,21 @@ describe('a scheduled warm of 300 artists whose worker is killed at random momen
     const scenarioLog = harness.sims.log.entries.slice(logStart);
     const failureContext = `seed ${SEED}, kills ${JSON.stringify(kills.map(({ inFlight, ...kill }) => kill))}`;
 
-    // Every kill hit the run of its phase (a kill never came too late), and each cost that run one attempt.
-    for (const kill of kills) expect(kill.held?.kind, failureContext).toBe(kill.phase);
+    // Every kill hit a running warm, and each cost the run it hit one attempt, no more.
+    for (const kill of kills) expect(kill.held, failureContext).toBeDefined();
+    const hit = (kind: Kind) => kills.filter((kill) => kill.held?.kind === kind);
     const runs = await pool.query(`SELECT kind, trigger::text, status::text, attempt, error FROM job_runs ORDER BY id`);
     expect(runs.rows, failureContext).toEqual(
       phases.map((phase) => ({
         kind: phase.kind,
         trigger: 'schedule',
         status: 'succeeded',
-        attempt: phase.kills + 1,
+        attempt: hit(phase.kind).length + 1,
         error: null,
       })),
     );
+    // Both warms were killed, the album warm included.
+    for (const phase of phases) expect(hit(phase.kind).length, failureContext).toBeGreaterThan(0);
     for (const phase of phases) {
       const run = await runOf(harness, phase.kind);
       expect(run?.progressCurrent, phase.kind).toBe(run?.progressTotal);
@@ -252,7 +263,7 @@ describe('a scheduled warm of 300 artists whose worker is killed at random momen
         rewritten: 0,
       });
       // The progress persisted at the kills never went back.
-      const progress = kills.filter((kill) => kill.phase === phase.kind).map((kill) => kill.held?.progress ?? -1);
+      const progress = hit(phase.kind).map((kill) => kill.held?.progress ?? -1);
       expect(progress, phase.kind).toEqual([...progress].sort((a, b) => a - b));
     }
 
@@ -262,11 +273,12 @@ describe('a scheduled warm of 300 artists whose worker is killed at random momen
         .filter((entry) => entry.provider === 'plex' && /\/all$/.test(entry.path) && entry.query.type === type)
         .map((entry) => Number(entry.query['X-Plex-Container-Start'] ?? 0));
     const listed = { 'cache-warm': listingStarts('8'), 'cache-warm-albums': listingStarts('9') };
-    for (const kill of kills) expect(listed[kill.phase], failureContext).toContain(kill.held?.resumeAt);
-    // The kills past the first tenth of a warm find a resume point past the start (it is persisted every tenth).
-    for (const kill of kills) {
-      const phase = phases.find((candidate) => candidate.kind === kill.phase);
-      if (phase && kill.stored >= phase.total / 5) expect(kill.held?.resumeAt, failureContext).toBeGreaterThan(0);
+    for (const phase of phases) {
+      for (const kill of hit(phase.kind)) {
+        expect(listed[phase.kind], failureContext).toContain(kill.held?.resumeAt);
+        // Past the first fifth of a warm, the resume point is past the start (it is persisted every tenth).
+        if (kill.stored >= phase.total / 5) expect(kill.held?.resumeAt, failureContext).toBeGreaterThan(0);
+      }
     }
 
     // Asked again only about the entities in flight at a kill: each Last.fm question once per entity,
@@ -318,7 +330,9 @@ describe('a scheduled warm of 300 artists whose worker is killed at random momen
       artists: ARTISTS,
       albums: albumKeys.size,
       kills: kills.length,
-      killedAtStored: kills.map((kill) => `${kill.phase === 'cache-warm' ? 'ar' : 'al'}${kill.stored}`).join('/'),
+      killedAtStored: kills
+        .map((kill) => `${kill.held?.kind === 'cache-warm-albums' ? 'al' : 'ar'}${kill.stored}`)
+        .join('/'),
       progressAtKills: kills.map((kill) => kill.held?.progress ?? -1).join('/'),
       resumedAt: kills.map((kill) => kill.held?.resumeAt ?? -1).join('/'),
       inFlightAtKills: kills.map((kill) => kill.inFlight.size).join('/'),
