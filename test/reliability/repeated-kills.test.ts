@@ -31,9 +31,7 @@ const WORKER_ENV = {
   LASTFM_RPS: '200',
   SPOTIFY_RPS: '200',
   MUSICBRAINZ_RPS: '200',
-  // A killed worker is taken for dead after this; shorter, and a live worker whose beat a busy machine
-  // delays is taken for dead too (its run then claimed again: an attempt no kill caused).
-  WORKER_STALE_SECONDS: '5',
+  WORKER_STALE_SECONDS: '2',
   CACHE_WARM_CONCURRENCY: String(CONCURRENCY),
   ALBUM_WARM_CONCURRENCY: String(CONCURRENCY),
 };
