@@ -59,6 +59,26 @@ const SPOTIFY_PREMIUM_PAUSE_MS = 6 * 60 * 60_000;
 
 const webApiErrorSchema = z.object({ error: z.object({ status: z.number().optional(), message: z.string() }) });
 
+// The accounts service refuses a wrong client id or secret with `{"error":"invalid_client", …}` (a 400;
+// OAuth 2.0 allows a 401 for it too). Every token request would get the same answer until the
+// credentials change, and changed credentials end a pause at once: one request a day tries again.
+const tokenErrorSchema = z.object({ error: z.literal('invalid_client'), error_description: z.string().optional() });
+const SPOTIFY_CLIENT_REFUSED_PAUSE_MS = 24 * 60 * 60_000;
+
+/** The token refusal that means "stop asking" for the whole installation: our client credentials. */
+function inspectTokenBody(body: unknown, status: number): BodyVerdict | undefined {
+  if (status !== 400 && status !== 401) return undefined;
+  const parsed = tokenErrorSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const description = parsed.data.error_description?.slice(0, 200);
+  return {
+    kind: 'unauthorised',
+    code: 'auth',
+    message: `HTTP ${status}: invalid_client${description ? ` (${description})` : ''}`,
+    pauseProviderMs: SPOTIFY_CLIENT_REFUSED_PAUSE_MS,
+  };
+}
+
 /** Spotify's Web API errors that mean "stop asking" for the whole installation. */
 function inspectSpotifyBody(body: unknown, status: number): BodyVerdict | undefined {
   if (status !== 403) return undefined;
@@ -143,8 +163,9 @@ export class SpotifyToken {
       },
       body: 'grant_type=client_credentials',
       schema: tokenSchema,
-      // Bad credentials are a 400 `invalid_client` here, not a 401.
+      // Bad credentials are a 400 `invalid_client` here, not a 401; they pause Spotify (inspectTokenBody).
       statusKinds: { 400: 'unauthorised' },
+      inspect: inspectTokenBody,
       rateLimit: false,
       breaker: false,
       auth: false,

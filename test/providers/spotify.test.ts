@@ -157,11 +157,23 @@ describe('Spotify client', () => {
     expect(sims.log.count({ provider: 'spotify', status: 401 }) - refused).toBe(1);
   });
 
-  it('reports bad credentials as unauthorised without the secret', async () => {
+  it('reports bad credentials as unauthorised without the secret, and pauses on them', async () => {
     const providers = providersFor(sims, { clock: time.clock }, { SPOTIFY_CLIENT_SECRET: 'wrong-secret-0000000000' });
+    const tokensAsked = sims.log.count({ provider: 'spotify', path: '/api/token' });
     const error = await failure(providers.require('spotify').artistGenres('AC/DC'));
-    expect(error.kind).toBe('unauthorised');
+    expect(error).toMatchObject({ kind: 'unauthorised', code: 'paused', status: 400 });
+    expect(error.message).toContain('invalid_client (Invalid client secret)');
     expect(error.message).not.toContain('wrong-secret-0000000000');
+    // Every other search is held back by the pause: no second token request, no search at all.
+    const searches = sims.log.count({ provider: 'spotify', path: '/v1/search' });
+    const later = await Promise.all(
+      [15, 16, 17].map((index) => failure(providers.require('spotify').artistGenres(sims.library.artist(index).name))),
+    );
+    for (const refused of later) expect(refused).toMatchObject({ kind: 'unauthorised', code: 'paused' });
+    expect(sims.log.count({ provider: 'spotify', path: '/api/token' }) - tokensAsked).toBe(1);
+    expect(sims.log.count({ provider: 'spotify', path: '/v1/search' })).toBe(searches);
+    // Only other credentials end it (at once); the same ones are tried again a day later.
+    expect(providers.pause('spotify')?.retryAt.getTime()).toBe(time.now() + 24 * 3600_000);
     const probe = await providers.require('spotify').probeCapabilities();
     expect(probe).toMatchObject({ genres: 'unknown', error: { kind: 'unauthorised' } });
   });

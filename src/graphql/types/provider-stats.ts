@@ -66,7 +66,7 @@ export const ProviderPauseRef = builder.objectRef<ProviderPause>('ProviderPause'
     retryAt: t.expose('retryAt', {
       type: 'DateTime',
       description:
-        'When requests are tried again on their own (Last.fm: a day later; Spotify: six hours). An answer then ends the pause, a refusal renews it. Configuring other credentials and restarting, or `linernotes providers resume <provider>`, ends it at once.',
+        'When requests are tried again on their own (a day later for a refused key or client credentials; six hours for a Spotify app whose owner lacks Premium). An answer then ends the pause, a refusal renews it. Configuring other credentials and restarting, or `linernotes providers resume <provider>`, ends it at once.',
     }),
   }),
 });

@@ -6,7 +6,8 @@ import { type RunningCli, startCli } from '../../support/cli.ts';
 import { NO_SCHEDULES } from '../../support/no-schedules.ts';
 
 export interface WorkerFleet {
-  start(extraEnv?: Record<string, string>): RunningCli;
+  /** `linernotes worker`, or the command `args` name (e.g. `serve --no-worker`) with the same settings. */
+  start(extraEnv?: Record<string, string>, args?: string[]): RunningCli;
   /** SIGKILL: no shutdown code runs, as with a power cut or the OOM killer. */
   kill(worker: RunningCli): Promise<void>;
   /** Everything each worker started so far printed. */
@@ -19,8 +20,8 @@ export async function workerFleet(env: Record<string, string>): Promise<WorkerFl
   await chmod(workDir, 0o755);
   const children: RunningCli[] = [];
   return {
-    start: (extraEnv = {}) => {
-      const worker = startCli(['worker'], {
+    start: (extraEnv = {}, args = ['worker']) => {
+      const worker = startCli(args, {
         env: { ...env, ...NO_SCHEDULES, LOG_LEVEL: 'info', ...extraEnv },
         cwd: workDir,
       });
