@@ -94,31 +94,54 @@ export class SubscriptionGuard {
   }
 }
 
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+
+// yoga's parser cache hands the same DocumentNode to every request of the same text, so the literals'
+// problems are found once per document rather than by a visit of the whole document per request.
+const literalProblemsByDocument = new WeakMap<DocumentNode, readonly InputProblem[]>();
+
+function literalNulProblems(document: DocumentNode): readonly InputProblem[] {
+  let problems = literalProblemsByDocument.get(document);
+  if (problems === undefined) {
+    const found: InputProblem[] = [];
+    visit(document, {
+      Argument(node) {
+        visit(node.value, {
+          StringValue(value) {
+            if (value.value.includes('\u0000')) found.push({ field: node.name.value, message: NUL_MESSAGE });
+          },
+        });
+      },
+    });
+    problems = found;
+    literalProblemsByDocument.set(document, problems);
+  }
+  return problems;
+}
+
+/** Adds the problems of one variable's value. A list of strings (a lookup's names) spells no path unless one fails. */
+function walkVariable(value: unknown, path: string, problems: InputProblem[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) problems.push({ field: path, message: NUL_MESSAGE });
+  } else if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const item: unknown = value[index];
+      if (typeof item === 'string') {
+        if (item.includes('\u0000')) problems.push({ field: `${path}.${index}`, message: NUL_MESSAGE });
+      } else walkVariable(item, `${path}.${index}`, problems);
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) walkVariable(item, `${path}.${key}`, problems);
+  }
+}
+
 /** A string argument or variable holding U+0000, which PostgreSQL cannot store or compare. */
 function nulProblems(
   document: DocumentNode,
   variables: Readonly<Record<string, unknown>> | null | undefined,
 ): InputProblem[] {
-  const problems: InputProblem[] = [];
-  visit(document, {
-    Argument(node) {
-      visit(node.value, {
-        StringValue(value) {
-          if (value.value.includes('\u0000'))
-            problems.push({ field: node.name.value, message: 'must not contain the NUL character (U+0000)' });
-        },
-      });
-    },
-  });
-  const walk = (value: unknown, path: string): void => {
-    if (typeof value === 'string') {
-      if (value.includes('\u0000'))
-        problems.push({ field: path, message: 'must not contain the NUL character (U+0000)' });
-    } else if (Array.isArray(value)) for (const [index, item] of value.entries()) walk(item, `${path}.${index}`);
-    else if (value !== null && typeof value === 'object')
-      for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
-  };
-  for (const [name, value] of Object.entries(variables ?? {})) walk(value, `$${name}`);
+  const problems = [...literalNulProblems(document)];
+  for (const [name, value] of Object.entries(variables ?? {})) walkVariable(value, `$${name}`, problems);
   return problems;
 }
 

@@ -89,6 +89,20 @@ describe('lookupArtists and lookupAlbums', () => {
     });
   });
 
+  it('records a read of each answered entry (a name asked twice: two reads), written at the next flush', async () => {
+    const useCounts = async () => {
+      const { rows } = await harness.db.pool.query<{ name_key: string; use_count: number }>(
+        `SELECT name_key, use_count FROM artist_cache WHERE name_key IN ('bjork', 'acdc')`,
+      );
+      return Object.fromEntries(rows.map((row) => [row.name_key, row.use_count]));
+    };
+    await api.usage.flushAll();
+    const before = await useCounts();
+    dataOf(await request(api.url, LookupArtistsDocument, { names: ['Björk', 'AC/DC', 'bjork', '   '] }));
+    await api.usage.flushAll();
+    expect(await useCounts()).toEqual({ bjork: (before.bjork ?? -1) + 2, acdc: (before.acdc ?? -1) + 1 });
+  });
+
   it('fetches a name asked for twice at the same time once (single-flight)', async () => {
     await harness.db.pool.query(`DELETE FROM artist_cache WHERE name_key = 'guns n roses'`);
     const since = Date.now();

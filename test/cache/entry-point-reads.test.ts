@@ -18,9 +18,9 @@ describe('entry point reads', () => {
     db = await openTestDatabase();
     const pool: pg.Pool = db.pool;
     counted = {
-      query: ((text: string, values?: unknown[]) => {
-        statements.push(text);
-        return pool.query(text, values);
+      query: ((query: string | pg.QueryConfig, values?: unknown[]) => {
+        statements.push(typeof query === 'string' ? query : query.text);
+        return pool.query(query, values);
       }) as Queryable['query'],
     };
     for (let index = 0; index < 30; index += 1)

@@ -41,6 +41,20 @@ describe('UsageRecorder', () => {
     ]);
   });
 
+  it('recordEach notes one read per key given (a key twice: two reads), at one instant', async () => {
+    const { recorder, writes, advance, at } = harness();
+    recorder.record('radiohead');
+    advance(2);
+    recorder.recordEach(['radiohead', 'bjork', 'radiohead']);
+    expect(await recorder.flushDue()).toBe(2);
+    expect(writes).toEqual([
+      [
+        { key: 'radiohead', lastUsedAt: at(2), uses: 3 },
+        { key: 'bjork', lastUsedAt: at(2), uses: 1 },
+      ],
+    ]);
+  });
+
   it('writes an entry at most once per hour, and writes it again once the hour is over', async () => {
     const { recorder, writes, advance, at } = harness();
     recorder.record('a');

@@ -44,7 +44,16 @@ export class UsageRecorder<K extends string> {
 
   /** Notes one read (or `uses` reads) of the entry now. Never does I/O. */
   record(key: K, uses = 1): void {
+    this.add(key, this.clock().getTime(), uses);
+  }
+
+  /** Notes one read of each key (a key twice: two reads), all at one instant: a lookup's answers, with one clock reading. */
+  recordEach(keys: readonly K[]): void {
     const now = this.clock().getTime();
+    for (const key of keys) this.add(key, now, 1);
+  }
+
+  private add(key: K, now: number, uses: number): void {
     const entry = this.pending.get(key);
     if (entry === undefined) this.pending.set(key, { lastUsedAt: now, uses });
     else {

@@ -6,7 +6,11 @@
 import type { AlbumEntry } from '../../cache/storage/album-cache.ts';
 import { lookupAlbums } from '../../cache/use-cases/lookups/lookup-albums.ts';
 import { lookupArtists } from '../../cache/use-cases/lookups/lookup-artists.ts';
-import { type LookupResult, MAX_LOOKUP_NAMES } from '../../cache/use-cases/lookups/lookup-outcome.ts';
+import {
+  type CacheReadKind,
+  type LookupResult,
+  MAX_LOOKUP_NAMES,
+} from '../../cache/use-cases/lookups/lookup-outcome.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -30,18 +34,24 @@ function checkCount(count: number, field: string): void {
   }
 }
 
+// The hit-rate counts and the usage of a whole answer go in one call each, not one per name.
 function noteLookups<Row extends object>(
   context: GraphQLContext,
   results: Array<LookupResult<Row>>,
-  record: (row: Row) => void,
+  recordEntries: (rows: Row[]) => void,
 ): void {
+  const reads: Record<CacheReadKind, number> = { hit: 0, stale: 0, miss: 0 };
+  const entries: Row[] = [];
   for (const result of results) {
-    if (result.read !== null) context.usage?.recordRead(result.read);
+    if (result.read !== null) reads[result.read] += 1;
     if (result.entry !== null) {
-      record(result.entry);
+      entries.push(result.entry);
       rememberWaits(result.entry, result.waits);
     }
   }
+  for (const read of ['hit', 'stale', 'miss'] as const)
+    if (reads[read] > 0) context.usage?.recordRead(read, reads[read]);
+  recordEntries(entries);
 }
 
 builder.mutationFields((t) => ({
@@ -68,7 +78,7 @@ builder.mutationFields((t) => ({
         },
         args.names,
       );
-      noteLookups(context, results, (row) => context.usage?.recordArtist(row.nameKey));
+      noteLookups(context, results, (rows) => context.usage?.recordArtists(rows.map((row) => row.nameKey)));
       return results.map((result) => result.entry);
     },
   }),
@@ -89,7 +99,7 @@ builder.mutationFields((t) => ({
         },
         args.albums,
       );
-      noteLookups<AlbumEntry>(context, results, (row) => context.usage?.recordAlbum(row));
+      noteLookups<AlbumEntry>(context, results, (rows) => context.usage?.recordAlbums(rows));
       return results.map((result) => result.entry);
     },
   }),

@@ -72,6 +72,16 @@ export class UsageTracker {
     this.artists.record(nameKey, uses);
   }
 
+  /** One read of each artist a lookup answered, in one go. */
+  recordArtists(nameKeys: readonly string[]): void {
+    this.artists.recordEach(nameKeys);
+  }
+
+  /** One read of each album a lookup answered, in one go. */
+  recordAlbums(keys: readonly AlbumKey[]): void {
+    this.albums.recordEach(keys.map(albumKeyString));
+  }
+
   recordAlbum(key: AlbumKey, uses = 1): void {
     this.albums.record(albumKeyString(key), uses);
   }
