@@ -63,9 +63,9 @@ builder.queryFields((t) => ({
         const scope = { now: context.now, tiers: context.config.refresh };
         const filter = entryFilterOf(args.filter);
         const prisma = context.db.prisma;
-        // A forward page of one genre comes from the genre index; backward pages keep the listing's query.
+        // A forward page of one genre comes from the genre index; pages before a cursor keep the listing's query.
         const { take, cursor: _cursor, skip: _skip, ...selection } = query;
-        if (take > 0) {
+        if (take > 0 && (args.before === null || args.before === undefined)) {
           const page = await pageInIdOrder(
             () => artistGenrePageIds(prisma, filter, after, take, scope),
             (ids) => prisma.artistCache.findMany({ ...selection, where: { id: { in: ids } } }),
