@@ -201,6 +201,15 @@ function explainingQueryable(client: pg.PoolClient, plans: PlanNode[]): Queryabl
   return { query: query as Queryable['query'] };
 }
 
+const DELTAS_MIGRATION = '20261207010000_counter_deltas';
+
+/** Undoes the deltas' migration (its tables, views and functions), so that older migrations can be replayed before it. */
+async function dropCounterDeltas(client: pg.PoolClient): Promise<void> {
+  await client.query('DROP VIEW cache_facet_count_entries, cache_time_bucket_entries');
+  await client.query('DROP TABLE cache_facet_count_deltas, cache_time_bucket_deltas');
+  await client.query('DROP FUNCTION cache_counter_deltas_fold, cache_counter_fold_lock');
+}
+
 describe('cache statistics', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
 
@@ -313,6 +322,43 @@ describe('cache statistics', () => {
     await db.pool.query(SEED_ALBUMS, [NOW, 8_000]);
   });
 
+  it('make no writer wait for another transaction that changed the same counters, and fold their changes', async () => {
+    const insert = `INSERT INTO artist_cache (name_key, name, genres, source, status, expires_at)
+                    VALUES ($1, $1, ARRAY['rock'], ARRAY['plex'], 'ok', $2)`;
+    const expires = new Date(NOW.getTime() + 2 * DAY);
+    const open = await db.pool.connect();
+    const writer = await db.pool.connect();
+    try {
+      // An open transaction has counted an entry with the genre, source, status and expiry day of
+      // every write below.
+      await open.query('BEGIN');
+      await open.query(insert, ['held-open', expires]);
+      // Each write would queue behind it on a shared counter row; lock_timeout makes that an error.
+      await writer.query(`SET lock_timeout = '3s'`);
+      for (let i = 0; i < 70; i++) await writer.query(insert, [`beside-open-${i}`, expires]);
+      await writer.query(`UPDATE artist_cache SET status = 'partial' WHERE name_key LIKE 'beside-open-%'`);
+      await writer.query(`DELETE FROM artist_cache WHERE name_key = 'beside-open-0'`);
+      await open.query('ROLLBACK');
+      expect(await getCacheStatistics(db.pool, NOW, config)).toEqual(await expectedStatistics(db.pool, NOW));
+
+      // Folded every 64th write statement: 130 more statements leave fewer delta rows than they wrote.
+      for (let i = 0; i < 130; i++) await writer.query(insert, [`folded-${i}`, expires]);
+      const deltas = async () =>
+        Number((await db.pool.query('SELECT count(*) FROM cache_time_bucket_deltas')).rows[0].count);
+      expect(await deltas()).toBeLessThan(130);
+      expect(await getCacheStatistics(db.pool, NOW, config)).toEqual(await expectedStatistics(db.pool, NOW));
+      // A fold moves every delta into the counters and changes no figure.
+      expect((await db.pool.query('SELECT cache_counter_deltas_fold() AS folded')).rows[0].folded).toBe(true);
+      expect(await deltas()).toBe(0);
+      expect(Number((await db.pool.query('SELECT count(*) FROM cache_facet_count_deltas')).rows[0].count)).toBe(0);
+      expect(await getCacheStatistics(db.pool, NOW, config)).toEqual(await expectedStatistics(db.pool, NOW));
+    } finally {
+      await open.query('ROLLBACK').catch(() => undefined);
+      open.release();
+      writer.release();
+    }
+  });
+
   it('are rebuilt exactly by recountFacetCounts after writes that bypassed the triggers', async () => {
     await db.pool.query('ALTER TABLE artist_cache DISABLE TRIGGER USER');
     try {
@@ -336,11 +382,14 @@ describe('cache statistics', () => {
       readFile(new URL(`../../prisma/migrations/${name}/migration.sql`, import.meta.url), 'utf8');
     const facetsMigration = await migration('20261126020000_cache_stats');
     const sourceArrayMigration = await migration('20261203010000_source_array');
+    const deltasMigration = await migration(DELTAS_MIGRATION);
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
-      // Back to the state before both migrations (with the current rows): source as comma-joined text,
-      // no counters. Then the counters' migration (its backfill counts the text), then the array migration.
+      // Back to the state before the three migrations (with the current rows): source as comma-joined
+      // text, no counters. Then the counters' migration (its backfill counts the text), the array
+      // migration, and the deltas' migration.
+      await dropCounterDeltas(client);
       await client.query('DROP TABLE cache_facet_counts');
       await client.query('DROP FUNCTION cache_facet_counts_apply, cache_facet_counts_reset CASCADE');
       for (const table of ['artist_cache', 'album_cache']) {
@@ -357,6 +406,7 @@ describe('cache statistics', () => {
       await client.query('DROP FUNCTION cache_source_text');
       await client.query(facetsMigration);
       await client.query(sourceArrayMigration);
+      await client.query(deltasMigration);
       expect(await getCacheStatistics(client, NOW, config)).toEqual(await expectedStatistics(client, NOW));
     } finally {
       await client.query('ROLLBACK');
@@ -365,17 +415,19 @@ describe('cache statistics', () => {
   });
 
   it('are backfilled by the day-bucket migration from rows that existed before it', async () => {
-    const sql = await readFile(
-      new URL('../../prisma/migrations/20261202060000_statistics_buckets/migration.sql', import.meta.url),
-      'utf8',
-    );
+    const migration = (name: string) =>
+      readFile(new URL(`../../prisma/migrations/${name}/migration.sql`, import.meta.url), 'utf8');
+    const bucketsMigration = await migration('20261202060000_statistics_buckets');
+    const deltasMigration = await migration(DELTAS_MIGRATION);
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
+      await dropCounterDeltas(client);
       await client.query('DROP TABLE cache_time_buckets');
       await client.query('DROP SEQUENCE cache_statistics_generation');
       await client.query('DROP FUNCTION cache_time_buckets_apply, cache_time_buckets_reset, cache_time_bucket CASCADE');
-      await client.query(sql);
+      await client.query(bucketsMigration);
+      await client.query(deltasMigration);
       expect(await getCacheStatistics(client, NOW, config)).toEqual(await expectedStatistics(client, NOW));
     } finally {
       await client.query('ROLLBACK');

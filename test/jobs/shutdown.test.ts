@@ -171,6 +171,10 @@ describe('an artist whose entry is still being written when the stop lands', () 
           ).rows[0].count,
         );
       await expect.poll(waitingWrites, { timeout: 20_000, interval: 20 }).toBe(1);
+      // The artists after it are written meanwhile: no writer waits on another's counters.
+      const committed = async () => Number((await pool.query('SELECT count(*) FROM artist_cache')).rows[0].count);
+      await expect.poll(committed, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+      expect(await waitingWrites()).toBe(1);
       // From here every provider takes a minute to answer: the stop lands on other artists waiting for one.
       for (const sim of providerSimulators(harness)) sim.faults.set({ latencyMs: 60_000 });
       shutdown.abort();
@@ -188,7 +192,7 @@ describe('an artist whose entry is still being written when the stop lands', () 
       expect(outcome.outcome).toBe('requeued');
 
       // Every stored artist is counted, the one written after the stop included, and its position is done.
-      const stored = Number((await pool.query('SELECT count(*) FROM artist_cache')).rows[0].count);
+      const stored = await committed();
       const interrupted = await getRun(prisma, run.id);
       expect(interrupted?.status).toBe('queued');
       expect(stored).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,7 @@
 // Statistics of artist_cache or album_cache in one statement (one snapshot, so the figures add up), in
 // time independent of the table's size. What does not depend on the clock (total, status, source,
-// genres) is read from cache_facet_counts; what does (freshness, tiers) from the day buckets of
+// genres) is read from cache_facet_counts (with the changes not folded into it yet: a few rows per
+// value, summed); what does (freshness, tiers) from the day buckets of
 // cache_time_buckets plus a range scan of the one day each bound falls in (time-buckets.ts). Both are
 // kept by triggers per write statement.
 // Raw SQL: a dozen scalar subqueries over counters, buckets and index ranges in one statement (one
@@ -31,9 +32,11 @@ SELECT ${countUpTo(expires, '$1', true)} AS "expired",
        ${countUpTo(used, '$4', false)} AS "usedBeforeWarm",
        ${countNull(used)} AS "neverUsed",
        (SELECT coalesce(jsonb_agg(jsonb_build_array(facet, value, entries)), '[]')
-          FROM cache_facet_counts WHERE entity = $5 AND facet IN ('status', 'source') AND entries > 0) AS "facets",
+          FROM (SELECT facet, value, sum(entries)::int AS entries FROM cache_facet_count_entries
+                 WHERE entity = $5 AND facet IN ('status', 'source') GROUP BY facet, value HAVING sum(entries) > 0) AS facets) AS "facets",
        (SELECT coalesce(jsonb_agg(jsonb_build_array(value, entries) ORDER BY entries DESC, value COLLATE "C"), '[]')
-          FROM (SELECT value, entries FROM cache_facet_counts WHERE entity = $5 AND facet = 'genre' AND entries > 0
+          FROM (SELECT value, sum(entries)::int AS entries FROM cache_facet_count_entries WHERE entity = $5 AND facet = 'genre'
+                 GROUP BY value HAVING sum(entries) > 0
                  ORDER BY entries DESC, value COLLATE "C" LIMIT $6) AS top) AS "topGenres"`;
 }
 

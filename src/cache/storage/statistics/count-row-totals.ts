@@ -1,5 +1,5 @@
 // Row counts of the tables without expiry (audio_features, job_runs), from the counters their triggers
-// keep in cache_time_buckets (measure `rows`): no count(*) that reads a whole table.
+// keep in cache_time_buckets (measure `rows`, with the changes not folded yet): no count(*) that reads a whole table.
 // Raw SQL: a sum over counter rows filtered by measure, one statement and one snapshot.
 import type { Queryable } from '../../../db/queryable.ts';
 
@@ -11,7 +11,7 @@ export interface RowTotals {
 const STATEMENT = `
 SELECT coalesce(sum(entries) FILTER (WHERE entity = 'audio_features'), 0)::int AS "audioFeatures",
        coalesce(sum(entries) FILTER (WHERE entity = 'job_runs'), 0)::int AS "jobRuns"
-  FROM cache_time_buckets WHERE entity IN ('audio_features', 'job_runs') AND measure = 'rows'`;
+  FROM cache_time_bucket_entries WHERE entity IN ('audio_features', 'job_runs') AND measure = 'rows'`;
 
 export async function countRowTotals(db: Queryable): Promise<RowTotals> {
   const { rows } = await db.query<RowTotals>(STATEMENT);

@@ -1,4 +1,4 @@
-// Rebuilds cache_facet_counts and cache_time_buckets from the rows. The triggers keep it exact on their own; this is for after a
+// Rebuilds cache_facet_counts and cache_time_buckets from the rows (and empties their deltas). The triggers keep it exact on their own; this is for after a
 // bulk load with triggers disabled (session_replication_role = replica, DISABLE TRIGGER) or a restore
 // that skipped them. Writers wait while it runs; readers do not.
 // Raw SQL: a table lock and INSERT … SELECT rebuilds over whole tables, which Prisma has no API for.
@@ -34,8 +34,12 @@ export async function recountFacetCounts(pool: pg.Pool): Promise<number> {
     await client.query('BEGIN');
     // SHARE mode blocks writes (whose triggers would change the counters under us) but not reads.
     await client.query('LOCK TABLE artist_cache, album_cache, track_cache, audio_features, job_runs IN SHARE MODE');
+    // A fold in progress (a writer's, before the table lock) has ended; none starts until COMMIT.
+    await client.query('SELECT pg_advisory_xact_lock(cache_counter_fold_lock())');
     await client.query('DELETE FROM cache_facet_counts');
+    await client.query('DELETE FROM cache_facet_count_deltas');
     await client.query('DELETE FROM cache_time_buckets');
+    await client.query('DELETE FROM cache_time_bucket_deltas');
     const facets = await client.query(RECOUNT);
     const buckets = await client.query(RECOUNT_BUCKETS);
     // Readers of the shared statistics see a new change number, so they compute again.
