@@ -309,7 +309,7 @@ function buildConfig(env: z.output<typeof environmentSchema>, cwd: string) {
       albumWarm: env.ALBUM_WARM_CONCURRENCY,
       worker: env.WORKER_CONCURRENCY,
     },
-    /** A process silent this long is taken for dead: its jobs are unlocked and retried elsewhere. */
+    /** A process silent this long with its database session gone is taken for dead: its jobs are unlocked and retried elsewhere. */
     workerStaleMs: env.WORKER_STALE_SECONDS * 1000,
     refresh: {
       lookaheadDays: env.REFRESH_LOOKAHEAD_DAYS,

@@ -1,11 +1,14 @@
 // Live linernotes processes register in PostgreSQL and beat every few seconds. Any of them sweeps
 // away processes that stopped beating and unlocks their graphile-worker jobs at once (graphile-worker
-// alone would wait four hours), so a run whose worker died is retried by a live one.
+// alone would wait four hours), so a run whose worker died is retried by a live one. Each process
+// also holds a session-level advisory lock on a connection of its own for as long as it lives: a
+// silent process whose session is still open is frozen or stalled, not dead, and keeps its runs
+// (release-jobs.ts).
 // Raw SQL for the beat: heartbeat_at is the database's now(), one clock for every process (a client-side
 // date would let a skewed host clock make a live process look dead).
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type pg from 'pg';
+import pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { releaseJobsOfProcesses, sweepDeadProcesses } from '../jobs/engine/runs/release-jobs.ts';
 import type { Logger } from '../logger.ts';
@@ -28,6 +31,8 @@ export class ProcessRegistry {
   /** When a beat last failed (0: never), in this process's clock. */
   private lastFailedBeatAt = 0;
   private recorded: Promise<void> = Promise.resolve();
+  /** The connection holding this process's liveness lock; undefined until taken, or after the connection was lost. */
+  private livenessConnection: pg.Client | undefined;
 
   private readonly pool: pg.Pool;
 
@@ -47,6 +52,7 @@ export class ProcessRegistry {
       `INSERT INTO worker_processes (id, hostname, pid, started_at, heartbeat_at) VALUES ($1, $2, $3, now(), now())`,
       [this.id, os.hostname(), process.pid],
     );
+    await this.holdLiveness();
     await this.beat();
     this.timer = setInterval(() => {
       this.beating = this.beating.then(() => this.beat());
@@ -68,8 +74,36 @@ export class ProcessRegistry {
     await this.recorded;
   }
 
+  /**
+   * Takes the liveness lock on a connection of its own, or takes it again after that connection was
+   * lost (a database restart). Not taken yet (a sweep is testing the key this instant): the next beat
+   * tries again, and the heartbeat alone keeps the process alive meanwhile.
+   */
+  private async holdLiveness(): Promise<void> {
+    if (this.livenessConnection) return;
+    const connection = new pg.Client(this.pool.options);
+    connection.on('error', (error) => {
+      this.logger.debug({ error: error.message }, 'liveness connection closed');
+      if (this.livenessConnection === connection) this.livenessConnection = undefined;
+    });
+    try {
+      await connection.connect();
+      const { rows } = await connection.query<{ held: boolean }>('SELECT worker_process_hold_liveness($1) AS held', [
+        this.id,
+      ]);
+      if (rows[0]?.held) {
+        this.livenessConnection = connection;
+        return;
+      }
+    } catch (error) {
+      this.logger.warn({ error: (error as Error).message }, 'could not take the liveness lock');
+    }
+    await connection.end().catch(() => undefined);
+  }
+
   private async beat(): Promise<void> {
     try {
+      await this.holdLiveness();
       await this.pool.query(
         `INSERT INTO worker_processes (id, hostname, pid, heartbeat_at, graphile_worker_ids)
          VALUES ($1, $2, $3, now(), $4)
@@ -123,5 +157,8 @@ export class ProcessRegistry {
       );
     }
     await this.pool.query('DELETE FROM worker_processes WHERE id = $1', [this.id]).catch(() => undefined);
+    const connection = this.livenessConnection;
+    this.livenessConnection = undefined;
+    await connection?.end().catch(() => undefined);
   }
 }

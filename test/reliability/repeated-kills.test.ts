@@ -6,7 +6,7 @@
 // The kill moments come from a seeded generator. The seed is printed first; RELIABILITY_KILL_SEED=<n>
 // replays a failure with the same kill moments.
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { albumKeyOf, albumKeyString } from '../../src/cache/policy/entry-keys.ts';
 import { parseConfig } from '../../src/config.ts';
 import { normaliseNameKey } from '../../src/enrichment/text-keys.ts';
@@ -143,6 +143,12 @@ describe('a scheduled warm of 300 artists whose worker is killed at random momen
 
   it('ends with both runs succeeded, every entry stored once as a warm without kills stores it', async () => {
     process.stdout.write(`[reliability] repeated kills: seed=${SEED} (RELIABILITY_KILL_SEED replays it)\n`);
+    // What each worker logged, for the failure at hand (a run restarted without a kill shows here).
+    onTestFailed(() => {
+      fleet.outputs().forEach((output, index) => {
+        process.stdout.write(`[reliability] worker ${index + 1} of the repeated kills:\n${output}\n`);
+      });
+    });
     const { pool } = harness.db;
     const random = seededRandom(SEED);
     const startedAt = Date.now();

@@ -56,10 +56,15 @@ export async function releaseJobsOfProcesses(
   return await announceFinished(db, released);
 }
 
+/** A process silent this many stale periods is taken for dead even with its database session open (hung). */
+const HUNG_AFTER_STALE_PERIODS = 10;
+
 /**
- * Deregisters the processes silent for longer than `staleAfterMs` and releases their runs, in one
- * transaction: if anything fails, they stay registered and the next sweep tries again; two processes
- * sweeping at once release each dead one once (the second finds the rows gone).
+ * Deregisters the dead processes and releases their runs, in one transaction: if anything fails, they
+ * stay registered and the next sweep tries again; two processes sweeping at once release each dead one
+ * once (the second finds the rows gone). Dead: silent for longer than `staleAfterMs` with the session
+ * that held its liveness lock gone, or silent for HUNG_AFTER_STALE_PERIODS of them whatever its session.
+ * A process frozen with its session open (an overloaded machine) keeps its runs until it thaws.
  */
 export async function sweepDeadProcesses(
   db: RunDatabase,
@@ -67,9 +72,15 @@ export async function sweepDeadProcesses(
 ): Promise<{ dead: DeadProcess[] } & ReleaseResult> {
   const swept = await db.prisma.$transaction(async (tx) => {
     // Raw: Prisma's deleteMany returns no rows, and the rows deleted are the processes to release.
+    // The session test runs only on the silent ones (the CTE is materialised first).
     const rows = await tx.$queryRaw<Array<{ id: string; graphile_worker_ids: string[] | null }>>`
-      DELETE FROM worker_processes WHERE heartbeat_at < now() - make_interval(secs => ${staleAfterMs}::double precision / 1000)
-      RETURNING id, graphile_worker_ids`;
+      WITH silent AS MATERIALIZED (
+        SELECT id, heartbeat_at < now() - make_interval(secs => ${staleAfterMs * HUNG_AFTER_STALE_PERIODS}::double precision / 1000) AS hung
+          FROM worker_processes
+         WHERE heartbeat_at < now() - make_interval(secs => ${staleAfterMs}::double precision / 1000))
+      DELETE FROM worker_processes p USING silent
+       WHERE p.id = silent.id AND (silent.hung OR worker_process_session_gone(p.id))
+      RETURNING p.id, p.graphile_worker_ids`;
     const dead = rows.map((row) => ({ id: row.id, graphileWorkerIds: row.graphile_worker_ids ?? [] }));
     if (dead.length === 0) return { dead, resumable: [], failed: [], finished: [] };
     const released = await releaseWithin(
