@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { SharedCacheStatistics } from '../cache/use-cases/statistics/shared-statistics.ts';
 import { armorPlugin } from './armor.ts';
@@ -21,6 +20,7 @@ import { createEntryPointReads } from '../cache/use-cases/entry-point-reads.ts';
 import { readAccessPlugin } from './read-access.ts';
 import { MAX_REQUEST_BODY_BYTES, requestParametersPlugin } from './request-parameters.ts';
 import { schema } from './schema.ts';
+import { graphiqlHtml } from '../server/graphiql-page.ts';
 
 /**
  * What the HTTP server hands yoga with each request: the Node request (its socket's peer address
@@ -59,8 +59,9 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
     graphqlEndpoint: GRAPHQL_PATH,
     // GraphiQL subscribes over graphql-ws on the same path; plain clients may use SSE instead.
     graphiql: { title: 'linernotes', subscriptionsProtocol: 'WS' },
-    // GraphiQL's scripts are served from this package, not a CDN, so it works on a machine offline.
-    renderGraphiQL,
+    // GraphiQL's scripts are served from this package, not a CDN, so it works on a machine offline
+    // (the page sendGraphiQL serves, rendered once in a worker thread).
+    renderGraphiQL: graphiqlHtml,
     landingPage: false,
     // No field takes a file: a multipart body is refused (415) instead of being parsed for uploads.
     multipart: false,

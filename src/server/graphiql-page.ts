@@ -1,13 +1,17 @@
 // GraphiQL at /graphql for a browser, served by linernotes itself rather than by yoga: the page
 // inlines all of GraphiQL's scripts and fonts (about 9 MB, no CDN, so it works offline), so it is
 // rendered once, compressed once (brotli about 1.9 MB, gzip 2.4 MB, whichever the browser takes), and
-// revalidated by ETag, so a reload costs a 304. node:zlib compresses off the event loop (its thread
-// pool); no package is needed for one fixed page.
-import { createHash } from 'node:crypto';
+// revalidated by ETag, so a reload costs a 304. The rendering runs in a worker thread that exits when
+// done: the package holding GraphiQL is a 9 MB script, which loaded in this process would keep about
+// 30 MB of heap (its source and its string) for as long as the process lives, for a page most
+// processes never serve. node:zlib is enough to compress one fixed page.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { Worker } from 'node:worker_threads';
+import { gunzip } from 'node:zlib';
+
+const gunzipAsync = promisify(gunzip);
 
 /** What GraphiQL opens on: what linernotes is, and one of each thing to try. */
 export const GRAPHIQL_DEFAULT_DOCUMENT = `# linernotes: a metadata cache for Plex music libraries. Genres, moods, play statistics and
@@ -44,33 +48,50 @@ subscription FollowWarm($id: ID!) {
 }
 `;
 
+/** The page compressed both ways; a client that takes neither gets the gzip one decompressed (rare). */
 interface RenderedPage {
   etag: string;
-  identity: Buffer;
   br: Buffer;
   gzip: Buffer;
 }
 
 let page: Promise<RenderedPage> | undefined;
 
+/** The package's CommonJS entry, which the worker requires by path (bare names resolve from here, not from it). */
+const RENDER_GRAPHIQL_MODULE = createRequire(import.meta.url).resolve('@graphql-yoga/render-graphiql');
+
+// The worker's code, evaluated as CommonJS. Brotli quality 6: under a second, within 3% of quality 9
+// (which takes three times as long).
+const RENDER_IN_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const zlib = require('node:zlib');
+const { renderGraphiQL } = require(workerData.module);
+const identity = Buffer.from(renderGraphiQL(workerData.options), 'utf8');
+const br = zlib.brotliCompressSync(identity, {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 6, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+});
+const gzip = zlib.gzipSync(identity, { level: 6 });
+const etag = require('node:crypto').createHash('sha256').update(identity).digest('base64url').slice(0, 27);
+parentPort.postMessage({ etag, br, gzip }, [br.buffer, gzip.buffer]);
+`;
+
 async function render(): Promise<RenderedPage> {
-  const identity = Buffer.from(
-    renderGraphiQL({ title: 'linernotes', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_DOCUMENT }),
-    'utf8',
-  );
-  // Brotli quality 6: under a second, within 3% of quality 9 (which takes three times as long).
-  const [br, gzipped] = await Promise.all([
-    promisify(brotliCompress)(identity, {
-      params: { [zlib.BROTLI_PARAM_QUALITY]: 6, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length },
-    }),
-    promisify(gzip)(identity, { level: 6 }),
-  ]);
-  return {
-    etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`,
-    identity,
-    br,
-    gzip: gzipped,
-  };
+  const worker = new Worker(RENDER_IN_WORKER, {
+    eval: true,
+    workerData: {
+      module: RENDER_GRAPHIQL_MODULE,
+      options: { title: 'linernotes', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_DOCUMENT },
+    },
+  });
+  const rendered = await new Promise<{ etag: string; br: Uint8Array; gzip: Uint8Array }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the GraphiQL renderer exited with code ${code}`)));
+  });
+  await worker.terminate();
+  // The compressed pages' memory was handed over (transferred), not copied.
+  const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { etag: `"${rendered.etag}"`, br: view(rendered.br), gzip: view(rendered.gzip) };
 }
 
 /**
@@ -78,8 +99,17 @@ async function render(): Promise<RenderedPage> {
  * start: most processes, and every test server, never serve it.
  */
 function prepareGraphiQL(): Promise<RenderedPage> {
-  page ??= render();
+  page ??= render().catch((error: unknown) => {
+    // Not kept: the next request tries again.
+    page = undefined;
+    throw error;
+  });
   return page;
+}
+
+/** The page's HTML, for yoga's own GraphiQL route (a request that reaches yoga rather than sendGraphiQL). */
+export async function graphiqlHtml(): Promise<string> {
+  return (await gunzipAsync((await prepareGraphiQL()).gzip)).toString('utf8');
 }
 
 /** Yoga's rule: a GET that accepts HTML is a browser asking for GraphiQL. */
@@ -119,7 +149,7 @@ export async function sendGraphiQL(request: IncomingMessage, response: ServerRes
     return;
   }
   const encoding = acceptedEncoding(request.headers['accept-encoding']);
-  const body = encoding ? rendered[encoding] : rendered.identity;
+  const body = encoding ? rendered[encoding] : await gunzipAsync(rendered.gzip);
   response.writeHead(200, {
     ...headers,
     ...(encoding ? { 'content-encoding': encoding } : {}),

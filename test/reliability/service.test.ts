@@ -2,7 +2,7 @@
 // and the CLI, a short soak of readers while a worker executes what was queued, and a search of every
 // log line, response, error and job_runs row for the installation's secrets.
 import type { Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { JobKind } from '../../src/types.ts';
 import { type CliResult, type RunningCli, runCli, startCli } from '../support/cli.ts';
 import { type GraphQLResponse, httpQuery, sseCollect, wsClient, wsCollect } from '../support/graphql-clients.ts';
@@ -98,6 +98,14 @@ describe('linernotes processes under load', () => {
   };
 
   it(`${STARTS_PER_KIND} simultaneous starts of every kind through HTTP, graphql-ws and the CLI never make two active runs`, async () => {
+    // The API process's errors (the cause behind an "Unexpected error." answer), for the failure at hand.
+    onTestFailed(() => {
+      const errors = api
+        .output()
+        .split('\n')
+        .filter((line) => /"level":(50|60)/.test(line));
+      process.stdout.write(`[reliability] API errors during the starts:\n${errors.join('\n')}\n`);
+    });
     // One socket per kind: 25 operations each, within the per-connection bound.
     const sockets = new Map(
       KINDS.map((kind) => [kind, wsClient(apiUrl, { authorization: `Bearer ${SECRETS.API_TOKEN}` })]),
