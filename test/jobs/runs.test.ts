@@ -156,15 +156,15 @@ describe('job runs', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE job_runs IN ACCESS EXCLUSIVE MODE');
       const starting = startQueuedRun(db.prisma, { kind: 'audio-features-sync', trigger: 'api', options: {} });
-      // The start has begun its transaction and waits on the lock (seen from another session: within a
-      // transaction pg_stat_activity is a snapshot). Its findFirst is the waiting query with a LIMIT.
+      // The start has begun and waits on the lock (seen from another session: within a transaction
+      // pg_stat_activity is a snapshot). Its call of job_run_queue is the waiting query.
       await expect
         .poll(
           async () =>
             (
               await db.pool.query<{ count: number }>(
                 `SELECT count(*)::int AS count FROM pg_stat_activity
-                  WHERE wait_event_type = 'Lock' AND query ILIKE '%job_runs%' AND query ILIKE '%LIMIT%'`,
+                  WHERE wait_event_type = 'Lock' AND query ILIKE '%job_run_queue%'`,
               )
             ).rows[0]?.count,
           { timeout: 20_000, interval: 50 },

@@ -44,35 +44,22 @@ export interface QueuedRunRequest {
 }
 
 /**
- * Queues a run through graphile-worker, or returns the active run of that kind. created_at is taken
- * after the lock, in this process: the column's SQL default, now(), is the transaction's start, before
- * a wait for the lock, and could predate the end of the run it waited behind.
+ * Queues a run through graphile-worker, or returns the active run of that kind: the lock, the check,
+ * the row and the job in one statement (the SQL function job_run_queue, whose migration says why).
  */
 export async function startQueuedRun(prisma: PrismaClient, request: QueuedRunRequest): Promise<StartRunResult> {
-  return await prisma.$transaction((tx) => queueRunWithin(tx, request), RUN_TRANSACTION);
+  return await queueRunWithin(prisma, request);
 }
 
 /** startQueuedRun inside a transaction the caller holds (e.g. the one that ends the run this one follows). */
 export async function queueRunWithin(tx: RunClient, request: QueuedRunRequest): Promise<StartRunResult> {
-  const existing = await lockKind(tx, request.kind);
-  if (existing) return { run: existing, created: false };
-  const inserted = await tx.jobRun.create({
-    data: {
-      kind: request.kind,
-      status: 'queued',
-      trigger: request.trigger,
-      options: asJson(request.options),
-      createdAt: new Date(),
-    },
-    select: { id: true },
-  });
-  // Raw: graphile-worker's public SQL API; the job commits (or not) with the run.
-  const [job] = await tx.$queryRaw<Array<{ id: string }>>`
-    SELECT id::text AS id FROM graphile_worker.add_job(
-      ${request.kind}, ${JSON.stringify({ runId: inserted.id })}::json,
-      max_attempts => ${request.maxAttempts ?? 5}::int, job_key => ${`run:${request.kind}`})`;
-  const run = await tx.jobRun.update({ where: { id: inserted.id }, data: { workerJobId: job?.id ?? null } });
-  return { run, created: true };
+  // Raw: a function call, which Prisma has no API for.
+  const [queued] = await tx.$queryRaw<Array<{ run_id: number; created: boolean }>>`
+    SELECT run_id, created FROM job_run_queue(
+      ${request.kind}, ${request.trigger}::job_trigger, ${JSON.stringify(request.options)}::jsonb, ${request.maxAttempts ?? 5}::int)`;
+  if (!queued) throw new Error(`job_run_queue returned no run for ${request.kind}`);
+  const run = await tx.jobRun.findUniqueOrThrow({ where: { id: queued.run_id } });
+  return { run, created: queued.created };
 }
 
 /**
