@@ -14,6 +14,7 @@ import {
   type EntryChangeFieldsFragment,
 } from '../../src/generated/graphql.ts';
 import { runJobNow } from '../../src/jobs/start-job.ts';
+import { createTestDatabase } from '../support/database.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { httpQuery, wsClient } from '../support/graphql-clients.ts';
 import { type ApiServer, startApiServer } from './support/api-server.ts';
@@ -208,6 +209,25 @@ describe('the change feed', () => {
     expect(late.changes).toHaveLength(Number(moods.rows[0]?.n));
     expect(late.changes.some((change) => change.key.nameKey === 'bjork')).toBe(true);
     cursor = late.cursor;
+  });
+
+  it('is not held back by a transaction open in another database of the same server', async () => {
+    const neighbour = await createTestDatabase();
+    const open = new pg.Client({ connectionString: neighbour.url });
+    await open.connect();
+    try {
+      // Another application's long transaction, with a transaction id older than the change below.
+      await open.query('BEGIN');
+      await open.query('SELECT pg_current_xact_id()');
+      await harness.db.pool.query(`UPDATE artist_cache SET moods = ARRAY['Beside'] WHERE name_key = 'bjork'`);
+      const passed = await syncAll(api.url, cursor);
+      expect(passed.changes.map((change) => change.key.nameKey)).toEqual(['bjork']);
+      cursor = passed.cursor;
+    } finally {
+      await open.query('ROLLBACK').catch(() => undefined);
+      await open.end();
+      await neighbour.drop();
+    }
   });
 
   it('streams over graphql-ws: replays from the cursor, then each new change live', async () => {

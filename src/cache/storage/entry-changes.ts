@@ -1,13 +1,29 @@
 // Reads of the change feed: entry_changes, one row per entry, written only by the entry tables' triggers.
-// Raw because the horizon is the reading statement's own snapshot (pg_snapshot_xmin of pg_current_snapshot),
-// which Prisma cannot express, and the page, its horizon and "is anything held back" must come from that
+// Raw because the horizon comes from the reading statement's own snapshot (pg_current_snapshot), which
+// Prisma cannot express, and the page, its horizon and "is anything held back" must come from that
 // one snapshot.
 //
 // A position is (transaction id, sequence): the feed's order. Only rows written by transactions below the
-// snapshot's xmin are answered; every transaction below it has ended, so nothing can later commit at or
+// horizon are answered; every transaction of this database below it has ended, so nothing can later commit at or
 // before a position handed out (the migration 20261205060000_entry_changes says why this order and not
 // the bare sequence).
 import type { Queryable } from '../../db/queryable.ts';
+
+// The horizon: the oldest transaction still in progress in the statement's snapshot that could write
+// this database's tables. The snapshot's own xmin is the oldest of the whole server, so an open
+// transaction in any other database on it (another application's, a psql session) would hold the feed
+// back for as long as it stays open. A transaction that pg_stat_activity shows in another database is
+// left out (a session cannot write another database); one it does not show (ended since the snapshot,
+// prepared, or another role's whose details are hidden) counts, which can only hold the feed back, never
+// let it pass a change. backend_xid is 32 bits: the xid8 values of the snapshot compare by their low 32.
+const HORIZON = `
+SELECT coalesce(
+         (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snapshot) AS x
+           WHERE x::text::bigint % 4294967296 NOT IN (
+                 SELECT a.backend_xid::text::bigint FROM pg_stat_activity a
+                  WHERE a.backend_xid IS NOT NULL AND a.datname IS NOT NULL AND a.datname <> current_database())),
+         pg_snapshot_xmax(s.snapshot)::text::bigint) AS xmin
+  FROM (SELECT pg_current_snapshot() AS snapshot) AS s`;
 
 export const ENTRY_KINDS = ['artist', 'album', 'track', 'audio_features'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
@@ -64,7 +80,7 @@ interface BatchRow {
 /** Up to `limit` changes after `after`, in feed order, each entry at its latest state. */
 export async function readChangeRecords(db: Queryable, after: ChangePosition, limit: number): Promise<ChangeBatch> {
   const { rows } = await db.query<BatchRow>(
-    `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+    `WITH horizon AS (${HORIZON}),
           page AS (
             SELECT c.kind, c.entry_id, c.key, c.removed, c.changed_at,
                    c.change_xid::text AS transaction, c.change_seq::text AS sequence
@@ -99,7 +115,7 @@ export async function readChangeRecords(db: Queryable, after: ChangePosition, li
  * in flight. A follower starting here gets only what changes from now on.
  */
 export async function currentChangePosition(db: Queryable): Promise<ChangePosition> {
-  const { rows } = await db.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
+  const { rows } = await db.query<{ xmin: string }>(`SELECT xmin::text AS xmin FROM (${HORIZON}) AS horizon`);
   // Every row of a transaction below xmin sorts before (xmin - 1, the largest bigint).
   return { transaction: BigInt(rows[0]?.xmin ?? '1') - 1n, sequence: 9_223_372_036_854_775_807n };
 }
