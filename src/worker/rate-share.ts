@@ -142,14 +142,16 @@ export class ProviderRateShare {
 
   /** Sets every limited provider's rate to this process's share. */
   private async divide(): Promise<void> {
+    // A registered process counts whatever its last heartbeat: a dead one is swept (and deregistered)
+    // once its session is gone, and one that is only late (a busy machine) may call again at any moment,
+    // so its share stays reserved rather than spent twice.
     const { rows } = await this.options.pool.query<{ provider: string; others: number }>(
       `SELECT c.provider, count(*)::int AS others
          FROM provider_callers c JOIN worker_processes w ON w.id = c.process_id
         WHERE c.process_id <> $1
-          AND w.heartbeat_at >= now() - make_interval(secs => $2::double precision / 1000)
-          AND c.called_at >= now() - make_interval(secs => $3::double precision / 1000)
+          AND c.called_at >= now() - make_interval(secs => $2::double precision / 1000)
         GROUP BY c.provider`,
-      [this.options.processId, this.options.staleAfterMs, this.options.idleAfterMs + this.options.staleAfterMs],
+      [this.options.processId, this.options.idleAfterMs + this.options.staleAfterMs],
     );
     const others = new Map(rows.map((row) => [row.provider, row.others]));
     for (const [name, rate] of this.rates) {
