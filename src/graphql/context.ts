@@ -1,4 +1,5 @@
 import type { SharedCacheStatistics } from '../cache/use-cases/statistics/shared-statistics.ts';
+import type { SharedProviderReads } from '../providers/shared-provider-reads.ts';
 import type { UsageTracker } from '../cache/use-cases/usage/usage-tracker.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -48,6 +49,8 @@ export interface GraphQLContext extends GraphQLServices {
   genreSettings: EnrichmentSettings;
   /** The cache statistics, one computation shared by concurrent requests (built once per API). */
   statistics: SharedCacheStatistics;
+  /** Provider health, one read shared by the requests of a second (built once per API). */
+  providerReads: SharedProviderReads;
   /** Single-entry reads, batched across the requests in flight (built once per API). */
   pointReads: EntryPointReads;
   /** The pins and blocks of the entries this request explains, batched (built per request). */

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createYoga, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import { SharedCacheStatistics } from '../cache/use-cases/statistics/shared-statistics.ts';
+import { SharedProviderReads } from '../providers/shared-provider-reads.ts';
 import { armorPlugin } from './armor.ts';
 import { clientErrorCodePlugin } from './client-error-codes.ts';
 import { entryEtagPlugin } from './etag.ts';
@@ -47,6 +48,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
   const { config, logger } = services;
   const isLoopback = services.isLoopback ?? isLoopbackAddress;
   const statistics = new SharedCacheStatistics(services.db.pool, config);
+  const providerReads = new SharedProviderReads(services.db, config);
   const pointReads = createEntryPointReads(services.db.pool);
   const subscriptionGuard = services.subscriptionGuard ?? new SubscriptionGuard();
   // Only a token shaped like an app token, and not API_TOKEN or READ_TOKEN, costs a query (which also counts it).
@@ -84,6 +86,7 @@ export function createGraphQLHandler(services: GraphQLServices): LinernotesYoga 
         ...services,
         genreSettings: services.deps.genreRules.settings(),
         statistics,
+        providerReads,
         pointReads,
         overrideReads: createEntryOverrideReads(services.db.pool),
         subscriptionGuard,

@@ -12,7 +12,6 @@ import type {
 import type { ReadCounts, ReadStatistics } from '../../cache/use-cases/usage/read-counter.ts';
 import { lastRunPerKind } from '../../jobs/engine/runs/list-runs.ts';
 import { PROVIDER_NAMES } from '../../providers/create-providers.ts';
-import { readActivePauses } from '../../providers/pause-store.ts';
 import type { UsageTier } from '../../types.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -209,12 +208,12 @@ const CacheStats = builder.objectRef<StatsRequest>('CacheStats').implement({
     providers: t.field({
       type: [ProviderStats],
       description: 'Provider counters of this process, and the pauses of the whole installation.',
-      resolve: async (_stats, _args, context) => {
+      resolve: (_stats, _args, context) => {
         const { providers } = context.deps;
         const all = providers.stats();
-        // Pauses are read from the database: the process that was refused may be another one.
-        const pauses = await readActivePauses(context.db.pool, (name) => providers.credentialDigest(name));
-        return PROVIDER_NAMES.map((name) => ({ ...all[name], pause: pauses.get(name) }));
+        // This process's pauses are the installation's: it follows every process's pause as it is
+        // stored (pause-sync.ts), so no read of the database is needed here.
+        return PROVIDER_NAMES.map((name) => ({ ...all[name], pause: providers.pause(name) }));
       },
     }),
     lastRuns: t.field({

@@ -2,7 +2,6 @@
 // live process's breaker and waits, the shared pauses, the start-up probe's findings, and the request,
 // 429 and error counts every process records per minute.
 import type { ProviderHealth } from '../../providers/provider-health.ts';
-import { readProviderHealth } from '../../providers/provider-health.ts';
 import { builder } from '../builder.ts';
 import { ProviderEnum } from './enums.ts';
 import { BreakerStateEnum, ProviderPauseRef } from './provider-stats.ts';
@@ -123,12 +122,6 @@ builder.queryField('providerHealth', (t) =>
     type: [ProviderHealthRef],
     description:
       'Every provider’s health for the whole installation (every process, not only this one): configured or not, what the start-up probe found, breaker and pauses, current rate, and the last hour’s requests, 429s and errors.',
-    resolve: (_root, _args, context) =>
-      readProviderHealth({
-        prisma: context.db.prisma,
-        pool: context.db.pool,
-        config: context.config,
-        now: context.now,
-      }),
+    resolve: (_root, _args, context) => context.providerReads.health(context.now),
   }),
 );
