@@ -82,10 +82,12 @@ export class ProcessRegistry {
   private async holdLiveness(): Promise<void> {
     if (this.livenessConnection) return;
     const connection = new pg.Client(this.pool.options);
-    connection.on('error', (error) => {
-      this.logger.debug({ error: error.message }, 'liveness connection closed');
+    const lost = (reason: string) => {
+      this.logger.debug({ reason }, 'liveness connection closed');
       if (this.livenessConnection === connection) this.livenessConnection = undefined;
-    });
+    };
+    connection.on('error', (error) => lost(error.message));
+    connection.on('end', () => lost('ended'));
     try {
       await connection.connect();
       const { rows } = await connection.query<{ held: boolean }>('SELECT worker_process_hold_liveness($1) AS held', [
@@ -96,7 +98,8 @@ export class ProcessRegistry {
         return;
       }
     } catch (error) {
-      this.logger.warn({ error: (error as Error).message }, 'could not take the liveness lock');
+      // The heartbeat that follows says so at warn level if the database is out.
+      this.logger.debug({ error: (error as Error).message }, 'could not take the liveness lock');
     }
     await connection.end().catch(() => undefined);
   }
