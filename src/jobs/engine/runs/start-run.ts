@@ -13,7 +13,10 @@ export interface StartRunResult {
   created: boolean;
 }
 
-/** Serialises the starts of a kind; any constant namespace works as long as every process uses it. */
+/**
+ * Serialises the starts of a kind; any constant namespace works as long as every process uses it. The
+ * SQL function job_run_queue (queued starts) takes the same lock with the same namespace.
+ */
 const KIND_LOCK_NAMESPACE = 'linernotes:job-kind:';
 
 // Simultaneous starts of a kind queue for its lock, each holding a pooled connection: under a burst the
