@@ -111,7 +111,10 @@ describe('lookupArtists and lookupAlbums', () => {
       request(api.url, LookupArtistsDocument, { names: ['Guns N’ Roses', 'guns n roses'] }),
     ]);
     const entries = [...dataOf(first).lookupArtists, ...dataOf(second).lookupArtists];
-    expect(entries.map((entry) => entry?.name)).toEqual(["Guns N' Roses", "Guns N' Roses", "Guns N' Roses"]);
+    // One entry answers all three: spelled as the request that led the one fetch spelled it (either may lead).
+    const names = new Set(entries.map((entry) => entry?.name));
+    expect(names.size).toBe(1);
+    expect(["Guns N' Roses", 'Guns N’ Roses']).toContain([...names][0]);
     const calls = harness.sims.log
       .filter({ provider: 'lastfm', since })
       .filter((entry) => entry.query.method === 'artist.gettoptags');
