@@ -12,37 +12,25 @@ import { type ProviderHealth, readProviderHealth } from './provider-health.ts';
 /** How long one read is shared. */
 const SHARED_PROVIDER_READ_MS = 1_000;
 
-class SharedRead<T> {
-  private latest: { at: number; value: Promise<T> } | undefined;
+export class SharedProviderReads {
+  private latest: { at: number; health: Promise<ProviderHealth[]> } | undefined;
 
   constructor(
-    private readonly read: (now: Date) => Promise<T>,
-    private readonly maxAgeMs: number,
+    private readonly db: { prisma: PrismaClient; pool: pg.Pool },
+    private readonly config: Config,
+    private readonly maxAgeMs: number = SHARED_PROVIDER_READ_MS,
   ) {}
-
-  get(now: Date): Promise<T> {
-    const latest = this.latest;
-    if (latest && Math.abs(now.getTime() - latest.at) <= this.maxAgeMs) return latest.value;
-    const value = this.read(now);
-    const entry = { at: now.getTime(), value };
-    this.latest = entry;
-    // A failed read is not shared with later requests: the next one tries again.
-    value.catch(() => {
-      if (this.latest === entry) this.latest = undefined;
-    });
-    return value;
-  }
-}
-
-export class SharedProviderReads {
-  private readonly healthRead: SharedRead<ProviderHealth[]>;
-
-  constructor(db: { prisma: PrismaClient; pool: pg.Pool }, config: Config, maxAgeMs: number = SHARED_PROVIDER_READ_MS) {
-    this.healthRead = new SharedRead((now) => readProviderHealth({ ...db, config, now }), maxAgeMs);
-  }
 
   /** Every provider's health for the whole installation, at most maxAgeMs old. */
   health(now: Date): Promise<ProviderHealth[]> {
-    return this.healthRead.get(now);
+    const latest = this.latest;
+    if (latest && Math.abs(now.getTime() - latest.at) <= this.maxAgeMs) return latest.health;
+    const entry = { at: now.getTime(), health: readProviderHealth({ ...this.db, config: this.config, now }) };
+    this.latest = entry;
+    // A failed read is not shared with later requests: the next one tries again.
+    entry.health.catch(() => {
+      if (this.latest === entry) this.latest = undefined;
+    });
+    return entry.health;
   }
 }

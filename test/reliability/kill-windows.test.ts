@@ -149,7 +149,7 @@ describe('a scheduled warm killed while its album follow-up is queued, then duri
     let first;
     try {
       await holder.query('BEGIN');
-      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('linernotes:job-kind:cache-warm-albums'))`);
+      await holder.query(`SELECT job_kind_lock('cache-warm-albums')`);
       first = fleet.start();
       await workerRegistered(pool, 0);
       // What graphile-worker's crontab adds at the scheduled time (with the crontab's attempts).

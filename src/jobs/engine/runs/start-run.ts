@@ -1,7 +1,7 @@
 // Starting a run: at most one active run per kind. The check and the insert (and, for a queued run,
 // graphile-worker's job) are one transaction, serialised per kind by an advisory lock, so any number
 // of simultaneous starts make one run.
-// Raw SQL inside the Prisma transaction: the advisory lock and graphile_worker.add_job have no Prisma API.
+// Raw SQL: the kind's lock (job_kind_lock) and the queued start (job_run_queue, graphile_worker.add_job inside) have no Prisma API.
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client.ts';
 import type { JobKind, JobTrigger } from '../../../types.ts';
 import type { RunClient } from './run-client.ts';
@@ -12,12 +12,6 @@ export interface StartRunResult {
   /** False when a run of this kind was already queued or running and is returned instead. */
   created: boolean;
 }
-
-/**
- * Serialises the starts of a kind; any constant namespace works as long as every process uses it. The
- * SQL function job_run_queue (queued starts) takes the same lock with the same namespace.
- */
-const KIND_LOCK_NAMESPACE = 'linernotes:job-kind:';
 
 // Simultaneous starts of a kind queue for its lock, each holding a pooled connection: under a burst the
 // wait for a connection (Prisma's maxWait, 2 s by default) and the transaction (5 s) run far longer than
@@ -31,8 +25,8 @@ function asJson(options: Record<string, unknown>): Prisma.InputJsonObject {
 
 /** Within the start's transaction: takes the kind's lock and returns the active run of that kind, if any. */
 async function lockKind(tx: RunClient, kind: JobKind): Promise<JobRunRecord | null> {
-  // Raw: an advisory lock has no Prisma API.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${KIND_LOCK_NAMESPACE + kind}))`;
+  // Raw: an advisory lock (the SQL function job_kind_lock, which job_run_queue takes too) has no Prisma API.
+  await tx.$executeRaw`SELECT job_kind_lock(${kind})`;
   return await tx.jobRun.findFirst({
     where: { kind, status: { in: [...ACTIVE_STATUSES] } },
     orderBy: { id: 'asc' },
